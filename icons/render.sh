@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Renders the project's SVG icons to the PNG sizes the apps and desktop need (rsvg-convert,
+# Debian package librsvg2-bin). The PNGs are committed, so building never needs this; run it
+# after editing an SVG.
+set -euo pipefail
+cd "$(dirname "$0")"
+for size in 16 32 48 64 128 256; do
+  rsvg-convert -w "$size" -h "$size" app.svg -o "app-${size}.png"
+done
+for state in running paused; do
+  rsvg-convert -w 32 -h 32 "tray-${state}.svg" -o "tray-${state}.png"
+done

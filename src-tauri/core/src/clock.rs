@@ -1,0 +1,137 @@
+//! Time sources. The scheduler never asks for the time: the runtime reads a [`Clock`] and hands
+//! the scheduler a [`Now`], so tests drive hours of schedule with a [`ManualClock`] in
+//! milliseconds.
+//!
+//! `Now` carries two readings. `mono` is monotonic time since the clock's origin: it drives every
+//! deadline, so a wall-clock jump (manual change, NTP, DST) cannot fire or lose a break. `wall` is
+//! UTC wall time, used only to stamp records and to show times to people.
+
+use chrono::{DateTime, Utc};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One reading of both clocks, taken together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    /// Monotonic time since the clock's origin.
+    pub mono: Duration,
+    /// Wall time, UTC.
+    pub wall: DateTime<Utc>,
+}
+
+impl Now {
+    /// The wall time at which monotonic instant `mono` falls, seen from this reading.
+    pub fn wall_at(&self, mono: Duration) -> DateTime<Utc> {
+        let delta = if mono >= self.mono {
+            chrono::Duration::from_std(mono - self.mono).unwrap_or(chrono::Duration::MAX)
+        } else {
+            -chrono::Duration::from_std(self.mono - mono).unwrap_or(chrono::Duration::MAX)
+        };
+        self.wall + delta
+    }
+
+    /// The monotonic instant at which wall time `wall` is expected, seen from this reading
+    /// (never before this reading).
+    pub fn mono_at(&self, wall: DateTime<Utc>) -> Duration {
+        let ahead = (wall - self.wall).to_std().unwrap_or(Duration::ZERO);
+        self.mono + ahead
+    }
+}
+
+/// A source of [`Now`].
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Now;
+}
+
+/// The real clocks: `Instant` (CLOCK_MONOTONIC on Linux, which stands still during suspend) and
+/// the system wall clock.
+#[derive(Debug)]
+pub struct SystemClock {
+    origin: Instant,
+}
+
+impl SystemClock {
+    pub fn new() -> Self {
+        Self { origin: Instant::now() }
+    }
+
+    /// The `Instant` that corresponds to monotonic reading `mono`, for timed waits.
+    pub fn instant_of(&self, mono: Duration) -> Instant {
+        self.origin + mono
+    }
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Now {
+        Now { mono: self.origin.elapsed(), wall: Utc::now() }
+    }
+}
+
+/// A clock that moves only when told to. For tests.
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<Now>,
+}
+
+impl ManualClock {
+    /// Starts at monotonic zero and the given wall time.
+    pub fn starting_at(wall: DateTime<Utc>) -> Self {
+        Self { now: Mutex::new(Now { mono: Duration::ZERO, wall }) }
+    }
+
+    /// Lets `d` pass on both clocks.
+    pub fn advance(&self, d: Duration) -> Now {
+        let mut now = self.now.lock().expect("manual clock poisoned");
+        now.mono += d;
+        now.wall += chrono::Duration::from_std(d).expect("duration in range");
+        *now
+    }
+
+    /// Moves only the wall clock (a manual change, NTP step or similar), by `seconds` (may be
+    /// negative).
+    pub fn jump_wall(&self, seconds: i64) -> Now {
+        let mut now = self.now.lock().expect("manual clock poisoned");
+        now.wall += chrono::Duration::seconds(seconds);
+        *now
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Now {
+        *self.now.lock().expect("manual clock poisoned")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn manual_clock_moves_both_readings_and_jumps_only_the_wall() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let clock = ManualClock::starting_at(start);
+        let now = clock.advance(Duration::from_secs(90));
+        assert_eq!(now.mono, Duration::from_secs(90));
+        assert_eq!(now.wall, start + chrono::Duration::seconds(90));
+        let jumped = clock.jump_wall(-3600);
+        assert_eq!(jumped.mono, Duration::from_secs(90));
+        assert_eq!(jumped.wall, start + chrono::Duration::seconds(90 - 3600));
+    }
+
+    #[test]
+    fn wall_and_mono_conversions_are_inverse() {
+        let now = Now { mono: Duration::from_secs(100), wall: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() };
+        let later = now.wall_at(Duration::from_secs(160));
+        assert_eq!(later, now.wall + chrono::Duration::seconds(60));
+        assert_eq!(now.mono_at(later), Duration::from_secs(160));
+        assert_eq!(now.wall_at(Duration::from_secs(40)), now.wall - chrono::Duration::seconds(60));
+        assert_eq!(now.mono_at(now.wall - chrono::Duration::hours(1)), now.mono, "never before now");
+    }
+}

@@ -1,0 +1,23 @@
+//! `respite-core`: everything Respite decides and remembers, with no UI, OS, audio or D-Bus
+//! dependency, so the daemon (`respite`), the Tauri shell (`respite-ui`) and the tests share it.
+//!
+//! Where things live:
+//! - [`clock`]: the time sources; the scheduler is handed `Now`, it never reads a clock.
+//! - [`kind`]: break kinds, outcomes, and the record of one finished break.
+//! - [`schedule`]: the scheduler state machine (working, on break, paused).
+//! - [`settings`]: `settings.toml` → validated [`settings::Settings`], problems reported per key.
+//! - [`store`]: the SQLite break log, its migrations and queries.
+//! - [`export`]: the break log as CSV or JSON.
+//! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
+//! - [`paths`]: where files live (XDG, overridable for tests).
+
+pub mod client;
+pub mod clock;
+pub mod export;
+pub mod kind;
+pub mod paths;
+pub mod protocol;
+pub mod schedule;
+pub mod settings;
+pub mod store;
+pub mod timefmt;

@@ -1,0 +1,257 @@
+//! The control protocol: JSON lines over the daemon's Unix socket, shared by the daemon, the CLI
+//! and `respite-ui`.
+//!
+//! A client writes one [`Request`] per line and reads one [`Response`] line back. A client that
+//! sends [`Request::Subscribe`] instead keeps the connection and receives [`Notice`] lines as
+//! things happen (the overlay uses this to fade out when its break ends). Lines longer than
+//! [`MAX_MESSAGE`] bytes are refused.
+
+use crate::kind::{BreakKind, Outcome};
+use crate::schedule::{Phase, Scheduler};
+use crate::clock::Now;
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Longest accepted message line, in bytes (without the newline).
+pub const MAX_MESSAGE: usize = 8 * 1024;
+
+/// What a client asks of the daemon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// The current state.
+    Status,
+    /// Start a break of this kind now.
+    Break { kind: BreakKind },
+    Pause { length: PauseSpec },
+    Resume,
+    /// Skip the break on screen (only break `break_id` if given), or the next one.
+    Skip {
+        #[serde(default)]
+        break_id: Option<u64>,
+    },
+    /// Postpone the break on screen (only break `break_id` if given).
+    Postpone {
+        #[serde(default)]
+        break_id: Option<u64>,
+    },
+    /// Stop the daemon (and any window it opened).
+    Quit,
+    /// Keep this connection and send [`Notice`]s on it.
+    Subscribe,
+    /// A second `respite` start, handing over to the running one.
+    Hello,
+}
+
+/// How long to pause, as sent on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseSpec {
+    ForSecs(u64),
+    UntilTomorrow,
+    Indefinitely,
+}
+
+impl PauseSpec {
+    /// Parses what a person types: `30m`, `1h`, `1h30m`, `until-tomorrow`, `indefinitely`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "until-tomorrow" | "tomorrow" => Ok(PauseSpec::UntilTomorrow),
+            "indefinitely" | "forever" => Ok(PauseSpec::Indefinitely),
+            other => {
+                let d = humantime::parse_duration(other)
+                    .map_err(|e| format!("{other:?} is not a pause length ({e}); try 30m, 1h, until-tomorrow or indefinitely"))?;
+                if d < Duration::from_secs(1) || d > Duration::from_secs(7 * 24 * 3600) {
+                    return Err(format!("{other:?} is out of range (1s to 7 days)"));
+                }
+                Ok(PauseSpec::ForSecs(d.as_secs()))
+            }
+        }
+    }
+}
+
+/// The daemon's answer to one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Response {
+    pub fn ok(status: Status) -> Self {
+        Self { ok: true, status: Some(status), error: None }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self { ok: false, status: None, error: Some(message.into()) }
+    }
+}
+
+/// Something that happened, pushed to subscribers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Notice {
+    BreakStarted { break_id: u64, kind: BreakKind },
+    BreakEnded { break_id: u64, outcome: Outcome },
+    ShuttingDown,
+}
+
+/// What the scheduler is doing, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Working,
+    OnBreak,
+    Paused,
+}
+
+/// The next scheduled break.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextInfo {
+    pub kind: BreakKind,
+    pub covers: Vec<BreakKind>,
+    /// Local time.
+    pub at: DateTime<FixedOffset>,
+    pub in_secs: u64,
+}
+
+/// The break on screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentBreak {
+    pub id: u64,
+    pub kind: BreakKind,
+    pub covers: Vec<BreakKind>,
+    pub started_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub planned_secs: u64,
+    pub remaining_ms: u64,
+}
+
+/// The daemon's state, as `respite status --json` prints it. Times are local.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub state: State,
+    /// When the pause ends; `None` while not paused or paused indefinitely.
+    pub paused_until: Option<DateTime<FixedOffset>>,
+    pub next: Option<NextInfo>,
+    pub current: Option<CurrentBreak>,
+    /// Problems the user should know about (bad settings, a database that cannot be written).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+impl Status {
+    /// The state of `scheduler` at `now`, with times shown in zone `tz`.
+    pub fn of<Tz: TimeZone>(scheduler: &Scheduler, now: Now, tz: &Tz, warnings: Vec<String>) -> Self {
+        let local = |t: DateTime<Utc>| t.with_timezone(tz).fixed_offset();
+        let (state, paused_until, current) = match scheduler.phase() {
+            Phase::Working => (State::Working, None, None),
+            Phase::Paused(p) => (State::Paused, p.until.map(|u| local(u.wall)), None),
+            Phase::OnBreak(b) => {
+                let ends_at = b.ends_at();
+                let remaining = (ends_at - now.wall).num_milliseconds().max(0);
+                let current = CurrentBreak {
+                    id: b.id,
+                    kind: b.kind,
+                    covers: b.covers.clone(),
+                    started_at: local(b.started_at),
+                    ends_at: local(ends_at),
+                    planned_secs: b.planned.as_secs(),
+                    remaining_ms: u64::try_from(remaining).unwrap_or(0),
+                };
+                (State::OnBreak, None, Some(current))
+            }
+        };
+        let next = scheduler.next_break(now).map(|n| NextInfo {
+            kind: n.kind,
+            covers: n.covers,
+            at: local(n.at),
+            in_secs: n.in_time.as_secs(),
+        });
+        Self { state, paused_until, next, current, warnings }
+    }
+}
+
+/// Why a line is not a request.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProtocolError {
+    #[error("message too long ({0} bytes; the limit is {MAX_MESSAGE})")]
+    TooLong(usize),
+    #[error("malformed message: {0}")]
+    Malformed(String),
+}
+
+/// Parses one request line.
+pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
+    if line.len() > MAX_MESSAGE {
+        return Err(ProtocolError::TooLong(line.len()));
+    }
+    serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))
+}
+
+/// One message as a line (JSON and a newline).
+pub fn to_line<T: Serialize>(message: &T) -> String {
+    let mut line = serde_json::to_string(message).expect("protocol messages always serialize");
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, ManualClock};
+    use crate::settings::Settings;
+
+    #[test]
+    fn requests_have_a_stable_wire_form() {
+        let cases = [
+            (Request::Status, r#"{"cmd":"status"}"#),
+            (Request::Break { kind: BreakKind::Walk }, r#"{"cmd":"break","kind":"walk"}"#),
+            (Request::Pause { length: PauseSpec::ForSecs(1800) }, r#"{"cmd":"pause","length":{"for_secs":1800}}"#),
+            (Request::Pause { length: PauseSpec::UntilTomorrow }, r#"{"cmd":"pause","length":"until_tomorrow"}"#),
+            (Request::Skip { break_id: Some(3) }, r#"{"cmd":"skip","break_id":3}"#),
+            (Request::Postpone { break_id: None }, r#"{"cmd":"postpone","break_id":null}"#),
+        ];
+        for (request, wire) in cases {
+            assert_eq!(to_line(&request), format!("{wire}\n"));
+            assert_eq!(parse_request(wire), Ok(request));
+        }
+        assert_eq!(parse_request(r#"{"cmd":"skip"}"#), Ok(Request::Skip { break_id: None }));
+    }
+
+    #[test]
+    fn malformed_and_oversized_lines_are_refused() {
+        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#] {
+            assert!(matches!(parse_request(bad), Err(ProtocolError::Malformed(_))), "{bad:?} was accepted");
+        }
+        let long = format!(r#"{{"cmd":"status","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE));
+        assert_eq!(parse_request(&long), Err(ProtocolError::TooLong(long.len())));
+    }
+
+    #[test]
+    fn pause_lengths_parse_from_what_people_type() {
+        assert_eq!(PauseSpec::parse("30m"), Ok(PauseSpec::ForSecs(1800)));
+        assert_eq!(PauseSpec::parse("1h 30m"), Ok(PauseSpec::ForSecs(5400)));
+        assert_eq!(PauseSpec::parse("until-tomorrow"), Ok(PauseSpec::UntilTomorrow));
+        assert_eq!(PauseSpec::parse("indefinitely"), Ok(PauseSpec::Indefinitely));
+        assert!(PauseSpec::parse("soon").unwrap_err().contains("not a pause length"));
+        assert!(PauseSpec::parse("30d").unwrap_err().contains("out of range"));
+    }
+
+    #[test]
+    fn status_shows_the_next_break_in_local_time() {
+        let clock = ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
+        let scheduler = Scheduler::new(Settings::default().plans(), clock.now());
+        let now = clock.advance(Duration::from_secs(5 * 60));
+        let tz = FixedOffset::east_opt(3600).unwrap();
+        let status = Status::of(&scheduler, now, &tz, vec![]);
+        assert_eq!(status.state, State::Working);
+        let next = status.next.unwrap();
+        assert_eq!((next.kind, next.in_secs), (BreakKind::Eye, 15 * 60));
+        assert_eq!(next.at.to_rfc3339(), "2026-11-23T09:20:00+01:00");
+    }
+}

@@ -1,0 +1,308 @@
+//! `settings.toml`: the defaults (in one place), the file written on first run, and validation.
+//!
+//! Loading goes in stages: the text is parsed as a TOML table, each known key is read and
+//! checked on its own, and every bad or unknown key becomes a [`Problem`] naming the key and the
+//! reason, while the rest of the file still applies and bad keys fall back to their defaults. A
+//! file that is not TOML at all gives one problem and the defaults. The user's file is never
+//! rewritten: it is created only when it does not exist.
+
+use crate::kind::BreakKind;
+use crate::schedule::{KindPlan, Plans};
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// Shortest interval accepted (short values are handy for trying the app out).
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
+/// Longest interval accepted.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+/// Shortest break accepted.
+pub const MIN_DURATION: Duration = Duration::from_secs(1);
+/// Longest break accepted.
+pub const MAX_DURATION: Duration = Duration::from_secs(3600);
+
+/// The validated settings the daemon runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub plans: Plans,
+}
+
+impl Default for Settings {
+    /// The defaults and their reasons are in `../shared/RESEARCH.md` (20-20-20 rule; 1–2 min of
+    /// stretching every 45–60 min of sitting; 5 min away every 1.5–2 h).
+    fn default() -> Self {
+        Self {
+            plans: Plans([
+                KindPlan { enabled: true, interval: mins(20), duration: Duration::from_secs(20) },
+                KindPlan { enabled: true, interval: mins(50), duration: Duration::from_secs(90) },
+                KindPlan { enabled: true, interval: mins(110), duration: mins(5) },
+            ]),
+        }
+    }
+}
+
+impl Settings {
+    pub fn plans(&self) -> Plans {
+        self.plans
+    }
+}
+
+fn mins(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+/// One thing wrong in the settings file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted key (`eye.interval`), or empty for the file as a whole.
+    pub key: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}", self.reason)
+        } else {
+            write!(f, "{}: {}", self.key, self.reason)
+        }
+    }
+}
+
+/// The outcome of reading the settings file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub settings: Settings,
+    /// Everything that was wrong; empty for a clean file.
+    pub problems: Vec<Problem>,
+    /// The file did not exist and was written with the defaults.
+    pub created: bool,
+}
+
+/// The settings file could not be read or created at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: io::Error },
+    #[error("cannot create {path}: {source}")]
+    Create { path: String, source: io::Error },
+}
+
+/// The file written on first run: every setting, with its default and a comment.
+pub const DEFAULT_FILE: &str = r#"# Respite settings. Durations are written like "20s", "90s", "5m", "1h 30m".
+# Only active time counts toward a break: time away from the keyboard does not.
+# Changes are read when Respite starts.
+
+# Eye rest: look at something about 6 m (20 feet) away. The 20-20-20 rule.
+[eye]
+enabled = true
+interval = "20m"
+duration = "20s"
+
+# Stretch: stand up, loosen neck, shoulders, back and wrists.
+[stretch]
+enabled = true
+interval = "50m"
+duration = "90s"
+
+# Walk: leave the screen for a few minutes.
+[walk]
+enabled = true
+interval = "110m"
+duration = "5m"
+"#;
+
+/// Reads `path`, or writes the defaults there if it does not exist yet (creating its folder).
+pub fn load_or_create(path: &Path) -> Result<Loaded, SettingsError> {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            let (settings, problems) = parse(&text);
+            Ok(Loaded { settings, problems, created: false })
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            write_new(path, DEFAULT_FILE)
+                .map_err(|source| SettingsError::Create { path: path.display().to_string(), source })?;
+            Ok(Loaded { settings: Settings::default(), problems: Vec::new(), created: true })
+        }
+        Err(source) => Err(SettingsError::Read { path: path.display().to_string(), source }),
+    }
+}
+
+/// Creates `path` with `text`; fails rather than overwrite a file that appeared meanwhile.
+fn write_new(path: &Path, text: &str) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Parses settings text; every problem is reported and replaced by its default.
+pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
+    let mut settings = Settings::default();
+    let mut problems = Vec::new();
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let reason = format!("not valid TOML, so every setting uses its default: {}", e.message());
+            let reason = match e.span() {
+                Some(span) => format!("{reason} (line {})", line_of(text, span.start)),
+                None => reason,
+            };
+            problems.push(Problem { key: String::new(), reason });
+            return (settings, problems);
+        }
+    };
+    for (key, value) in &table {
+        let Ok(kind) = key.parse::<BreakKind>() else {
+            problems.push(Problem { key: key.clone(), reason: "unknown setting, ignored".into() });
+            continue;
+        };
+        let Some(fields) = value.as_table() else {
+            problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+            continue;
+        };
+        let plan = &mut settings.plans.0[kind.index()];
+        *plan = read_plan(kind, fields, *plan, &mut problems);
+    }
+    (settings, problems)
+}
+
+fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, problems: &mut Vec<Problem>) -> KindPlan {
+    let mut plan = default;
+    let mut report = |field: &str, reason: String| {
+        problems.push(Problem { key: format!("{kind}.{field}"), reason });
+    };
+    for (field, value) in fields {
+        match field.as_str() {
+            "enabled" => match value.as_bool() {
+                Some(b) => plan.enabled = b,
+                None => report(field, format!("must be true or false, not {value}")),
+            },
+            "interval" => match duration(value, MIN_INTERVAL, MAX_INTERVAL) {
+                Ok(d) => plan.interval = d,
+                Err(reason) => report(field, reason),
+            },
+            "duration" => match duration(value, MIN_DURATION, MAX_DURATION) {
+                Ok(d) => plan.duration = d,
+                Err(reason) => report(field, reason),
+            },
+            _ => report(field, "unknown setting, ignored".into()),
+        }
+    }
+    if plan.duration >= plan.interval {
+        report(
+            "duration",
+            format!(
+                "must be shorter than the interval ({} is not shorter than {}); using the defaults for [{kind}]",
+                humantime::format_duration(plan.duration),
+                humantime::format_duration(plan.interval)
+            ),
+        );
+        plan = KindPlan { enabled: plan.enabled, ..default };
+    }
+    plan
+}
+
+/// A duration written as text ("90s", "5m") or as a number of seconds.
+fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duration, String> {
+    let d = match value {
+        toml::Value::String(s) => humantime::parse_duration(s.trim())
+            .map_err(|e| format!("{s:?} is not a duration ({e}); write it like \"20s\", \"5m\" or \"1h\""))?,
+        toml::Value::Integer(n) if *n >= 0 => Duration::from_secs(n.unsigned_abs()),
+        other => return Err(format!("must be a duration such as \"5m\", not {other}")),
+    };
+    if d < min || d > max {
+        return Err(format!(
+            "{} is out of range ({} to {})",
+            humantime::format_duration(d),
+            humantime::format_duration(min),
+            humantime::format_duration(max)
+        ));
+    }
+    Ok(d)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_parses_to_the_defaults_without_problems() {
+        assert_eq!(parse(DEFAULT_FILE), (Settings::default(), vec![]));
+    }
+
+    #[test]
+    fn good_values_apply_and_bad_ones_fall_back_per_key() {
+        let text = r#"
+[eye]
+interval = "5s"
+duration = "3s"
+[stretch]
+enabled = "yes"
+interval = "forever"
+duration = 120
+[walk]
+enabled = false
+colour = "blue"
+[sound]
+volume = 3
+"#;
+        let (settings, problems) = parse(text);
+        let d = Settings::default().plans;
+        let eye = settings.plans.get(BreakKind::Eye);
+        assert_eq!((eye.interval, eye.duration), (Duration::from_secs(5), Duration::from_secs(3)));
+        let stretch = settings.plans.get(BreakKind::Stretch);
+        assert_eq!(stretch.enabled, true);
+        assert_eq!(stretch.interval, d.get(BreakKind::Stretch).interval);
+        assert_eq!(stretch.duration, Duration::from_secs(120));
+        assert!(!settings.plans.get(BreakKind::Walk).enabled);
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["sound", "stretch.enabled", "stretch.interval", "walk.colour"]);
+        assert!(problems[2].reason.contains("\"forever\" is not a duration"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn a_break_as_long_as_its_interval_is_refused() {
+        let (settings, problems) = parse("[eye]\ninterval = \"10s\"\nduration = \"10s\"\n");
+        assert_eq!(settings, Settings::default());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "eye.duration");
+        assert!(problems[0].reason.contains("shorter than the interval"));
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_range() {
+        let (_, problems) = parse("[walk]\ninterval = \"2s\"\nduration = \"2h\"\n");
+        let texts: Vec<_> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts, ["walk.duration: 2h is out of range (1s to 1h)", "walk.interval: 2s is out of range (5s to 1day)"]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_toml_gives_the_defaults_and_one_problem_with_the_line() {
+        let (settings, problems) = parse("[eye]\ninterval = \"20m\"\nthis is not toml\n");
+        assert_eq!(settings, Settings::default());
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].reason.contains("line 3"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn first_run_writes_the_defaults_and_never_overwrites_a_user_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.toml");
+        let first = load_or_create(&path).unwrap();
+        assert!(first.created);
+        assert_eq!(fs::read_to_string(&path).unwrap(), DEFAULT_FILE);
+        fs::write(&path, "[eye]\ninterval = broken\n").unwrap();
+        let second = load_or_create(&path).unwrap();
+        assert!(!second.created);
+        assert_eq!(second.problems.len(), 1);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[eye]\ninterval = broken\n");
+    }
+}

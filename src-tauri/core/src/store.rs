@@ -1,0 +1,400 @@
+//! The break log: one SQLite file (rusqlite, bundled SQLite), WAL journal, schema built by
+//! numbered migrations tracked in `PRAGMA user_version`.
+//!
+//! A break is written once, in one transaction, when its outcome is known. While a break is on
+//! screen, a row in `open_break` says so; finishing the break deletes it in the same transaction
+//! that inserts the record, so a break that was on screen when the process died is found at the
+//! next start and logged as `interrupted` ([`Store::recover_interrupted`]). Times are stored in
+//! UTC (see [`crate::timefmt`]).
+
+use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Outcome, Trigger};
+use crate::timefmt::{from_db, to_db};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use std::path::Path;
+use std::time::Duration;
+
+/// Schema changes, in order. Entry `i` brings the schema from version `i` to `i + 1`. Never edit a
+/// released entry: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the break log, and the break on screen.
+    "CREATE TABLE breaks (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('eye', 'stretch', 'walk')),
+        covers       TEXT    NOT NULL DEFAULT '',
+        trigger      TEXT    NOT NULL CHECK (trigger IN ('scheduled', 'manual')),
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL CHECK (planned_secs >= 0),
+        actual_secs  INTEGER NOT NULL CHECK (actual_secs >= 0),
+        outcome      TEXT    NOT NULL
+                     CHECK (outcome IN ('completed', 'skipped', 'postponed', 'natural', 'interrupted'))
+     );
+     CREATE INDEX breaks_by_due ON breaks (due_at);
+     CREATE TABLE open_break (
+        only_one     INTEGER PRIMARY KEY CHECK (only_one = 1),
+        kind         TEXT    NOT NULL,
+        covers       TEXT    NOT NULL,
+        trigger      TEXT    NOT NULL,
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL
+     );",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// A store failure, with what was being done.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data folder {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("cannot open the database {path}: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("the database {path} has schema version {found}, newer than this Respite understands ({SCHEMA_VERSION})")]
+    FromTheFuture { path: String, found: u32 },
+    #[error("database migration to version {version} failed: {source}")]
+    Migrate { version: u32, source: rusqlite::Error },
+    #[error("database {action} failed: {source}")]
+    Sql { action: &'static str, source: rusqlite::Error },
+    #[error("the database holds a row it cannot read (break {id}): {reason}")]
+    BadRow { id: i64, reason: String },
+}
+
+fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Sql { action, source }
+}
+
+/// A logged break with its row id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBreak {
+    pub id: i64,
+    pub record: BreakRecord,
+}
+
+/// The break on screen, as remembered in case the process dies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenBreak {
+    pub kind: BreakKind,
+    pub covers: Vec<BreakKind>,
+    pub trigger: Trigger,
+    pub due_at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub planned_secs: u32,
+}
+
+/// The break log. See the module documentation.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+        }
+        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(2)).map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
+        let mut store = Self { conn };
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    /// Opens an existing database read-only (export, summary). Fails if it does not exist.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(Duration::from_secs(2)).map_err(sql("configure"))?;
+        let found = schema_version(&conn)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
+        }
+        Ok(Self { conn })
+    }
+
+    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+        let found = schema_version(&self.conn)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
+        }
+        for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let version = index as u32 + 1;
+            let migrate = |source| StoreError::Migrate { version, source };
+            let tx = self.conn.transaction().map_err(migrate)?;
+            tx.execute_batch(step).map_err(migrate)?;
+            tx.pragma_update(None, "user_version", version).map_err(migrate)?;
+            tx.commit().map_err(migrate)?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        schema_version(&self.conn)
+    }
+
+    /// Remembers that `brk` is on screen (replacing any earlier open break).
+    pub fn open_break(&self, brk: &OpenBreak) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO open_break (only_one, kind, covers, trigger, due_at, started_at, planned_secs)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    brk.kind.as_str(),
+                    covers_to_text(&brk.covers),
+                    brk.trigger.as_str(),
+                    to_db(brk.due_at),
+                    to_db(brk.started_at),
+                    brk.planned_secs
+                ],
+            )
+            .map_err(sql("remember the break on screen"))?;
+        Ok(())
+    }
+
+    /// Logs a break whose outcome is known and, in the same transaction, forgets the open break
+    /// when `closes_open_break`. Returns the new row id.
+    pub fn record(&mut self, record: &BreakRecord, closes_open_break: bool) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction().map_err(sql("begin"))?;
+        tx.execute(
+            "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                record.kind.as_str(),
+                covers_to_text(&record.covers),
+                record.trigger.as_str(),
+                to_db(record.due_at),
+                record.started_at.map(to_db),
+                to_db(record.ended_at),
+                record.planned_secs,
+                record.actual_secs,
+                record.outcome.as_str()
+            ],
+        )
+        .map_err(sql("log the break"))?;
+        let id = tx.last_insert_rowid();
+        if closes_open_break {
+            tx.execute("DELETE FROM open_break", []).map_err(sql("forget the break on screen"))?;
+        }
+        tx.commit().map_err(sql("commit the break"))?;
+        Ok(id)
+    }
+
+    /// If a break was on screen when the last run ended, logs it as `interrupted` and returns it.
+    /// It is taken to have lasted until `now` or its planned end, whichever is first.
+    pub fn recover_interrupted(&mut self, now: DateTime<Utc>) -> Result<Option<BreakRecord>, StoreError> {
+        let open = self
+            .conn
+            .query_row(
+                "SELECT kind, covers, trigger, due_at, started_at, planned_secs FROM open_break WHERE only_one = 1",
+                [],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?, row.get::<_, u32>(5)?)),
+            )
+            .optional()
+            .map_err(sql("read the break on screen"))?;
+        let Some((kind, covers, trigger, due_at, started_at, planned_secs)) = open else {
+            return Ok(None);
+        };
+        let bad = |reason: String| StoreError::BadRow { id: 0, reason };
+        let started_at = from_db(&started_at).map_err(|e| bad(e.to_string()))?;
+        let planned_end = started_at + chrono::Duration::seconds(planned_secs.into());
+        let ended_at = now.min(planned_end).max(started_at);
+        let record = BreakRecord {
+            kind: kind.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
+            covers: covers_from_text(&covers).map_err(|e| bad(e.to_string()))?,
+            trigger: trigger.parse().map_err(bad)?,
+            due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
+            started_at: Some(started_at),
+            ended_at,
+            planned_secs,
+            actual_secs: u32::try_from((ended_at - started_at).num_seconds()).unwrap_or(0),
+            outcome: Outcome::Interrupted,
+        };
+        self.record(&record, true)?;
+        Ok(Some(record))
+    }
+
+    /// Breaks due in `[from, to)`, oldest first; `None` leaves that end open.
+    pub fn breaks(&self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<Vec<StoredBreak>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome
+                 FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at, id",
+            )
+            .map_err(sql("query breaks"))?;
+        let from = from.map(to_db).unwrap_or_default();
+        let to = to.map(to_db).unwrap_or_else(|| "~".into()); // '~' sorts after every digit
+        let rows = stmt.query_map(params![from, to], read_row).map_err(sql("query breaks"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row.map_err(sql("read a break"))??);
+        }
+        Ok(out)
+    }
+
+    /// Number of logged breaks.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM breaks", [], |r| r.get(0)).map_err(sql("count breaks"))?;
+        Ok(n.unsigned_abs())
+    }
+}
+
+fn schema_version(conn: &Connection) -> Result<u32, StoreError> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("read the schema version"))
+}
+
+type RowResult = Result<StoredBreak, StoreError>;
+
+fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
+    let id: i64 = row.get(0)?;
+    let text = |i: usize| row.get::<_, String>(i);
+    let (kind, covers, trigger, due_at, ended_at, outcome) = (text(1)?, text(2)?, text(3)?, text(4)?, text(6)?, text(9)?);
+    let started_at: Option<String> = row.get(5)?;
+    let (planned_secs, actual_secs): (u32, u32) = (row.get(7)?, row.get(8)?);
+    let parse = || -> Result<BreakRecord, String> {
+        Ok(BreakRecord {
+            kind: kind.parse().map_err(|e: crate::kind::UnknownKind| e.to_string())?,
+            covers: covers_from_text(&covers).map_err(|e| e.to_string())?,
+            trigger: trigger.parse()?,
+            due_at: from_db(&due_at).map_err(|e| e.to_string())?,
+            started_at: started_at.as_deref().map(from_db).transpose().map_err(|e| e.to_string())?,
+            ended_at: from_db(&ended_at).map_err(|e| e.to_string())?,
+            planned_secs,
+            actual_secs,
+            outcome: outcome.parse()?,
+        })
+    };
+    Ok(parse().map(|record| StoredBreak { id, record }).map_err(|reason| StoreError::BadRow { id, reason }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, s).unwrap()
+    }
+
+    fn record(kind: BreakKind, due: DateTime<Utc>, outcome: Outcome) -> BreakRecord {
+        BreakRecord {
+            kind,
+            covers: if kind == BreakKind::Walk { vec![BreakKind::Eye] } else { vec![] },
+            trigger: Trigger::Scheduled,
+            due_at: due,
+            started_at: Some(due),
+            ended_at: due + chrono::Duration::seconds(20),
+            planned_secs: 20,
+            actual_secs: 20,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn a_new_database_is_migrated_in_wal_mode_and_records_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/respite.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let a = record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed);
+        let b = record(BreakKind::Walk, t(10, 50, 0), Outcome::Skipped);
+        store.record(&b, false).unwrap();
+        store.record(&a, false).unwrap();
+        drop(store);
+
+        let store = Store::open(&path).unwrap();
+        let all = store.breaks(None, None).unwrap();
+        assert_eq!(all.iter().map(|s| s.record.clone()).collect::<Vec<_>>(), vec![a.clone(), b.clone()], "ordered by due time");
+        let only_b = store.breaks(Some(t(10, 0, 0)), Some(t(11, 0, 0))).unwrap();
+        assert_eq!(only_b.len(), 1);
+        assert_eq!(only_b[0].record, b);
+        let read_only = Store::open_read_only(&path).unwrap();
+        assert_eq!(read_only.count().unwrap(), 2);
+    }
+
+    #[test]
+    fn times_are_stored_as_utc_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        store.record(&record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed), false).unwrap();
+        let due: String = store.conn.query_row("SELECT due_at FROM breaks", [], |r| r.get(0)).unwrap();
+        assert_eq!(due, "2026-11-23T09:20:00.000Z");
+    }
+
+    #[test]
+    fn a_break_on_screen_when_the_process_died_is_logged_as_interrupted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let store = Store::open(&path).unwrap();
+        store
+            .open_break(&OpenBreak {
+                kind: BreakKind::Stretch,
+                covers: vec![BreakKind::Eye],
+                trigger: Trigger::Scheduled,
+                due_at: t(9, 50, 0),
+                started_at: t(9, 50, 0),
+                planned_secs: 90,
+            })
+            .unwrap();
+        drop(store); // the process dies here
+
+        let mut store = Store::open(&path).unwrap();
+        let recovered = store.recover_interrupted(t(12, 0, 0)).unwrap().unwrap();
+        assert_eq!(recovered.outcome, Outcome::Interrupted);
+        assert_eq!(recovered.covers, vec![BreakKind::Eye]);
+        assert_eq!((recovered.ended_at, recovered.actual_secs), (t(9, 51, 30), 90), "capped at its planned end");
+        assert_eq!(store.recover_interrupted(t(12, 0, 0)).unwrap(), None);
+        assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn finishing_a_break_closes_the_open_one_in_the_same_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        let rec = record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed);
+        store
+            .open_break(&OpenBreak { kind: rec.kind, covers: vec![], trigger: rec.trigger, due_at: rec.due_at, started_at: t(9, 20, 0), planned_secs: 20 })
+            .unwrap();
+        store.record(&rec, true).unwrap();
+        assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
+        assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        drop(conn);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::FromTheFuture { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
+        let conn = Connection::open(&path).unwrap();
+        let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION + 1);
+    }
+
+    #[test]
+    fn the_schema_refuses_values_outside_the_vocabulary() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let err = store.conn.execute(
+            "INSERT INTO breaks (kind, trigger, due_at, ended_at, planned_secs, actual_secs, outcome)
+             VALUES ('eye', 'scheduled', 'x', 'x', 1, 1, 'vanished')",
+            [],
+        );
+        assert!(err.is_err());
+    }
+}

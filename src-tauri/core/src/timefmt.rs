@@ -1,0 +1,71 @@
+//! How times are written: UTC in the database (fixed-width RFC 3339, so text order is time
+//! order), local time wherever a person reads them.
+
+use chrono::{DateTime, Local, SecondsFormat, TimeZone, Utc};
+
+/// The database form: `2026-11-23T09:15:00.000Z`.
+pub fn to_db(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Parses the database form (any RFC 3339 is accepted).
+pub fn from_db(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc))
+}
+
+/// RFC 3339 in the given zone, to the second: what exports and `status --json` show.
+pub fn in_zone<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// RFC 3339 in the machine's local zone.
+pub fn local(t: DateTime<Utc>) -> String {
+    in_zone(t, &Local)
+}
+
+/// `HH:MM` in the machine's local zone, for menus and messages.
+pub fn local_clock(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%H:%M").to_string()
+}
+
+/// The next local midnight strictly after `now` in zone `tz`: when "pause until tomorrow" ends.
+/// On a day where midnight does not exist (a DST gap), the first instant after it.
+pub fn next_midnight<Tz: TimeZone>(now: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
+    let local_date = now.with_timezone(tz).date_naive();
+    let tomorrow = local_date.succ_opt().expect("date in range");
+    let mut naive = tomorrow.and_hms_opt(0, 0, 0).expect("midnight exists");
+    for _ in 0..4 {
+        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+            return t.with_timezone(&Utc);
+        }
+        naive += chrono::Duration::minutes(30);
+    }
+    now + chrono::Duration::hours(24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn db_form_is_fixed_width_utc_and_round_trips() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 29, 1, 2, 3).unwrap();
+        assert_eq!(to_db(t), "2026-03-29T01:02:03.000Z");
+        assert_eq!(from_db(&to_db(t)).unwrap(), t);
+        assert_eq!(from_db("2026-03-29T03:02:03+02:00").unwrap(), t);
+    }
+
+    #[test]
+    fn next_midnight_is_local() {
+        let paris_winter = FixedOffset::east_opt(3600).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 22, 30, 0).unwrap(); // 23:30 local
+        assert_eq!(next_midnight(now, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 23, 23, 0, 0).unwrap());
+        let later = Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(); // 00:30 local, next day
+        assert_eq!(next_midnight(later, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 24, 23, 0, 0).unwrap());
+        assert_eq!(in_zone(later, &paris_winter), "2026-11-24T00:30:00+01:00");
+    }
+}
