@@ -268,6 +268,11 @@ impl Scheduler {
         }
     }
 
+    /// Ends the break on screen, if any, as `interrupted` (Respite is stopping).
+    pub fn interrupt(&mut self, now: Now) -> Option<Event> {
+        matches!(self.phase, Phase::OnBreak(_)).then(|| self.end_break(Outcome::Interrupted, now))
+    }
+
     /// The break the schedule will start next, if working and any kind is enabled.
     pub fn next_break(&self, now: Now) -> Option<NextBreak> {
         if !matches!(self.phase, Phase::Working) {

@@ -1,1 +1,22 @@
-fn main(){}
+//! `respite`: the resident daemon and its command line. Without a subcommand it starts the
+//! daemon (or hands over to the one already running); with one it talks to the daemon over the
+//! control socket. It never links Tauri or WebKit: windows are opened by `respite-ui`, started
+//! only while one is needed.
+//!
+//! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
+//! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
+//! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
+//! the tray icon and menu; [`notify`] sends desktop notifications.
+
+mod cli;
+mod control;
+mod daemon;
+mod instance;
+mod launcher;
+mod notify;
+mod runtime;
+mod tray;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -264,3 +264,14 @@ fn new_plans_apply_to_the_time_already_worked() {
     let events = s.handle(Command::SetPlans(plans), now).unwrap();
     assert_eq!(started(&events).map(|b| b.kind), Some(BreakKind::Eye), "already past the new interval");
 }
+
+#[test]
+fn interrupt_ends_only_a_break_on_screen() {
+    let (clock, mut s) = setup();
+    assert_eq!(s.interrupt(clock.now()), None);
+    let brk = run_to_next_start(&clock, &mut s);
+    let now = clock.advance(Duration::from_secs(4));
+    let Some(Event::BreakEnded { id, record }) = s.interrupt(now) else { panic!("no break ended") };
+    assert_eq!((id, record.outcome, record.actual_secs), (brk.id, Outcome::Interrupted, 4));
+    assert_eq!(s.phase(), &Phase::Working);
+}

@@ -1,0 +1,123 @@
+//! Assembles and runs the daemon: one instance per user, settings (problems reported), the
+//! store (an interrupted break recovered), the control socket, the runtime thread, and on the
+//! main thread the GLib main loop that carries the tray and turns SIGTERM and SIGINT into a
+//! clean quit.
+
+use crate::instance::{self, Acquired};
+use crate::launcher::Launcher;
+use crate::runtime::{Input, Runtime};
+use crate::{control, notify, tray};
+use gtk::glib;
+use respite_core::client;
+use respite_core::paths::Paths;
+use respite_core::protocol::Request;
+use respite_core::settings::{self, Settings};
+use respite_core::store::Store;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Sender};
+use std::thread;
+
+/// Starts the daemon, or hands over to the one already running.
+pub fn start(paths: &Paths) -> ExitCode {
+    let _lock = match instance::acquire(&paths.runtime_dir, &paths.lock_file()) {
+        Ok(Acquired::Lock(lock)) => lock,
+        Ok(Acquired::AlreadyRunning) => return hand_over(paths),
+        Err(e) => {
+            tracing::error!("cannot use the runtime folder {}: {e}", paths.runtime_dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let (settings, warnings) = load_settings(paths);
+    let mut store = match Store::open(&paths.database()) {
+        Ok(store) => store,
+        Err(e) => {
+            tracing::error!("{e}");
+            notify::send("Respite cannot start".into(), e.to_string());
+            return ExitCode::FAILURE;
+        }
+    };
+    match store.recover_interrupted(chrono::Utc::now()) {
+        Ok(Some(record)) => tracing::info!(kind = %record.kind, "a break on screen when Respite last stopped was logged as interrupted"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!("cannot check for an interrupted break: {e}"),
+    }
+    let listener = match control::bind(&paths.socket()) {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::error!("cannot open the control socket {}: {e}", paths.socket().display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let (inputs, received) = mpsc::channel();
+    if let Err(e) = control::serve(listener, inputs.clone()) {
+        tracing::error!("cannot serve the control socket: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut runtime = Runtime::new(&settings, store, Launcher::new(inputs.clone()), warnings);
+
+    let main_loop = glib::MainLoop::new(None, false);
+    match tray::start(inputs.clone()) {
+        Ok(sink) => runtime.set_tray(sink),
+        Err(e) => tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)"),
+    }
+    quit_on_signals(&inputs);
+    let looping = main_loop.clone();
+    let runtime_thread = thread::Builder::new()
+        .name("runtime".into())
+        .spawn(move || {
+            runtime.run(received);
+            looping.quit();
+        })
+        .expect("cannot start the runtime thread");
+    tracing::info!(socket = %paths.socket().display(), database = %paths.database().display(), "Respite is running");
+    main_loop.run();
+    if runtime_thread.join().is_err() {
+        tracing::error!("the runtime stopped with a panic");
+    }
+    let _ = std::fs::remove_file(paths.socket());
+    tracing::info!("Respite stopped");
+    ExitCode::SUCCESS
+}
+
+/// Reads the settings; every problem is logged, shown once as a notification, and kept for
+/// `status`. The daemon always starts: bad keys run with their defaults.
+fn load_settings(paths: &Paths) -> (Settings, Vec<String>) {
+    let file = paths.settings_file();
+    let (settings, problems) = match settings::load_or_create(&file) {
+        Ok(loaded) => {
+            if loaded.created {
+                tracing::info!("wrote the default settings to {}", file.display());
+            }
+            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect())
+        }
+        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")]),
+    };
+    for problem in &problems {
+        tracing::warn!("settings: {problem}");
+    }
+    if !problems.is_empty() {
+        let body = format!("{}\nThe rest of your settings apply; the file was left as it is.", problems.join("\n"));
+        notify::send("Respite: some settings were not understood".into(), body);
+    }
+    (settings, problems)
+}
+
+/// Another daemon holds the lock: tell it we were started, and stop.
+fn hand_over(paths: &Paths) -> ExitCode {
+    match client::request(&paths.socket(), &Request::Hello) {
+        Ok(_) => println!("Respite is already running."),
+        Err(e) => println!("Respite is already running (it did not answer: {e})."),
+    }
+    ExitCode::SUCCESS
+}
+
+fn quit_on_signals(inputs: &Sender<Input>) {
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let inputs = inputs.clone();
+        glib::unix_signal_add(signal, move || {
+            tracing::info!(signal, "stopping on signal");
+            let _ = inputs.send(Input::Request { request: Request::Quit, reply: None });
+            glib::ControlFlow::Continue
+        });
+    }
+}

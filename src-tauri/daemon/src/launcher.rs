@@ -1,0 +1,126 @@
+//! Starts `respite-ui` when a window is needed and makes sure it goes away afterwards.
+//!
+//! Each child is watched by a thread that waits for it and reports its exit to the runtime. When
+//! its break ends the child fades out and exits by itself; one that is still running
+//! [`LINGER_LIMIT`] later is sent SIGTERM, so no WebKit process outlives a break.
+
+use crate::runtime::Input;
+use rustix::process::{kill_process, Pid, Signal};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Sender;
+use std::thread;
+use std::time::Duration;
+
+/// How long a window may stay after its break ended (the fade-out takes about a second).
+pub const LINGER_LIMIT: Duration = Duration::from_secs(8);
+
+/// Starting `respite-ui` failed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {program}: {source}")]
+pub struct LaunchError {
+    program: String,
+    source: std::io::Error,
+}
+
+#[derive(Debug)]
+struct Child {
+    pid: u32,
+    break_id: u64,
+    /// Monotonic time after which the child is stopped.
+    stop_at: Option<Duration>,
+}
+
+/// The `respite-ui` processes this daemon started.
+#[derive(Debug)]
+pub struct Launcher {
+    program: PathBuf,
+    children: Vec<Child>,
+    inputs: Sender<Input>,
+}
+
+impl Launcher {
+    /// `RESPITE_UI_BIN`, else `respite-ui` beside this executable, else `respite-ui` on `PATH`.
+    pub fn new(inputs: Sender<Input>) -> Self {
+        let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join("respite-ui")));
+        let program = std::env::var_os("RESPITE_UI_BIN")
+            .map(PathBuf::from)
+            .or_else(|| beside.filter(|p| p.exists()))
+            .unwrap_or_else(|| PathBuf::from("respite-ui"));
+        Self { program, children: Vec::new(), inputs }
+    }
+
+    /// Opens the overlay for break `break_id`.
+    pub fn show_overlay(&mut self, break_id: u64) -> Result<(), LaunchError> {
+        let mut child = Command::new(&self.program)
+            .args(["overlay", "--break-id", &break_id.to_string()])
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
+        let pid = child.id();
+        tracing::info!(pid, break_id, "overlay started");
+        let inputs = self.inputs.clone();
+        let waiter = thread::Builder::new().name(format!("ui-{pid}")).spawn(move || {
+            let status = child.wait();
+            tracing::info!(pid, ?status, "respite-ui exited");
+            let _ = inputs.send(Input::UiExited { pid });
+        });
+        if let Err(e) = waiter {
+            tracing::warn!("cannot watch respite-ui {pid}: {e}");
+        }
+        self.children.push(Child { pid, break_id, stop_at: None });
+        Ok(())
+    }
+
+    /// Break `break_id` is over: its window must be gone within [`LINGER_LIMIT`].
+    pub fn break_ended(&mut self, break_id: u64, now: Duration) {
+        for child in self.children.iter_mut().filter(|c| c.break_id == break_id) {
+            child.stop_at = Some(now + LINGER_LIMIT);
+        }
+    }
+
+    /// A child exited (reported by its waiter thread).
+    pub fn exited(&mut self, pid: u32) {
+        self.children.retain(|c| c.pid != pid);
+    }
+
+    /// When [`Launcher::enforce`] next has something to do.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.children.iter().filter_map(|c| c.stop_at).min()
+    }
+
+    /// Stops children that outstayed their break.
+    pub fn enforce(&mut self, now: Duration) {
+        for child in self.children.iter_mut().filter(|c| c.stop_at.is_some_and(|t| t <= now)) {
+            tracing::warn!(pid = child.pid, "respite-ui still running after its break; stopping it");
+            terminate(child.pid);
+            child.stop_at = None;
+        }
+    }
+
+    /// Stops every child and waits (briefly) until they are gone.
+    pub fn shutdown(&mut self, exits: &std::sync::mpsc::Receiver<Input>) {
+        for child in &self.children {
+            terminate(child.pid);
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        while !self.children.is_empty() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match exits.recv_timeout(left) {
+                Ok(Input::UiExited { pid }) => self.exited(pid),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        for child in &self.children {
+            tracing::warn!(pid = child.pid, "respite-ui did not stop in time");
+        }
+    }
+}
+
+fn terminate(pid: u32) {
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else { return };
+    if let Err(e) = kill_process(pid, Signal::TERM) {
+        tracing::debug!("cannot signal respite-ui {pid:?}: {e}");
+    }
+}

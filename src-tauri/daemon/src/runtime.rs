@@ -1,0 +1,305 @@
+//! The runtime: owns the scheduler, the store and the launcher, and turns inputs and deadlines
+//! into actions. One thread, one loop: it sleeps until the next deadline (the scheduler's, a
+//! tray label change, a window that must be gone) or the next input, whichever comes first. It
+//! never polls.
+//!
+//! Records that cannot be written (locked database, full disk) are kept in memory, retried at
+//! the next write, and reported in `status` and the log, so nothing already known is lost.
+
+use crate::launcher::Launcher;
+use crate::notify;
+use chrono::Local;
+use respite_core::clock::{Clock, Now, SystemClock};
+use respite_core::kind::BreakRecord;
+use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
+use respite_core::schedule::{Command, Event, PauseLength, Scheduler};
+use respite_core::settings::Settings;
+use respite_core::store::{OpenBreak, Store};
+use respite_core::timefmt::next_midnight;
+use std::collections::VecDeque;
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// Records kept in memory while the database cannot be written; the oldest are dropped beyond.
+const PENDING_LIMIT: usize = 10_000;
+
+/// Something for the runtime to act on.
+#[derive(Debug)]
+pub enum Input {
+    /// A control request; the answer goes to `reply` when there is one.
+    Request { request: Request, reply: Option<Sender<Response>> },
+    /// A client that wants [`Notice`]s.
+    Subscribe(UnixStream),
+    /// A `respite-ui` child exited.
+    UiExited { pid: u32 },
+}
+
+/// What the tray shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrayState {
+    /// The info line, e.g. "Next: Stretch in 12 min".
+    pub info: String,
+    pub paused: bool,
+    pub on_break: bool,
+}
+
+/// Receives tray updates (on another thread: the tray posts them to its own loop).
+pub type TraySink = Box<dyn Fn(TrayState) + Send>;
+
+/// See the module documentation.
+pub struct Runtime {
+    clock: SystemClock,
+    scheduler: Scheduler,
+    store: Store,
+    pending: VecDeque<(BreakRecord, bool)>,
+    launcher: Launcher,
+    subscribers: Vec<UnixStream>,
+    tray: Option<TraySink>,
+    shown_tray: Option<TrayState>,
+    /// Problems reported at start (settings); shown in `status`.
+    warnings: Vec<String>,
+    store_warning: Option<String>,
+}
+
+impl Runtime {
+    pub fn new(settings: &Settings, store: Store, launcher: Launcher, warnings: Vec<String>) -> Self {
+        let clock = SystemClock::new();
+        let scheduler = Scheduler::new(settings.plans(), clock.now());
+        Self {
+            clock,
+            scheduler,
+            store,
+            pending: VecDeque::new(),
+            launcher,
+            subscribers: Vec::new(),
+            tray: None,
+            shown_tray: None,
+            warnings,
+            store_warning: None,
+        }
+    }
+
+    pub fn set_tray(&mut self, tray: TraySink) {
+        self.tray = Some(tray);
+    }
+
+    /// Runs until a quit request or until every input sender is gone.
+    pub fn run(mut self, inputs: Receiver<Input>) {
+        loop {
+            let now = self.clock.now();
+            let events = self.scheduler.tick(now);
+            self.apply(events, now);
+            self.launcher.enforce(now.mono);
+            let tray_change = self.refresh_tray(now);
+
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), tray_change]
+                .into_iter()
+                .flatten()
+                .min();
+            let input = match wake {
+                Some(at) => inputs.recv_timeout(at.saturating_sub(now.mono)),
+                None => inputs.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match input {
+                Ok(Input::Request { request: Request::Quit, reply }) => {
+                    let now = self.clock.now();
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Response::ok(self.status(now)));
+                    }
+                    break;
+                }
+                Ok(input) => self.handle(input),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        self.shutdown(&inputs);
+    }
+
+    fn handle(&mut self, input: Input) {
+        match input {
+            Input::Request { request, reply } => {
+                let response = self.answer(request);
+                if let Some(reply) = reply {
+                    let _ = reply.send(response);
+                }
+            }
+            Input::Subscribe(stream) => {
+                if stream.set_nonblocking(true).is_ok() {
+                    self.subscribers.push(stream);
+                }
+            }
+            Input::UiExited { pid } => self.launcher.exited(pid),
+        }
+    }
+
+    fn answer(&mut self, request: Request) -> Response {
+        let now = self.clock.now();
+        let command = match request {
+            Request::Status => None,
+            Request::Hello => {
+                tracing::info!("another start of respite handed over to this one");
+                let info = self.tray_state(now).info;
+                notify::send("Respite is already running".into(), info);
+                None
+            }
+            Request::Break { kind } => Some(Command::TakeBreak(kind)),
+            Request::Pause { length } => Some(Command::Pause(match length {
+                PauseSpec::ForSecs(secs) => PauseLength::For(Duration::from_secs(secs)),
+                PauseSpec::UntilTomorrow => PauseLength::Until(next_midnight(now.wall, &Local)),
+                PauseSpec::Indefinitely => PauseLength::Indefinitely,
+            })),
+            Request::Resume => Some(Command::Resume),
+            Request::Skip { break_id } => Some(Command::Skip(break_id)),
+            Request::Postpone { break_id } => Some(Command::Postpone(break_id)),
+            Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
+        };
+        if let Some(command) = command {
+            tracing::info!(?command, "command");
+            match self.scheduler.handle(command, now) {
+                Ok(events) => self.apply(events, now),
+                Err(e) => return Response::error(e.to_string()),
+            }
+        }
+        Response::ok(self.status(now))
+    }
+
+    fn status(&self, now: Now) -> Status {
+        let mut warnings = self.warnings.clone();
+        warnings.extend(self.store_warning.clone());
+        Status::of(&self.scheduler, now, &Local, warnings)
+    }
+
+    fn apply(&mut self, events: Vec<Event>, now: Now) {
+        for event in events {
+            match event {
+                Event::BreakStarted(brk) => {
+                    tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, "break started");
+                    let open = OpenBreak {
+                        kind: brk.kind,
+                        covers: brk.covers.clone(),
+                        trigger: brk.trigger,
+                        due_at: brk.due_at,
+                        started_at: brk.started_at,
+                        planned_secs: u32::try_from(brk.planned.as_secs()).unwrap_or(u32::MAX),
+                    };
+                    if let Err(e) = self.store.open_break(&open) {
+                        tracing::warn!("{e}");
+                    }
+                    if let Err(e) = self.launcher.show_overlay(brk.id) {
+                        tracing::error!("{e}; the break runs without a window");
+                        self.store_warning.get_or_insert_with(|| format!("Break windows cannot open: {e}"));
+                    }
+                    self.publish(&Notice::BreakStarted { break_id: brk.id, kind: brk.kind });
+                }
+                Event::BreakEnded { id, record } => {
+                    tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), "break ended");
+                    self.write(record.clone(), true);
+                    self.launcher.break_ended(id, now.mono);
+                    self.publish(&Notice::BreakEnded { break_id: id, outcome: record.outcome });
+                }
+                Event::Logged(record) => {
+                    tracing::info!(kind = %record.kind, outcome = record.outcome.as_str(), "break logged");
+                    self.write(record, false);
+                }
+            }
+        }
+    }
+
+    /// Writes `record` after any records still waiting; keeps what cannot be written.
+    fn write(&mut self, record: BreakRecord, closes_open_break: bool) {
+        self.pending.push_back((record, closes_open_break));
+        while let Some((record, closes)) = self.pending.front() {
+            match self.store.record(record, *closes) {
+                Ok(_) => {
+                    self.pending.pop_front();
+                }
+                Err(e) => {
+                    let message = format!("Cannot write to the break log ({e}); {} record(s) kept in memory and retried", self.pending.len());
+                    tracing::error!("{message}");
+                    if self.store_warning.is_none() {
+                        notify::send("Respite cannot save breaks".into(), message.clone());
+                    }
+                    self.store_warning = Some(message);
+                    while self.pending.len() > PENDING_LIMIT {
+                        self.pending.pop_front();
+                    }
+                    return;
+                }
+            }
+        }
+        if self.store_warning.take().is_some() {
+            tracing::info!("the break log is writable again; every kept record is saved");
+        }
+    }
+
+    /// Sends `notice` to subscribers, dropping those that are gone or not reading.
+    fn publish(&mut self, notice: &Notice) {
+        let line = to_line(notice);
+        self.subscribers.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
+    }
+
+    fn tray_state(&self, now: Now) -> TrayState {
+        let status = self.status(now);
+        let info = match (&status.state, &status.current, &status.next) {
+            (State::OnBreak, Some(current), _) => format!("On a break: {}", current.kind.title()),
+            (State::Paused, _, _) => match status.paused_until {
+                Some(until) => format!("Paused until {}", until.format("%H:%M")),
+                None => "Paused".to_owned(),
+            },
+            (_, _, Some(next)) => format!("Next: {} in {}", next.kind.title(), minutes(next.in_secs)),
+            _ => "No breaks scheduled".to_owned(),
+        };
+        TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak }
+    }
+
+    /// Pushes the tray state if it changed; returns when the info line will next change.
+    fn refresh_tray(&mut self, now: Now) -> Option<Duration> {
+        let tray = self.tray.as_ref()?;
+        let state = self.tray_state(now);
+        if self.shown_tray.as_ref() != Some(&state) {
+            tray(state.clone());
+            self.shown_tray = Some(state);
+        }
+        let next = self.scheduler.next_break(now)?;
+        let into_minute = next.in_time.as_secs() % 60;
+        Some(now.mono + Duration::from_secs(if into_minute == 0 { 60 } else { into_minute }))
+    }
+
+    fn shutdown(mut self, inputs: &Receiver<Input>) {
+        let now = self.clock.now();
+        if let Some(event) = self.scheduler.interrupt(now) {
+            self.apply(vec![event], now);
+        }
+        self.publish(&Notice::ShuttingDown);
+        self.launcher.shutdown(inputs);
+        if !self.pending.is_empty() {
+            tracing::error!("{} break record(s) could not be saved before quitting", self.pending.len());
+        }
+        tracing::info!("runtime stopped");
+    }
+}
+
+/// "12 min", "1 h 5 min", or "less than a minute".
+fn minutes(secs: u64) -> String {
+    let mins = secs.div_ceil(60);
+    match mins {
+        0 => "less than a minute".to_owned(),
+        1..=60 => format!("{mins} min"),
+        _ => format!("{} h {} min", mins / 60, mins % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn minutes_round_up_so_the_label_never_says_zero_early() {
+        assert_eq!(super::minutes(0), "less than a minute");
+        assert_eq!(super::minutes(1), "1 min");
+        assert_eq!(super::minutes(61), "2 min");
+        assert_eq!(super::minutes(3600), "60 min");
+        assert_eq!(super::minutes(3601), "1 h 1 min");
+    }
+}
