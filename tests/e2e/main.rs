@@ -1,1 +1,5 @@
+//! End-to-end tests: the real `respite` daemon and `respite-ui` under Xvfb with a D-Bus
+//! session and temporary folders. One test binary, one module per area.
 
+mod break_loop;
+mod cli;

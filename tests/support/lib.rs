@@ -1,1 +1,217 @@
+//! Shared helpers for the end-to-end tests: a private X display (Xvfb) and D-Bus session,
+//! temporary config/data/runtime folders, the real built binaries, and process inspection.
+//!
+//! The binaries are the workspace's own `target/<profile>/respite` and `respite-ui`; build them
+//! first (`cargo build --workspace`, which the README's test command does).
 
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Path of a workspace binary next to this test's build profile.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/e2e-xxxx → target/<profile>/<name>
+    let path = exe.parent().and_then(Path::parent).expect("target profile folder").join(name);
+    assert!(path.exists(), "{} is missing: build the workspace first (cargo build --workspace)", path.display());
+    path
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` with `what`.
+pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed when dropped.
+struct Guarded(Child);
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An isolated desktop session: temporary folders, optionally an X display, a D-Bus session.
+pub struct Session {
+    pub root: tempfile::TempDir,
+    display: Option<String>,
+    dbus_address: String,
+    _helpers: Vec<Guarded>,
+}
+
+impl Session {
+    /// Folders and a D-Bus session, no display (the daemon runs without a tray).
+    pub fn headless() -> Self {
+        Self::new(false)
+    }
+
+    /// Folders, a D-Bus session and a 1280x800 Xvfb display.
+    pub fn with_display() -> Self {
+        Self::new(true)
+    }
+
+    fn new(display: bool) -> Self {
+        let root = tempfile::tempdir().expect("temporary folder");
+        for dir in ["config", "data", "runtime"] {
+            fs::create_dir_all(root.path().join(dir)).expect("session folder");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(root.path().join("runtime"), fs::Permissions::from_mode(0o700)).expect("chmod");
+        }
+        let mut helpers = Vec::new();
+        let display = display.then(|| {
+            let (name, xvfb) = start_xvfb();
+            helpers.push(Guarded(xvfb));
+            name
+        });
+        let (dbus_address, dbus) = start_dbus();
+        helpers.push(Guarded(dbus));
+        Self { root, display, dbus_address, _helpers: helpers }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.root.path().join("config")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.root.path().join("runtime")
+    }
+
+    pub fn write_settings(&self, text: &str) {
+        fs::write(self.config_dir().join("settings.toml"), text).expect("write settings");
+    }
+
+    /// A command for `program` with this session's environment.
+    pub fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.root.path())
+            .env("RESPITE_CONFIG_DIR", self.config_dir())
+            .env("RESPITE_DATA_DIR", self.data_dir())
+            .env("XDG_RUNTIME_DIR", self.runtime_dir())
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
+            .env("RUST_LOG", "info")
+            .env("LANG", "C.UTF-8");
+        if let Some(display) = &self.display {
+            cmd.env("DISPLAY", display);
+        }
+        cmd
+    }
+
+    /// Starts the daemon; its log goes to `daemon.log` in the session folder.
+    pub fn spawn_daemon(&self) -> Child {
+        let log = fs::File::create(self.root.path().join("daemon.log")).expect("daemon log");
+        self.command(&bin("respite"))
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("start the daemon")
+    }
+
+    pub fn daemon_log(&self) -> String {
+        fs::read_to_string(self.root.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    /// Runs `respite <args>` and returns its output.
+    pub fn respite(&self, args: &[&str]) -> Output {
+        self.command(&bin("respite")).args(args).output().expect("run respite")
+    }
+
+    /// `respite status --json`, parsed, or `None` while the daemon does not answer.
+    pub fn status(&self) -> Option<serde_json::Value> {
+        let out = self.respite(&["status", "--json"]);
+        out.status.success().then(|| serde_json::from_slice(&out.stdout).expect("status is JSON"))
+    }
+
+    /// `respite export --format json`, parsed.
+    pub fn export(&self) -> Vec<serde_json::Value> {
+        let out = self.respite(&["export", "--format", "json"]);
+        assert!(out.status.success(), "export failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("export is JSON")
+    }
+
+    /// Runs an X client (xdotool, xwininfo) on this session's display.
+    pub fn x(&self, program: &str, args: &[&str]) -> Output {
+        let mut cmd = Command::new(program);
+        cmd.args(args).env("DISPLAY", self.display.as_deref().expect("session has a display"));
+        cmd.output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    }
+
+    /// Live (not zombie) processes started with this session's data folder in their environment.
+    pub fn live_processes(&self) -> Vec<String> {
+        let marker = format!("RESPITE_DATA_DIR={}", self.data_dir().display());
+        let mut found = Vec::new();
+        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let dir = entry.path();
+            let Ok(environ) = fs::read(dir.join("environ")) else { continue };
+            if !environ.split(|b| *b == 0).any(|var| var == marker.as_bytes()) {
+                continue;
+            }
+            let stat = fs::read_to_string(dir.join("stat")).unwrap_or_default();
+            let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()).unwrap_or("?");
+            if state != "Z" && state != "X" {
+                found.push(stat.split(')').next().unwrap_or("").to_owned() + ")");
+            }
+        }
+        found
+    }
+}
+
+fn start_xvfb() -> (String, Child) {
+    let base = 100 + (std::process::id() % 300);
+    for n in base..base + 200 {
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() || socket.exists() {
+            continue;
+        }
+        let mut child = Command::new("Xvfb")
+            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (the README's test command installs it)");
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) && !socket.exists() {
+            if let Ok(Some(_)) = child.try_wait() {
+                break; // display taken meanwhile: try the next
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        if socket.exists() {
+            return (format!(":{n}"), child);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("could not start Xvfb on any display");
+}
+
+fn start_dbus() -> (String, Child) {
+    let mut child = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-daemon must be installed (the README's test command installs it)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("dbus stdout")).read_line(&mut line).expect("dbus address");
+    (line.trim().to_owned(), child)
+}
