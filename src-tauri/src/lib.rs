@@ -3,9 +3,11 @@
 //! way, and it exits when its last window closes, taking every WebKit process with it.
 //!
 //! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
-//! the watch that fades it out when the break ends); [`error`] (the error type commands return).
+//! the watch that fades it out when the break ends); [`fade`] (window-opacity fades); [`error`]
+//! (the error type commands return).
 
 mod error;
+mod fade;
 mod overlay;
 
 use respite_core::paths::Paths;

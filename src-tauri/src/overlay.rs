@@ -6,6 +6,7 @@
 //! break ended, the overlay still fades out and exits on its own.
 
 use crate::error::UiError;
+use crate::fade;
 use respite_core::client;
 use respite_core::kind::{BreakKind, Outcome};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
@@ -14,10 +15,14 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::thread;
 use std::time::Duration;
+use tauri::webview::PageLoadEvent;
+use tauri::window::Color;
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 
-/// Length of the fade in and out, shared with the page.
+/// Length of the fade in and out (done by window opacity, see [`fade`]).
 const FADE: Duration = Duration::from_millis(1000);
+/// The page's backdrop colour, painted by the window before the page is drawn: no white flash.
+const BACKDROP: Color = Color(18, 52, 59, 255);
 /// How long after its break ended the process exits even if the page did not close it.
 const EXIT_GRACE: Duration = Duration::from_secs(4);
 
@@ -102,6 +107,7 @@ fn open_windows(app: &AppHandle, brk: &CurrentBreak) -> tauri::Result<()> {
     Ok(())
 }
 
+/// An overlay window, hidden until its page has loaded, then faded in.
 fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
     WebviewWindowBuilder::new(app, label, WebviewUrl::App("overlay.html".into()))
         .title(title)
@@ -109,8 +115,14 @@ fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBui
         .always_on_top(true)
         .skip_taskbar(true)
         .resizable(false)
-        .transparent(true)
+        .visible(false)
+        .background_color(BACKDROP)
         .visible_on_all_workspaces(true)
+        .on_page_load(|window, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                fade::fade_in(&window, FADE);
+            }
+        })
 }
 
 /// Follows the daemon's notices: when this break ends (or the daemon goes away) the page is
@@ -162,7 +174,8 @@ fn overlay_info(overlay: tauri::State<'_, Overlay>) -> OverlayInfo {
         planned_secs: brk.planned_secs,
         remaining_ms: u64::try_from(remaining).unwrap_or(0).min(brk.planned_secs * 1000),
         postpone_minutes: POSTPONE_BY.as_secs() / 60,
-        fade_ms: u64::try_from(FADE.as_millis()).unwrap_or(1000),
+        // The window fades, not the page.
+        fade_ms: 0,
     }
 }
 
@@ -176,13 +189,12 @@ fn skip(overlay: tauri::State<'_, Overlay>, break_id: u64) -> Result<(), UiError
     send(&overlay, break_id, Request::Skip { break_id: Some(break_id) })
 }
 
-/// The page finished fading out: close every overlay window, which ends the process.
+/// The page is done: fade every overlay window out, then end the process.
 #[tauri::command]
 fn overlay_closed(app: AppHandle) {
-    for window in app.webview_windows().values() {
-        let _ = window.close();
-    }
-    app.exit(0);
+    let windows = app.webview_windows().into_values().collect();
+    let exiting = app.clone();
+    fade::fade_out(windows, FADE, move || exiting.exit(0));
 }
 
 fn send(overlay: &Overlay, break_id: u64, request: Request) -> Result<(), UiError> {

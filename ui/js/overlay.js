@@ -118,8 +118,11 @@ async function close() {
   clearTimeout(tickTimer);
   clearTimeout(fallbackTimer);
   setButtonsDisabled(true);
-  backdrop.classList.remove('is-visible');
-  await sleep(fadeMs());
+  // In the app the window fades (fade_ms is 0) and the page stays as it is until it is gone.
+  if (fadeMs() > 0) {
+    backdrop.classList.remove('is-visible');
+    await sleep(fadeMs());
+  }
   try {
     await api.overlayClosed();
   } catch (err) {
