@@ -14,7 +14,7 @@ use respite_core::schedule::POSTPONE_BY;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tauri::webview::PageLoadEvent;
 use tauri::window::Color;
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
@@ -43,6 +43,8 @@ pub enum OverlayError {
 struct Overlay {
     socket: PathBuf,
     brk: CurrentBreak,
+    /// When `brk` was read from the daemon (its `remaining_ms` counts from then).
+    read_at: Instant,
 }
 
 /// What the page needs to draw the break.
@@ -66,6 +68,7 @@ struct BreakEnded {
 
 /// Shows the overlay for the break on screen (break `expected` if given) until it ends.
 pub fn run(socket: PathBuf, expected: Option<u64>) -> Result<(), OverlayError> {
+    let read_at = Instant::now();
     let response = client::request(&socket, &Request::Status)?;
     let status = response.status.ok_or_else(|| OverlayError::Refused(response.error.unwrap_or_default()))?;
     let brk = match status.current {
@@ -73,7 +76,7 @@ pub fn run(socket: PathBuf, expected: Option<u64>) -> Result<(), OverlayError> {
         _ => return Err(OverlayError::NoBreak(expected)),
     };
     let app = tauri::Builder::default()
-        .manage(Overlay { socket: socket.clone(), brk: brk.clone() })
+        .manage(Overlay { socket: socket.clone(), brk: brk.clone(), read_at })
         .invoke_handler(tauri::generate_handler![overlay_info, postpone, skip, overlay_closed])
         .setup(move |app| {
             open_windows(app.handle(), &brk)?;
@@ -166,13 +169,13 @@ fn watch(app: AppHandle, socket: PathBuf, brk: CurrentBreak) {
 #[tauri::command]
 fn overlay_info(overlay: tauri::State<'_, Overlay>) -> OverlayInfo {
     let brk = &overlay.brk;
-    let remaining = (brk.ends_at.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds();
+    let elapsed = u64::try_from(overlay.read_at.elapsed().as_millis()).unwrap_or(u64::MAX);
     OverlayInfo {
         break_id: brk.id,
         kind: brk.kind,
         covers: brk.covers.clone(),
         planned_secs: brk.planned_secs,
-        remaining_ms: u64::try_from(remaining).unwrap_or(0).min(brk.planned_secs * 1000),
+        remaining_ms: brk.remaining_ms.saturating_sub(elapsed),
         postpone_minutes: POSTPONE_BY.as_secs() / 60,
         // The window fades, not the page.
         fade_ms: 0,

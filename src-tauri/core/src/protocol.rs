@@ -9,7 +9,7 @@
 use crate::kind::{BreakKind, Outcome};
 use crate::schedule::{Phase, Scheduler};
 use crate::clock::Now;
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -147,7 +147,7 @@ pub struct Status {
 impl Status {
     /// The state of `scheduler` at `now`, with times shown in zone `tz`.
     pub fn of<Tz: TimeZone>(scheduler: &Scheduler, now: Now, tz: &Tz, warnings: Vec<String>) -> Self {
-        let local = |t: DateTime<Utc>| t.with_timezone(tz).fixed_offset();
+        let local = |t: DateTime<Utc>| t.with_timezone(tz).fixed_offset().round_subsecs(0);
         let (state, paused_until, current) = match scheduler.phase() {
             Phase::Working => (State::Working, None, None),
             Phase::Paused(p) => (State::Paused, p.until.map(|u| local(u.wall)), None),

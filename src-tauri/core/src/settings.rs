@@ -259,7 +259,7 @@ volume = 3
         let eye = settings.plans.get(BreakKind::Eye);
         assert_eq!((eye.interval, eye.duration), (Duration::from_secs(5), Duration::from_secs(3)));
         let stretch = settings.plans.get(BreakKind::Stretch);
-        assert_eq!(stretch.enabled, true);
+        assert!(stretch.enabled);
         assert_eq!(stretch.interval, d.get(BreakKind::Stretch).interval);
         assert_eq!(stretch.duration, Duration::from_secs(120));
         assert!(!settings.plans.get(BreakKind::Walk).enabled);
