@@ -3,3 +3,5 @@
 
 mod break_loop;
 mod cli;
+mod crash;
+mod damage;

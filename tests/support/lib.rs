@@ -116,10 +116,20 @@ impl Session {
         cmd
     }
 
-    /// Starts the daemon; its log goes to `daemon.log` in the session folder.
+    /// Starts the daemon; its log is appended to `daemon.log` in the session folder.
     pub fn spawn_daemon(&self) -> Child {
-        let log = fs::File::create(self.root.path().join("daemon.log")).expect("daemon log");
+        self.spawn_daemon_with(&[])
+    }
+
+    /// Starts the daemon with extra environment variables.
+    pub fn spawn_daemon_with(&self, env: &[(&str, &str)]) -> Child {
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.root.path().join("daemon.log"))
+            .expect("daemon log");
         self.command(&bin("respite"))
+            .envs(env.iter().copied())
             .stdout(log.try_clone().expect("log handle"))
             .stderr(log)
             .spawn()

@@ -7,6 +7,8 @@
 //! - [`schedule`]: the scheduler state machine (working, on break, paused).
 //! - [`settings`]: `settings.toml` → validated [`settings::Settings`], problems reported per key.
 //! - [`store`]: the SQLite break log, its migrations and queries.
+//! - [`journal`]: writes to the store through a queue, so a locked, full or damaged database
+//!   never loses a record or stalls the scheduler.
 //! - [`export`]: the break log as CSV or JSON.
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
@@ -14,6 +16,7 @@
 pub mod client;
 pub mod clock;
 pub mod export;
+pub mod journal;
 pub mod kind;
 pub mod paths;
 pub mod protocol;

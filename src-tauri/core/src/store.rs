@@ -43,6 +43,11 @@ const MIGRATIONS: &[&str] = &[
      );",
 ];
 
+/// How long one statement waits for another process's lock before giving up. Short, because
+/// writes run on the scheduler's thread: a record that cannot be written waits in memory and
+/// is retried later (see [`crate::journal`]).
+const BUSY_TIMEOUT: Duration = Duration::from_millis(250);
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -61,6 +66,65 @@ pub enum StoreError {
     Sql { action: &'static str, source: rusqlite::Error },
     #[error("the database holds a row it cannot read (break {id}): {reason}")]
     BadRow { id: i64, reason: String },
+    #[error("the database {path} is damaged: {detail}")]
+    Damaged { path: String, detail: String },
+    #[error("cannot move the damaged database {path} aside: {source}")]
+    MoveAside { path: String, source: std::io::Error },
+}
+
+impl StoreError {
+    /// The file itself is bad (as opposed to locked, full or unwritable): it must be set aside.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            StoreError::FromTheFuture { .. } | StoreError::Damaged { .. } => true,
+            StoreError::Open { source, .. } | StoreError::Migrate { source, .. } | StoreError::Sql { source, .. } => is_damage_code(source),
+            _ => false,
+        }
+    }
+
+    /// Another process holds a lock on the database.
+    pub fn is_locked(&self) -> bool {
+        self.sqlite_code().is_some_and(|c| matches!(c, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+
+    fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match self {
+            StoreError::Open { source, .. } | StoreError::Migrate { source, .. } | StoreError::Sql { source, .. } => source.sqlite_error_code(),
+            _ => None,
+        }
+    }
+}
+
+fn is_damage_code(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt))
+}
+
+/// A damaged database that was moved aside and replaced by a fresh one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recovery {
+    pub moved_to: std::path::PathBuf,
+    pub reason: String,
+}
+
+/// Renames `path` and its WAL companions to `<name>.damaged-<UTC stamp>`; returns the new name.
+fn move_aside(path: &Path, now: DateTime<Utc>) -> std::io::Result<std::path::PathBuf> {
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    let aside = |p: &Path| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(format!(".damaged-{stamp}"));
+        std::path::PathBuf::from(name)
+    };
+    for suffix in ["-wal", "-shm"] {
+        let mut companion = path.as_os_str().to_owned();
+        companion.push(suffix);
+        let companion = std::path::PathBuf::from(companion);
+        if companion.exists() {
+            std::fs::rename(&companion, aside(&companion))?;
+        }
+    }
+    let target = aside(path);
+    std::fs::rename(path, &target)?;
+    Ok(target)
 }
 
 fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
@@ -100,20 +164,67 @@ impl Store {
         }
         let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         let conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(2)).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         let mut store = Self { conn };
+        // Look before writing anything: a damaged or newer file is set aside exactly as it was.
+        store.check(path)?;
+        let found = schema_version(&store.conn)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
+        }
+        store.conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        store.conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
         store.migrate(path)?;
         Ok(store)
+    }
+
+    /// Opens the database at `path`; if it is damaged (not a database, corrupt, truncated, or from
+    /// a newer Respite), moves it (and its `-wal` and `-shm` files) aside under a name stamped
+    /// with `now`, and starts a fresh one. Returns the store and, when it moved one aside, how.
+    /// Errors that are not damage (a lock, a full disk, a read-only folder) are returned as they
+    /// are: the file is left alone.
+    pub fn open_or_recover(path: &Path, now: DateTime<Utc>) -> Result<(Self, Option<Recovery>), StoreError> {
+        match Self::open(path) {
+            Ok(store) => Ok((store, None)),
+            Err(e) if e.is_damage() => {
+                let reason = e.to_string();
+                let moved_to = move_aside(path, now)
+                    .map_err(|source| StoreError::MoveAside { path: path.display().to_string(), source })?;
+                let store = Self::open(path)?;
+                Ok((store, Some(Recovery { moved_to, reason })))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A quick integrity check: a damaged file is found at start, not at the first write.
+    fn check(&self, path: &Path) -> Result<(), StoreError> {
+        let damaged = |detail: String| StoreError::Damaged { path: path.display().to_string(), detail };
+        let result: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| if is_damage_code(&e) { damaged(e.to_string()) } else { StoreError::Sql { action: "check the database", source: e } })?;
+        if result != "ok" {
+            return Err(damaged(result));
+        }
+        Ok(())
+    }
+
+    /// Runs SQLite's full integrity check; `Ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(sql("check integrity"))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged { path: String::new(), detail: result })
+        }
     }
 
     /// Opens an existing database read-only (export, summary). Fails if it does not exist.
     pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        conn.busy_timeout(Duration::from_secs(2)).map_err(sql("configure"))?;
+        conn.busy_timeout(Duration::from_secs(2)).map_err(sql("configure"))?; // a reader may wait
         let found = schema_version(&conn)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
@@ -246,6 +357,19 @@ impl Store {
     pub fn count(&self) -> Result<u64, StoreError> {
         let n: i64 = self.conn.query_row("SELECT count(*) FROM breaks", [], |r| r.get(0)).map_err(sql("count breaks"))?;
         Ok(n.unsigned_abs())
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// Reads an integer pragma (tests).
+    pub(crate) fn pragma(&self, name: &str) -> i64 {
+        self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).expect("pragma")
+    }
+
+    /// Sets an integer pragma (tests: `max_page_count` makes the disk "full").
+    pub(crate) fn set_pragma(&self, name: &str, value: i64) {
+        let _: i64 = self.conn.query_row(&format!("PRAGMA {name} = {value}"), [], |r| r.get(0)).expect("pragma");
     }
 }
 
@@ -384,6 +508,66 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, SCHEMA_VERSION + 1);
+    }
+
+    fn damaged_files_are_moved_aside(make_damage: impl FnOnce(&Path)) -> (Vec<u8>, Recovery, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        make_damage(&path);
+        let original = std::fs::read(&path).unwrap();
+        let (store, recovery) = Store::open_or_recover(&path, t(12, 0, 0)).unwrap();
+        let recovery = recovery.expect("the damaged file was recovered");
+        assert_eq!(recovery.moved_to, dir.path().join("respite.sqlite3.damaged-20261123T120000Z"));
+        assert!(std::fs::read(&recovery.moved_to).unwrap() == original, "the damaged file is kept as it was");
+        assert_eq!(store.count().unwrap(), 0, "a fresh database");
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        (original, recovery, store)
+    }
+
+    #[test]
+    fn a_file_of_garbage_is_moved_aside_and_replaced() {
+        let (_, recovery, _) = damaged_files_are_moved_aside(|path| std::fs::write(path, vec![0x5a; 8192]).unwrap());
+        assert!(recovery.reason.contains("not a database"), "{}", recovery.reason);
+    }
+
+    #[test]
+    fn a_truncated_database_is_moved_aside_and_replaced() {
+        damaged_files_are_moved_aside(|path| {
+            let mut store = Store::open(path).unwrap();
+            for minute in 0..59 {
+                for _ in 0..40 {
+                    store.record(&record(BreakKind::Walk, t(9, minute, 0), Outcome::Completed), false).unwrap();
+                }
+            }
+            store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+            drop(store);
+            let bytes = std::fs::read(path).unwrap();
+            assert!(bytes.len() > 16 * 4096, "big enough to truncate: {}", bytes.len());
+            std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
+        });
+    }
+
+    #[test]
+    fn a_database_from_a_newer_respite_is_moved_aside_and_replaced() {
+        let (_, recovery, _) = damaged_files_are_moved_aside(|path| {
+            let conn = Connection::open(path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 5).unwrap();
+        });
+        assert!(recovery.reason.contains("newer than this Respite"), "{}", recovery.reason);
+    }
+
+    #[test]
+    fn a_locked_database_is_not_mistaken_for_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        drop(Store::open(&path).unwrap());
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; INSERT INTO breaks (kind, trigger, due_at, ended_at, planned_secs, actual_secs, outcome) VALUES ('eye', 'manual', 'a', 'a', 1, 1, 'completed');").unwrap();
+        let err = Store::open_or_recover(&path, t(12, 0, 0)).unwrap_err();
+        assert!(!err.is_damage(), "{err}");
+        assert!(err.is_locked(), "{err}");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        assert!(names.iter().all(|n| !n.contains("damaged")), "nothing moved aside: {names:?}");
     }
 
     #[test]

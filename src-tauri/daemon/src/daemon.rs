@@ -1,5 +1,6 @@
 //! Assembles and runs the daemon: one instance per user, settings (problems reported), the
-//! store (an interrupted break recovered), the control socket, the runtime thread, and on the
+//! journal over the store (a damaged database replaced, an interrupted break recovered), the
+//! control socket, the runtime thread, and on the
 //! main thread the GLib main loop that carries the tray and turns SIGTERM and SIGINT into a
 //! clean quit.
 
@@ -9,10 +10,11 @@ use crate::runtime::{Input, Runtime};
 use crate::{control, notify, tray};
 use gtk::glib;
 use respite_core::client;
+use respite_core::clock::{Clock, SystemClock};
+use respite_core::journal::Journal;
 use respite_core::paths::Paths;
 use respite_core::protocol::Request;
 use respite_core::settings::{self, Settings};
-use respite_core::store::Store;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
 use std::thread;
@@ -28,18 +30,15 @@ pub fn start(paths: &Paths) -> ExitCode {
         }
     };
     let (settings, warnings) = load_settings(paths);
-    let mut store = match Store::open(&paths.database()) {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!("{e}");
-            notify::send("Respite cannot start".into(), e.to_string());
-            return ExitCode::FAILURE;
+    let clock = SystemClock::new();
+    let now = clock.now();
+    let mut journal = Journal::open(&paths.database(), now.wall, now.mono);
+    if let Some(store) = journal.store_mut() {
+        match store.recover_interrupted(now.wall) {
+            Ok(Some(record)) => tracing::info!(kind = %record.kind, "a break on screen when Respite last stopped was logged as interrupted"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("cannot check for an interrupted break: {e}"),
         }
-    };
-    match store.recover_interrupted(chrono::Utc::now()) {
-        Ok(Some(record)) => tracing::info!(kind = %record.kind, "a break on screen when Respite last stopped was logged as interrupted"),
-        Ok(None) => {}
-        Err(e) => tracing::warn!("cannot check for an interrupted break: {e}"),
     }
     let listener = match control::bind(&paths.socket()) {
         Ok(listener) => listener,
@@ -53,7 +52,7 @@ pub fn start(paths: &Paths) -> ExitCode {
         tracing::error!("cannot serve the control socket: {e}");
         return ExitCode::FAILURE;
     }
-    let mut runtime = Runtime::new(&settings, store, Launcher::new(inputs.clone()), warnings);
+    let mut runtime = Runtime::new(clock, &settings, journal, Launcher::new(inputs.clone()), warnings);
 
     let main_loop = glib::MainLoop::new(None, false);
     match tray::start(inputs.clone()) {

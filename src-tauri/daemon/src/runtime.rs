@@ -3,27 +3,24 @@
 //! tray label change, a window that must be gone) or the next input, whichever comes first. It
 //! never polls.
 //!
-//! Records that cannot be written (locked database, full disk) are kept in memory, retried at
-//! the next write, and reported in `status` and the log, so nothing already known is lost.
+//! Writes go through the [`Journal`]: records that cannot be written (locked database, full
+//! disk, read-only folder) are kept in memory and retried with growing delays, and the user is
+//! told once, in a notification, the log and `status`, so nothing already known is lost.
 
 use crate::launcher::Launcher;
 use crate::notify;
 use chrono::Local;
 use respite_core::clock::{Clock, Now, SystemClock};
-use respite_core::kind::BreakRecord;
+use respite_core::journal::{Journal, JournalNotice};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
 use respite_core::schedule::{Command, Event, PauseLength, Scheduler};
 use respite_core::settings::Settings;
-use respite_core::store::{OpenBreak, Store};
+use respite_core::store::OpenBreak;
 use respite_core::timefmt::next_midnight;
-use std::collections::VecDeque;
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
-
-/// Records kept in memory while the database cannot be written; the oldest are dropped beyond.
-const PENDING_LIMIT: usize = 10_000;
 
 /// Something for the runtime to act on.
 #[derive(Debug)]
@@ -52,33 +49,21 @@ pub type TraySink = Box<dyn Fn(TrayState) + Send>;
 pub struct Runtime {
     clock: SystemClock,
     scheduler: Scheduler,
-    store: Store,
-    pending: VecDeque<(BreakRecord, bool)>,
+    journal: Journal,
     launcher: Launcher,
     subscribers: Vec<UnixStream>,
     tray: Option<TraySink>,
     shown_tray: Option<TrayState>,
-    /// Problems reported at start (settings); shown in `status`.
+    /// Problems to show in `status` for the whole run (settings, a replaced database, …).
     warnings: Vec<String>,
-    store_warning: Option<String>,
 }
 
 impl Runtime {
-    pub fn new(settings: &Settings, store: Store, launcher: Launcher, warnings: Vec<String>) -> Self {
-        let clock = SystemClock::new();
+    pub fn new(clock: SystemClock, settings: &Settings, journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let scheduler = Scheduler::new(settings.plans(), clock.now());
-        Self {
-            clock,
-            scheduler,
-            store,
-            pending: VecDeque::new(),
-            launcher,
-            subscribers: Vec::new(),
-            tray: None,
-            shown_tray: None,
-            warnings,
-            store_warning: None,
-        }
+        let mut runtime = Self { clock, scheduler, journal, launcher, subscribers: Vec::new(), tray: None, shown_tray: None, warnings };
+        runtime.tell_journal_notices();
+        runtime
     }
 
     pub fn set_tray(&mut self, tray: TraySink) {
@@ -92,9 +77,13 @@ impl Runtime {
             let events = self.scheduler.tick(now);
             self.apply(events, now);
             self.launcher.enforce(now.mono);
+            if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
+                self.journal.retry(now.wall, now.mono);
+            }
+            self.tell_journal_notices();
             let tray_change = self.refresh_tray(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), tray_change]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), tray_change]
                 .into_iter()
                 .flatten()
                 .min();
@@ -168,7 +157,7 @@ impl Runtime {
 
     fn status(&self, now: Now) -> Status {
         let mut warnings = self.warnings.clone();
-        warnings.extend(self.store_warning.clone());
+        warnings.extend(self.journal.problem());
         Status::of(&self.scheduler, now, &Local, warnings)
     }
 
@@ -176,7 +165,6 @@ impl Runtime {
         for event in events {
             match event {
                 Event::BreakStarted(brk) => {
-                    tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, "break started");
                     let open = OpenBreak {
                         kind: brk.kind,
                         covers: brk.covers.clone(),
@@ -185,53 +173,55 @@ impl Runtime {
                         started_at: brk.started_at,
                         planned_secs: u32::try_from(brk.planned.as_secs()).unwrap_or(u32::MAX),
                     };
-                    if let Err(e) = self.store.open_break(&open) {
-                        tracing::warn!("{e}");
-                    }
+                    self.journal.open_break(open, now.wall, now.mono);
+                    tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, "break started");
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
-                        self.store_warning.get_or_insert_with(|| format!("Break windows cannot open: {e}"));
+                        let warning = format!("Break windows cannot open: {e}");
+                        if !self.warnings.contains(&warning) {
+                            self.warnings.push(warning);
+                        }
                     }
                     self.publish(&Notice::BreakStarted { break_id: brk.id, kind: brk.kind });
                 }
                 Event::BreakEnded { id, record } => {
                     tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), "break ended");
-                    self.write(record.clone(), true);
+                    self.journal.record(record.clone(), true, now.wall, now.mono);
                     self.launcher.break_ended(id, now.mono);
                     self.publish(&Notice::BreakEnded { break_id: id, outcome: record.outcome });
                 }
                 Event::Logged(record) => {
                     tracing::info!(kind = %record.kind, outcome = record.outcome.as_str(), "break logged");
-                    self.write(record, false);
+                    self.journal.record(record, false, now.wall, now.mono);
                 }
             }
         }
     }
 
-    /// Writes `record` after any records still waiting; keeps what cannot be written.
-    fn write(&mut self, record: BreakRecord, closes_open_break: bool) {
-        self.pending.push_back((record, closes_open_break));
-        while let Some((record, closes)) = self.pending.front() {
-            match self.store.record(record, *closes) {
-                Ok(_) => {
-                    self.pending.pop_front();
-                }
-                Err(e) => {
-                    let message = format!("Cannot write to the break log ({e}); {} record(s) kept in memory and retried", self.pending.len());
+    /// Tells the user, once each, what the journal reports: saving failed, works again, or a
+    /// damaged database was replaced.
+    fn tell_journal_notices(&mut self) {
+        for notice in self.journal.take_notices() {
+            match notice {
+                JournalNotice::Failing(message) => {
                     tracing::error!("{message}");
-                    if self.store_warning.is_none() {
-                        notify::send("Respite cannot save breaks".into(), message.clone());
-                    }
-                    self.store_warning = Some(message);
-                    while self.pending.len() > PENDING_LIMIT {
-                        self.pending.pop_front();
-                    }
-                    return;
+                    notify::send("Respite cannot save breaks".into(), message);
+                }
+                JournalNotice::Recovered { saved } => {
+                    tracing::info!(saved, "the break log is writable again; every kept record is saved");
+                    notify::send("Respite saves breaks again".into(), format!("{saved} kept record(s) were saved; nothing was lost."));
+                }
+                JournalNotice::Replaced(recovery) => {
+                    let message = format!(
+                        "The break log was damaged ({}). It was kept as {} and a new one was started.",
+                        recovery.reason,
+                        recovery.moved_to.display()
+                    );
+                    tracing::warn!("{message}");
+                    notify::send("Respite started a new break log".into(), message.clone());
+                    self.warnings.push(message);
                 }
             }
-        }
-        if self.store_warning.take().is_some() {
-            tracing::info!("the break log is writable again; every kept record is saved");
         }
     }
 
@@ -275,8 +265,11 @@ impl Runtime {
         }
         self.publish(&Notice::ShuttingDown);
         self.launcher.shutdown(inputs);
-        if !self.pending.is_empty() {
-            tracing::error!("{} break record(s) could not be saved before quitting", self.pending.len());
+        if self.journal.waiting() > 0 {
+            self.journal.retry(now.wall, now.mono);
+        }
+        if self.journal.waiting() > 0 {
+            tracing::error!("{} break record(s) could not be saved before quitting", self.journal.waiting());
         }
         tracing::info!("runtime stopped");
     }
