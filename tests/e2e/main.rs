@@ -5,3 +5,4 @@ mod break_loop;
 mod cli;
 mod crash;
 mod damage;
+mod long_run;

@@ -41,6 +41,11 @@ impl Now {
 /// A source of [`Now`].
 pub trait Clock: Send + Sync {
     fn now(&self) -> Now;
+
+    /// How long to really wait for `d` of this clock's time to pass.
+    fn real_wait(&self, d: Duration) -> Duration {
+        d
+    }
 }
 
 /// The real clocks: `Instant` (CLOCK_MONOTONIC on Linux, which stands still during suspend) and
@@ -70,6 +75,33 @@ impl Default for SystemClock {
 impl Clock for SystemClock {
     fn now(&self) -> Now {
         Now { mono: self.origin.elapsed(), wall: Utc::now() }
+    }
+}
+
+/// The real clock sped up `scale` times, for long-run tests and benchmarks of the real daemon
+/// (`RESPITE_TIME_SCALE`): hours of schedule pass in seconds. Wall time starts at the real
+/// wall time and moves with the scaled monotonic time.
+#[derive(Debug)]
+pub struct ScaledClock {
+    origin: Instant,
+    wall_origin: DateTime<Utc>,
+    scale: u32,
+}
+
+impl ScaledClock {
+    pub fn new(scale: u32) -> Self {
+        Self { origin: Instant::now(), wall_origin: Utc::now(), scale: scale.max(1) }
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now(&self) -> Now {
+        let mono = self.origin.elapsed() * self.scale;
+        Now { mono, wall: self.wall_origin + chrono::Duration::from_std(mono).unwrap_or(chrono::Duration::MAX) }
+    }
+
+    fn real_wait(&self, d: Duration) -> Duration {
+        d / self.scale
     }
 }
 
@@ -123,6 +155,17 @@ mod tests {
         let jumped = clock.jump_wall(-3600);
         assert_eq!(jumped.mono, Duration::from_secs(90));
         assert_eq!(jumped.wall, start + chrono::Duration::seconds(90 - 3600));
+    }
+
+    #[test]
+    fn a_scaled_clock_runs_fast_and_waits_short() {
+        let clock = ScaledClock::new(1000);
+        assert_eq!(clock.real_wait(Duration::from_secs(60)), Duration::from_millis(60));
+        let before = clock.now();
+        std::thread::sleep(Duration::from_millis(20));
+        let after = clock.now();
+        assert!(after.mono - before.mono >= Duration::from_secs(20), "{:?}", after.mono - before.mono);
+        assert_eq!(after.wall - before.wall, chrono::Duration::from_std(after.mono - before.mono).unwrap());
     }
 
     #[test]

@@ -87,6 +87,15 @@ impl Journal {
         self.push(Write::Record { record, closes_open }, wall, mono);
     }
 
+    /// Deletes breaks due before `before` (retention). Skipped, and said so in the log by the
+    /// caller, while the database is not open.
+    pub fn delete_before(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        match self.store.as_mut() {
+            Some(store) => store.delete_before(before),
+            None => Ok(0),
+        }
+    }
+
     /// When [`Journal::retry`] should run, if writes are waiting.
     pub fn retry_at(&self) -> Option<Duration> {
         self.retry_at

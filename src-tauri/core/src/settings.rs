@@ -22,10 +22,18 @@ pub const MIN_DURATION: Duration = Duration::from_secs(1);
 /// Longest break accepted.
 pub const MAX_DURATION: Duration = Duration::from_secs(3600);
 
+/// The settings file format this Respite writes. A file with a higher `version` came from a
+/// newer Respite: what this one knows still applies, the rest is reported and ignored.
+pub const FORMAT_VERSION: i64 = 1;
+/// Shortest history that `[log] keep` accepts.
+pub const MIN_KEEP: Duration = Duration::from_secs(24 * 3600);
+
 /// The validated settings the daemon runs with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub plans: Plans,
+    /// How long break records are kept; `None`: forever.
+    pub keep: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -38,6 +46,7 @@ impl Default for Settings {
                 KindPlan { enabled: true, interval: mins(50), duration: Duration::from_secs(90) },
                 KindPlan { enabled: true, interval: mins(110), duration: mins(5) },
             ]),
+            keep: None,
         }
     }
 }
@@ -93,6 +102,7 @@ pub enum SettingsError {
 pub const DEFAULT_FILE: &str = r#"# Respite settings. Durations are written like "20s", "90s", "5m", "1h 30m".
 # Only active time counts toward a break: time away from the keyboard does not.
 # Changes are read when Respite starts.
+version = 1
 
 # Eye rest: look at something about 6 m (20 feet) away. The 20-20-20 rule.
 [eye]
@@ -111,6 +121,10 @@ duration = "90s"
 enabled = true
 interval = "110m"
 duration = "5m"
+
+# The break log stays on this computer. Keep it "forever", or for a time such as "365d".
+[log]
+keep = "forever"
 "#;
 
 /// Reads `path`, or writes the defaults there if it does not exist yet (creating its folder).
@@ -156,6 +170,20 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
         }
     };
     for (key, value) in &table {
+        match key.as_str() {
+            "version" => {
+                check_version(value, &mut problems);
+                continue;
+            }
+            "log" => {
+                match value.as_table() {
+                    Some(fields) => settings.keep = read_log(fields, settings.keep, &mut problems),
+                    None => problems.push(Problem { key: key.clone(), reason: "must be a table ([log])".into() }),
+                }
+                continue;
+            }
+            _ => {}
+        }
         let Ok(kind) = key.parse::<BreakKind>() else {
             problems.push(Problem { key: key.clone(), reason: "unknown setting, ignored".into() });
             continue;
@@ -168,6 +196,34 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
         *plan = read_plan(kind, fields, *plan, &mut problems);
     }
     (settings, problems)
+}
+
+fn check_version(value: &toml::Value, problems: &mut Vec<Problem>) {
+    let reason = match value.as_integer() {
+        Some(FORMAT_VERSION) => return,
+        Some(v) if v > FORMAT_VERSION => format!(
+            "this file was written by a newer Respite (format {v}; this one reads {FORMAT_VERSION}): \
+             the settings it knows apply, others are ignored"
+        ),
+        _ => format!("must be {FORMAT_VERSION}, not {value}"),
+    };
+    problems.push(Problem { key: "version".into(), reason });
+}
+
+fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let mut keep = default;
+    for (field, value) in fields {
+        let key = format!("log.{field}");
+        match (field.as_str(), value) {
+            ("keep", toml::Value::String(s)) if s.trim() == "forever" => keep = None,
+            ("keep", value) => match duration(value, MIN_KEEP, Duration::from_secs(100 * 365 * 24 * 3600)) {
+                Ok(d) => keep = Some(d),
+                Err(reason) => problems.push(Problem { key, reason: format!("{reason}; or write \"forever\"") }),
+            },
+            _ => problems.push(Problem { key, reason: "unknown setting, ignored".into() }),
+        }
+    }
+    keep
 }
 
 fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, problems: &mut Vec<Problem>) -> KindPlan {
@@ -266,6 +322,26 @@ volume = 3
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["sound", "stretch.enabled", "stretch.interval", "walk.colour"]);
         assert!(problems[2].reason.contains("\"forever\" is not a duration"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn the_log_keeps_everything_unless_told_otherwise() {
+        assert_eq!(Settings::default().keep, None);
+        assert_eq!(parse("[log]\nkeep = \"365d\"\n").0.keep, Some(Duration::from_secs(365 * 24 * 3600)));
+        let (settings, problems) = parse("[log]\nkeep = \"2h\"\n");
+        assert_eq!(settings.keep, None);
+        assert_eq!(problems[0].key, "log.keep");
+        assert!(problems[0].reason.contains("forever"));
+    }
+
+    #[test]
+    fn a_file_from_a_newer_respite_applies_what_this_one_knows() {
+        let (settings, problems) = parse("version = 3\n[eye]\ninterval = \"25m\"\nmood = \"calm\"\n[insights]\nweekly = true\n");
+        assert_eq!(settings.plans.get(BreakKind::Eye).interval, mins(25));
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["eye.mood", "insights", "version"]);
+        assert!(problems[2].reason.contains("newer Respite (format 3"), "{}", problems[2]);
+        assert_eq!(parse("version = \"one\"\n").1[0].to_string(), "version: must be 1, not \"one\"");
     }
 
     #[test]

@@ -353,6 +353,11 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes breaks due before `before` (the retention setting); returns how many.
+    pub fn delete_before(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.conn.execute("DELETE FROM breaks WHERE due_at < ?1", params![to_db(before)]).map_err(sql("delete old breaks"))
+    }
+
     /// Number of logged breaks.
     pub fn count(&self) -> Result<u64, StoreError> {
         let n: i64 = self.conn.query_row("SELECT count(*) FROM breaks", [], |r| r.get(0)).map_err(sql("count breaks"))?;
@@ -446,6 +451,18 @@ mod tests {
         assert_eq!(only_b[0].record, b);
         let read_only = Store::open_read_only(&path).unwrap();
         assert_eq!(read_only.count().unwrap(), 2);
+    }
+
+    #[test]
+    fn retention_deletes_only_breaks_older_than_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        for hour in [8, 9, 10] {
+            store.record(&record(BreakKind::Eye, t(hour, 0, 0), Outcome::Completed), false).unwrap();
+        }
+        assert_eq!(store.delete_before(t(9, 0, 0)).unwrap(), 1);
+        let left: Vec<_> = store.breaks(None, None).unwrap().into_iter().map(|b| b.record.due_at).collect();
+        assert_eq!(left, vec![t(9, 0, 0), t(10, 0, 0)]);
     }
 
     #[test]

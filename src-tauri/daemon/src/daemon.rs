@@ -10,7 +10,7 @@ use crate::runtime::{Input, Runtime};
 use crate::{control, notify, tray};
 use gtk::glib;
 use respite_core::client;
-use respite_core::clock::{Clock, SystemClock};
+use respite_core::clock::{Clock, ScaledClock, SystemClock};
 use respite_core::journal::Journal;
 use respite_core::paths::Paths;
 use respite_core::protocol::Request;
@@ -30,7 +30,7 @@ pub fn start(paths: &Paths) -> ExitCode {
         }
     };
     let (settings, warnings) = load_settings(paths);
-    let clock = SystemClock::new();
+    let clock = clock_from_env();
     let now = clock.now();
     let mut journal = Journal::open(&paths.database(), now.wall, now.mono);
     if let Some(store) = journal.store_mut() {
@@ -99,6 +99,18 @@ fn load_settings(paths: &Paths) -> (Settings, Vec<String>) {
         notify::send("Respite: some settings were not understood".into(), body);
     }
     (settings, problems)
+}
+
+/// The real clock, or with `RESPITE_TIME_SCALE=N` (long-run tests and benchmarks) the real
+/// clock sped up N times.
+fn clock_from_env() -> Box<dyn Clock> {
+    match std::env::var("RESPITE_TIME_SCALE").ok().and_then(|s| s.parse::<u32>().ok()) {
+        Some(scale) if scale > 1 => {
+            tracing::warn!(scale, "time runs {scale} times faster (RESPITE_TIME_SCALE)");
+            Box::new(ScaledClock::new(scale))
+        }
+        _ => Box::new(SystemClock::new()),
+    }
 }
 
 /// Another daemon holds the lock: tell it we were started, and stop.

@@ -10,7 +10,7 @@
 use crate::launcher::Launcher;
 use crate::notify;
 use chrono::Local;
-use respite_core::clock::{Clock, Now, SystemClock};
+use respite_core::clock::{Clock, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
 use respite_core::schedule::{Command, Event, PauseLength, Scheduler};
@@ -45,9 +45,12 @@ pub struct TrayState {
 /// Receives tray updates (on another thread: the tray posts them to its own loop).
 pub type TraySink = Box<dyn Fn(TrayState) + Send>;
 
+/// How often old records are deleted when a retention is set.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
+
 /// See the module documentation.
 pub struct Runtime {
-    clock: SystemClock,
+    clock: Box<dyn Clock>,
     scheduler: Scheduler,
     journal: Journal,
     launcher: Launcher,
@@ -56,12 +59,27 @@ pub struct Runtime {
     shown_tray: Option<TrayState>,
     /// Problems to show in `status` for the whole run (settings, a replaced database, …).
     warnings: Vec<String>,
+    /// How long records are kept (`None`: forever), and when to next delete older ones.
+    keep: Option<Duration>,
+    next_prune: Option<Duration>,
 }
 
 impl Runtime {
-    pub fn new(clock: SystemClock, settings: &Settings, journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
-        let scheduler = Scheduler::new(settings.plans(), clock.now());
-        let mut runtime = Self { clock, scheduler, journal, launcher, subscribers: Vec::new(), tray: None, shown_tray: None, warnings };
+    pub fn new(clock: Box<dyn Clock>, settings: &Settings, journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
+        let now = clock.now();
+        let scheduler = Scheduler::new(settings.plans(), now);
+        let mut runtime = Self {
+            clock,
+            scheduler,
+            journal,
+            launcher,
+            subscribers: Vec::new(),
+            tray: None,
+            shown_tray: None,
+            warnings,
+            keep: settings.keep,
+            next_prune: settings.keep.map(|_| now.mono),
+        };
         runtime.tell_journal_notices();
         runtime
     }
@@ -81,14 +99,15 @@ impl Runtime {
                 self.journal.retry(now.wall, now.mono);
             }
             self.tell_journal_notices();
+            self.prune_if_due(now);
             let tray_change = self.refresh_tray(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), tray_change]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, tray_change]
                 .into_iter()
                 .flatten()
                 .min();
             let input = match wake {
-                Some(at) => inputs.recv_timeout(at.saturating_sub(now.mono)),
+                Some(at) => inputs.recv_timeout(self.clock.real_wait(at.saturating_sub(now.mono))),
                 None => inputs.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             match input {
@@ -196,6 +215,21 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// Deletes records older than the retention setting, once a day.
+    fn prune_if_due(&mut self, now: Now) {
+        let (Some(keep), Some(due)) = (self.keep, self.next_prune) else { return };
+        if due > now.mono {
+            return;
+        }
+        let before = now.wall - chrono::Duration::from_std(keep).unwrap_or(chrono::Duration::MAX);
+        match self.journal.delete_before(before) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "deleted break records older than the retention setting"),
+            Err(e) => tracing::warn!("cannot delete old break records: {e}"),
+        }
+        self.next_prune = Some(now.mono + PRUNE_EVERY);
     }
 
     /// Tells the user, once each, what the journal reports: saving failed, works again, or a
