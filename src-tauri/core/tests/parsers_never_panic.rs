@@ -239,9 +239,22 @@ fn line() -> BoxedStrategy<Line> {
     .boxed()
 }
 
-/// A file of TOML-like fragments, usually opening a break section.
-fn fragment_file() -> BoxedStrategy<Vec<Line>> {
-    (prop::option::weighted(0.8, select(KINDS.to_vec())), prop::collection::vec(line(), 0..14))
+/// A value that `field` accepts (any value, for a key that is no field).
+fn good_value(field: &str) -> BoxedStrategy<Val> {
+    let secs = |lo: u64, hi: u64| {
+        edge_biased(lo, hi).prop_flat_map(|s| duration_text(s).prop_map(move |t| val(t, Meaning::Secs(s)))).boxed()
+    };
+    match field {
+        "enabled" => any::<bool>().prop_map(|b| val(b.to_string(), Meaning::Bool(b))).boxed(),
+        "interval" => secs(MIN_INTERVAL_S, MAX_INTERVAL_S),
+        "duration" => secs(MIN_DURATION_S, MAX_DURATION_S),
+        _ => any_value(),
+    }
+}
+
+/// Loose lines in any order: headers and keys repeat, values break the file.
+fn loose_lines() -> BoxedStrategy<Vec<Line>> {
+    (prop::option::weighted(0.8, select(KINDS.to_vec())), prop::collection::vec(line(), 0..10))
         .prop_map(|(first, mut lines)| {
             if let Some(kind) = first {
                 lines.insert(0, Line::Header { name: kind.into(), quoted: false });
@@ -249,6 +262,36 @@ fn fragment_file() -> BoxedStrategy<Vec<Line>> {
             lines
         })
         .boxed()
+}
+
+/// One `[name]` section (or the top of the file) with distinct keys, values mostly accepted.
+fn block() -> BoxedStrategy<Vec<Line>> {
+    let keys: Vec<&str> = FIELDS.iter().chain(&KINDS).chain(&["colour", "Enabled"]).copied().collect();
+    (prop::option::weighted(0.9, name()), prop::sample::subsequence(keys, 0..=4))
+        .prop_flat_map(|(header, keys)| {
+            let pairs: Vec<_> = keys
+                .into_iter()
+                .map(|k| {
+                    prop_oneof![3 => good_value(k), 1 => any_value()]
+                        .prop_map(move |value| Line::Pair { key: k.to_string(), quoted: false, value })
+                })
+                .collect();
+            (Just(header), pairs.prop_shuffle())
+        })
+        .prop_map(|(header, pairs)| {
+            let header = header.map(|(name, quoted)| Line::Header { name, quoted });
+            header.into_iter().chain(pairs).collect()
+        })
+        .boxed()
+}
+
+/// A settings file made of TOML-like fragments: loose lines, or sections of mostly good values.
+fn fragment_file() -> BoxedStrategy<Vec<Line>> {
+    prop_oneof![
+        loose_lines(),
+        prop::collection::vec(block(), 1..5).prop_map(|blocks| blocks.concat()),
+    ]
+    .boxed()
 }
 
 /// A top-level entry of the file, as the model sees it.

@@ -134,6 +134,19 @@ mod tests {
     }
 
     #[test]
+    fn a_client_that_never_finishes_its_message_blocks_no_one() {
+        let (_dir, path, seen) = served();
+        let mut stalled = UnixStream::connect(&path).unwrap();
+        stalled.write_all(b"{\"cmd\":\"sta").unwrap(); // and then nothing, connection kept open
+        let started = std::time::Instant::now();
+        let response = client::request(&path, &Request::Status).unwrap();
+        assert_eq!(response.error.as_deref(), Some("Status"));
+        assert!(started.elapsed() < READ_TIMEOUT, "the second client waited for the first");
+        assert_eq!(seen.recv_timeout(Duration::from_secs(2)).unwrap(), "Status", "only the complete request arrived");
+        drop(stalled);
+    }
+
+    #[test]
     fn malformed_oversized_and_binary_messages_are_answered_and_never_reach_the_runtime() {
         let (_dir, path, seen) = served();
         let too_long = vec![b'{'; MAX_MESSAGE * 3];
