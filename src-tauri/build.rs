@@ -1,6 +1,6 @@
 //! Generates the Tauri context and one permission per app command, so each window's capability
 //! (capabilities/*.json) can grant exactly the commands it uses.
 fn main() {
-    let commands = tauri_build::AppManifest::new().commands(&["overlay_info", "postpone", "skip", "overlay_closed"]);
+    let commands = tauri_build::AppManifest::new().commands(&["overlay_info", "overlay_ready", "postpone", "skip", "finish", "overlay_closed"]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)).expect("tauri build step failed");
 }

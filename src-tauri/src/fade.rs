@@ -25,6 +25,9 @@ pub fn fade_in(window: &WebviewWindow, length: Duration) {
         return;
     };
     use gtk::prelude::*;
+    if gtk_window.is_visible() {
+        return; // already shown (or fading in)
+    }
     let animate = animations_enabled();
     gtk_window.set_opacity(if animate { 0.0 } else { SHOWN_OPACITY });
     let _ = window.show();

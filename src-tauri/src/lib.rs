@@ -10,26 +10,44 @@ mod error;
 mod fade;
 mod overlay;
 
+use overlay::OverlayArgs;
 use respite_core::paths::Paths;
 use std::process::ExitCode;
 
 /// Which window to open, from the command line.
 #[derive(Debug, PartialEq, Eq)]
 enum Window {
-    Overlay { break_id: Option<u64> },
+    Overlay(OverlayArgs),
 }
+
+const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]";
 
 fn parse_args(args: &[String]) -> Result<Window, String> {
     match args.first().map(String::as_str) {
-        Some("overlay") => match &args[1..] {
-            [] => Ok(Window::Overlay { break_id: None }),
-            [flag, id] if flag == "--break-id" => {
-                id.parse().map(|id| Window::Overlay { break_id: Some(id) }).map_err(|_| format!("--break-id needs a number, not {id:?}"))
+        Some("overlay") => {
+            let mut overlay = OverlayArgs::default();
+            let mut rest = args[1..].iter();
+            while let Some(flag) = rest.next() {
+                let mut value = || rest.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
+                match flag.as_str() {
+                    "--break-id" => {
+                        let id = value()?;
+                        overlay.break_id = Some(id.parse().map_err(|_| format!("--break-id needs a number, not {id:?}"))?);
+                    }
+                    "--monitors" => overlay.monitors = value()?.parse()?,
+                    "--fade-ms" => {
+                        let ms = value()?;
+                        let ms: u64 = ms.parse().map_err(|_| format!("--fade-ms needs a number, not {ms:?}"))?;
+                        overlay.fade = std::time::Duration::from_millis(ms.min(5000));
+                    }
+                    "--prepare" => overlay.prepare = true,
+                    other => return Err(format!("unexpected argument {other:?}; {USAGE}")),
+                }
             }
-            other => Err(format!("unexpected arguments: {}", other.join(" "))),
-        },
-        Some(other) => Err(format!("unknown window {other:?}")),
-        None => Err("which window? usage: respite-ui overlay [--break-id N]".into()),
+            Ok(Window::Overlay(overlay))
+        }
+        Some(other) => Err(format!("unknown window {other:?}; {USAGE}")),
+        None => Err(format!("which window? {USAGE}")),
     }
 }
 
@@ -50,7 +68,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     };
     let result = match window {
-        Window::Overlay { break_id } => overlay::run(paths.socket(), break_id),
+        Window::Overlay(args) => overlay::run(paths.socket(), args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -64,16 +82,22 @@ pub fn run(args: Vec<String>) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use respite_core::settings::Monitors;
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
-    fn arguments_name_the_window() {
-        assert_eq!(parse_args(&args(&["overlay"])), Ok(Window::Overlay { break_id: None }));
-        assert_eq!(parse_args(&args(&["overlay", "--break-id", "7"])), Ok(Window::Overlay { break_id: Some(7) }));
+    fn arguments_name_the_window_and_its_options() {
+        assert_eq!(parse_args(&args(&["overlay"])), Ok(Window::Overlay(OverlayArgs::default())));
+        let full = parse_args(&args(&["overlay", "--break-id", "7", "--monitors", "cursor", "--fade-ms", "250", "--prepare"]));
+        let expected =
+            OverlayArgs { break_id: Some(7), monitors: Monitors::Cursor, fade: std::time::Duration::from_millis(250), prepare: true };
+        assert_eq!(full, Ok(Window::Overlay(expected)));
         assert!(parse_args(&args(&["overlay", "--break-id", "x"])).is_err());
+        assert!(parse_args(&args(&["overlay", "--monitors", "left"])).is_err());
+        assert!(parse_args(&args(&["overlay", "--fade-ms"])).is_err());
         assert!(parse_args(&args(&["summary", "--now"])).is_err());
         assert!(parse_args(&[]).is_err());
     }

@@ -1,30 +1,56 @@
-//! The break overlay: one undecorated, always-on-top window covering each monitor, the commands
-//! its page may call (capability `overlay`), and a watch on the daemon's notices that tells the
-//! page to fade out when the break ends, however it ended.
+//! The break overlay: one undecorated, always-on-top window covering each chosen monitor, the
+//! commands its page may call (capability `overlay`), and a watch on the daemon's notices.
 //!
-//! The daemon decides; this process only shows. If the daemon goes away, or never says the
-//! break ended, the overlay still fades out and exits on its own.
+//! Two ways to start. For a break already on screen (`respite-ui overlay`), the break is read
+//! from the daemon and the page draws it at once. Prepared (`--prepare`, started by the daemon a
+//! few seconds before a scheduled break), the windows are built and the page loaded while
+//! hidden; when the daemon says the break started, the page is handed the break and shown, so
+//! the overlay is on screen almost as soon as the break starts. Either way the page asks to be
+//! shown (`overlay_ready`) once it has drawn the break, and the window then fades in.
+//!
+//! The daemon decides; this process only shows. When the break ends, however it ends, the page
+//! is told and fades out; if the daemon goes away or never says so, the overlay still exits.
 
 use crate::error::UiError;
 use crate::fade;
 use respite_core::client;
 use respite_core::kind::{BreakKind, Outcome};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
-use respite_core::schedule::POSTPONE_BY;
+use respite_core::settings::Monitors;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 use tauri::webview::PageLoadEvent;
 use tauri::window::Color;
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, Monitor, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-/// Length of the fade in and out (done by window opacity, see [`fade`]).
-const FADE: Duration = Duration::from_millis(1000);
+/// How long the process may outlive its break if the page never closes it.
+const EXIT_GRACE: Duration = Duration::from_secs(4);
+/// How long a prepared overlay waits for its break before giving up.
+const PREPARED_WAIT: Duration = Duration::from_secs(60);
+/// If the page never asks to be shown (a script error), show it anyway after this.
+const SHOW_FALLBACK: Duration = Duration::from_secs(2);
 /// The page's backdrop colour, painted by the window before the page is drawn: no white flash.
 const BACKDROP: Color = Color(18, 52, 59, 255);
-/// How long after its break ended the process exits even if the page did not close it.
-const EXIT_GRACE: Duration = Duration::from_secs(4);
+
+/// How the overlay was asked to run (from the command line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverlayArgs {
+    /// Show only this break.
+    pub break_id: Option<u64>,
+    pub monitors: Monitors,
+    pub fade: Duration,
+    /// Build hidden now, show when the next break starts.
+    pub prepare: bool,
+}
+
+impl Default for OverlayArgs {
+    fn default() -> Self {
+        Self { break_id: None, monitors: Monitors::All, fade: Duration::from_secs(1), prepare: false }
+    }
+}
 
 /// Why the overlay could not open.
 #[derive(Debug, thiserror::Error)]
@@ -39,16 +65,45 @@ pub enum OverlayError {
     Tauri(#[from] tauri::Error),
 }
 
-/// What the overlay shows, managed as Tauri state.
+/// The break being shown, once known, and when it was read (its `remaining_ms` counts from then).
+type Known = Option<(CurrentBreak, Instant)>;
+
+/// Tauri state of the overlay process.
 struct Overlay {
     socket: PathBuf,
-    brk: CurrentBreak,
-    /// When `brk` was read from the daemon (its `remaining_ms` counts from then).
-    read_at: Instant,
+    fade: Duration,
+    known: Mutex<Known>,
+}
+
+impl Overlay {
+    fn info(&self) -> Option<OverlayInfo> {
+        let known = self.known.lock().expect("overlay state poisoned");
+        let (brk, read_at) = known.as_ref()?;
+        let elapsed = u64::try_from(read_at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Some(OverlayInfo {
+            break_id: brk.id,
+            kind: brk.kind,
+            covers: brk.covers.clone(),
+            planned_secs: brk.planned_secs,
+            remaining_ms: brk.remaining_ms.saturating_sub(elapsed),
+            postpone_minutes: brk.postpone_secs.div_ceil(60),
+            can_postpone: brk.can_postpone,
+            postpone_left_ms: brk.postpone_left_ms.saturating_sub(elapsed),
+            strict: brk.strict,
+            can_finish: brk.can_finish,
+            idea: brk.idea,
+            // The window fades, not the page (see `fade`).
+            fade_ms: 0,
+        })
+    }
+
+    fn break_id(&self) -> Option<u64> {
+        self.known.lock().expect("overlay state poisoned").as_ref().map(|(b, _)| b.id)
+    }
 }
 
 /// What the page needs to draw the break.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct OverlayInfo {
     break_id: u64,
     kind: BreakKind,
@@ -56,6 +111,11 @@ struct OverlayInfo {
     planned_secs: u64,
     remaining_ms: u64,
     postpone_minutes: u64,
+    can_postpone: bool,
+    postpone_left_ms: u64,
+    strict: bool,
+    can_finish: bool,
+    idea: u32,
     fade_ms: u64,
 }
 
@@ -66,21 +126,16 @@ struct BreakEnded {
     outcome: Outcome,
 }
 
-/// Shows the overlay for the break on screen (break `expected` if given) until it ends.
-pub fn run(socket: PathBuf, expected: Option<u64>) -> Result<(), OverlayError> {
-    let read_at = Instant::now();
-    let response = client::request(&socket, &Request::Status)?;
-    let status = response.status.ok_or_else(|| OverlayError::Refused(response.error.unwrap_or_default()))?;
-    let brk = match status.current {
-        Some(brk) if status.state == State::OnBreak && expected.is_none_or(|id| id == brk.id) => brk,
-        _ => return Err(OverlayError::NoBreak(expected)),
-    };
+/// Runs the overlay until its break ends.
+pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
+    let known = if args.prepare { None } else { Some(current_break(&socket, args.break_id)?) };
+    let title = known.as_ref().map(|(b, _)| b.kind);
     let app = tauri::Builder::default()
-        .manage(Overlay { socket: socket.clone(), brk: brk.clone(), read_at })
-        .invoke_handler(tauri::generate_handler![overlay_info, postpone, skip, overlay_closed])
+        .manage(Overlay { socket: socket.clone(), fade: args.fade, known: Mutex::new(known) })
+        .invoke_handler(tauri::generate_handler![overlay_info, overlay_ready, postpone, skip, finish, overlay_closed])
         .setup(move |app| {
-            open_windows(app.handle(), &brk)?;
-            watch(app.handle().clone(), socket, brk);
+            open_windows(app.handle(), args.monitors, title)?;
+            watch(app.handle().clone(), socket);
             Ok(())
         })
         .build(tauri::generate_context!())?;
@@ -88,10 +143,43 @@ pub fn run(socket: PathBuf, expected: Option<u64>) -> Result<(), OverlayError> {
     Ok(())
 }
 
-/// One window per monitor, each covering its monitor exactly.
-fn open_windows(app: &AppHandle, brk: &CurrentBreak) -> tauri::Result<()> {
-    let monitors = app.available_monitors()?;
-    let title = format!("Respite — {}", brk.kind.title());
+/// The break on screen, as the daemon sees it (break `expected` if given).
+fn current_break(socket: &std::path::Path, expected: Option<u64>) -> Result<(CurrentBreak, Instant), OverlayError> {
+    let read_at = Instant::now();
+    let response = client::request(socket, &Request::Status)?;
+    let status = response.status.ok_or_else(|| OverlayError::Refused(response.error.unwrap_or_default()))?;
+    match status.current {
+        Some(brk) if status.state == State::OnBreak && expected.is_none_or(|id| id == brk.id) => Ok((brk, read_at)),
+        _ => Err(OverlayError::NoBreak(expected)),
+    }
+}
+
+fn title_for(kind: Option<BreakKind>) -> String {
+    match kind {
+        Some(kind) => format!("Respite — {}", kind.title()),
+        None => "Respite — Break".to_owned(),
+    }
+}
+
+/// The monitors to cover, from the setting and what is connected now.
+fn chosen_monitors(app: &AppHandle, choice: Monitors) -> tauri::Result<Vec<Monitor>> {
+    let all = app.available_monitors()?;
+    let one = match choice {
+        Monitors::All => return Ok(all),
+        Monitors::Primary => app.primary_monitor()?,
+        Monitors::Cursor => {
+            let cursor = app.cursor_position()?;
+            app.monitor_from_point(cursor.x, cursor.y)?
+        }
+    };
+    // No primary set, or the pointer is nowhere: the first monitor rather than none.
+    Ok(one.or_else(|| all.into_iter().next()).into_iter().collect())
+}
+
+/// One hidden window per chosen monitor, each covering its monitor exactly.
+fn open_windows(app: &AppHandle, choice: Monitors, kind: Option<BreakKind>) -> tauri::Result<()> {
+    let monitors = chosen_monitors(app, choice)?;
+    let title = title_for(kind);
     if monitors.is_empty() {
         // No monitor information (rare): one window, fullscreen wherever the system puts it.
         builder(app, "overlay-0", &title).fullscreen(true).build()?;
@@ -110,7 +198,7 @@ fn open_windows(app: &AppHandle, brk: &CurrentBreak) -> tauri::Result<()> {
     Ok(())
 }
 
-/// An overlay window, hidden until its page has loaded, then faded in.
+/// An overlay window, hidden until its page asks to be shown.
 fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
     WebviewWindowBuilder::new(app, label, WebviewUrl::App("overlay.html".into()))
         .title(title)
@@ -123,63 +211,121 @@ fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBui
         .visible_on_all_workspaces(true)
         .on_page_load(|window, payload| {
             if payload.event() == PageLoadEvent::Finished {
-                fade::fade_in(&window, FADE);
+                // Safety net: a page that never asks to be shown is shown anyway once its break
+                // is known (a prepared page waits for its break).
+                thread::spawn(move || {
+                    thread::sleep(SHOW_FALLBACK);
+                    let known = window.state::<Overlay>().break_id().is_some();
+                    if known && !window.is_visible().unwrap_or(true) {
+                        eprintln!("respite-ui: the page did not ask to be shown; showing it");
+                        show(&window);
+                    }
+                });
             }
         })
 }
 
-/// Follows the daemon's notices: when this break ends (or the daemon goes away) the page is
-/// told to fade out, and the process exits shortly after in any case.
-fn watch(app: AppHandle, socket: PathBuf, brk: CurrentBreak) {
-    let id = brk.id;
-    let deadline = Duration::from_millis(brk.remaining_ms) + EXIT_GRACE * 4;
-    let watcher = app.clone();
-    let spawned = thread::Builder::new().name("notices".into()).spawn(move || {
-        let outcome = match client::subscribe(&socket) {
-            Ok(notices) => notices
-                .filter_map(Result::ok)
-                .find_map(|notice| match notice {
-                    Notice::BreakEnded { break_id, outcome } if break_id == id => Some(outcome),
-                    Notice::ShuttingDown => Some(Outcome::Interrupted),
-                    _ => None,
-                })
-                .unwrap_or(Outcome::Interrupted),
-            Err(e) => {
-                eprintln!("respite-ui: cannot follow the daemon ({e}); closing when the break's time is up");
-                thread::sleep(Duration::from_millis(brk.remaining_ms));
-                Outcome::Interrupted
-            }
-        };
-        if let Err(e) = watcher.emit("break-ended", BreakEnded { break_id: id, outcome }) {
-            eprintln!("respite-ui: cannot tell the page the break ended: {e}");
-        }
-        thread::sleep(FADE + EXIT_GRACE);
-        watcher.exit(0);
-    });
-    if let Err(e) = spawned {
-        eprintln!("respite-ui: cannot watch the daemon ({e}); closing at the break's end");
+/// Fades `window` in (on the main thread) and tells the daemon the overlay is on screen.
+fn show(window: &WebviewWindow) {
+    let overlay = window.state::<Overlay>();
+    let fade_length = overlay.fade;
+    let shown = window.clone();
+    let _ = window.run_on_main_thread(move || fade::fade_in(&shown, fade_length));
+    if let (Some(break_id), true) = (overlay.break_id(), window.label() == "overlay-0") {
+        let socket = overlay.socket.clone();
+        thread::spawn(move || {
+            let _ = client::request(&socket, &Request::Shown { break_id });
+        });
     }
-    // A last resort if the daemon never answers at all: no overlay outlives its break by long.
-    let _ = thread::Builder::new().name("deadline".into()).spawn(move || {
-        thread::sleep(deadline);
-        app.exit(0);
-    });
 }
 
-#[tauri::command]
-fn overlay_info(overlay: tauri::State<'_, Overlay>) -> OverlayInfo {
-    let brk = &overlay.brk;
-    let elapsed = u64::try_from(overlay.read_at.elapsed().as_millis()).unwrap_or(u64::MAX);
-    OverlayInfo {
-        break_id: brk.id,
-        kind: brk.kind,
-        covers: brk.covers.clone(),
-        planned_secs: brk.planned_secs,
-        remaining_ms: brk.remaining_ms.saturating_sub(elapsed),
-        postpone_minutes: POSTPONE_BY.as_secs() / 60,
-        // The window fades, not the page.
-        fade_ms: 0,
+/// Follows the daemon's notices: a prepared overlay learns its break here; when the break ends
+/// (or the daemon goes away) the page is told to fade out, and the process exits shortly after
+/// in any case.
+fn watch(app: AppHandle, socket: PathBuf) {
+    let spawned = thread::Builder::new().name("notices".into()).spawn(move || {
+        let outcome = follow(&app, &socket);
+        let overlay = app.state::<Overlay>();
+        if let Some(break_id) = overlay.break_id() {
+            if let Err(e) = app.emit("break-ended", BreakEnded { break_id, outcome }) {
+                eprintln!("respite-ui: cannot tell the page the break ended: {e}");
+            }
+            thread::sleep(overlay.fade + EXIT_GRACE);
+        }
+        app.exit(0);
+    });
+    if let Err(e) = spawned {
+        eprintln!("respite-ui: cannot watch the daemon ({e})");
     }
+}
+
+/// Waits for this overlay's break to end and returns how it ended.
+fn follow(app: &AppHandle, socket: &std::path::Path) -> Outcome {
+    let notices = match client::subscribe(socket) {
+        Ok(notices) => notices,
+        Err(e) => {
+            eprintln!("respite-ui: cannot follow the daemon ({e}); closing when the break's time is up");
+            let left = app.state::<Overlay>().info().map_or(0, |i| i.remaining_ms);
+            thread::sleep(Duration::from_millis(left));
+            return Outcome::Interrupted;
+        }
+    };
+    let overlay = app.state::<Overlay>();
+    if overlay.break_id().is_none() {
+        // Prepared: give up if no break starts in time.
+        let waiting = app.clone();
+        thread::spawn(move || {
+            thread::sleep(PREPARED_WAIT);
+            if waiting.state::<Overlay>().break_id().is_none() {
+                waiting.exit(0);
+            }
+        });
+    } else {
+        // A last resort if the daemon never says the break ended.
+        let left = overlay.info().map_or(0, |i| i.remaining_ms);
+        let exiting = app.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(left) + EXIT_GRACE * 4);
+            exiting.exit(0);
+        });
+    }
+    for notice in notices.filter_map(Result::ok) {
+        match notice {
+            Notice::BreakStarted { break_id, kind } if overlay.break_id().is_none() => {
+                match current_break(socket, Some(break_id)) {
+                    Ok(known) => {
+                        *overlay.known.lock().expect("overlay state poisoned") = Some(known);
+                        for window in app.webview_windows().values() {
+                            let _ = window.set_title(&title_for(Some(kind)));
+                        }
+                        if let Some(info) = overlay.info() {
+                            let _ = app.emit("break-started", info);
+                        }
+                    }
+                    Err(e) => eprintln!("respite-ui: the break that started is gone: {e}"),
+                }
+            }
+            Notice::BreakEnded { break_id, outcome } if Some(break_id) == overlay.break_id() => return outcome,
+            Notice::ShuttingDown => return Outcome::Interrupted,
+            _ => {}
+        }
+    }
+    Outcome::Interrupted
+}
+
+/// The break to draw; `null` while a prepared overlay waits for its break (the page then waits
+/// for the `break-started` event).
+#[tauri::command]
+fn overlay_info(overlay: tauri::State<'_, Overlay>) -> Option<OverlayInfo> {
+    overlay.info()
+}
+
+/// The page has drawn the break: fade this window in.
+#[tauri::command]
+fn overlay_ready(window: WebviewWindow, overlay: tauri::State<'_, Overlay>, break_id: u64) -> Result<(), UiError> {
+    check(&overlay, break_id)?;
+    show(&window);
+    Ok(())
 }
 
 #[tauri::command]
@@ -192,18 +338,31 @@ fn skip(overlay: tauri::State<'_, Overlay>, break_id: u64) -> Result<(), UiError
     send(&overlay, break_id, Request::Skip { break_id: Some(break_id) })
 }
 
+/// "I'm back": the user returns before the end of the break.
+#[tauri::command]
+fn finish(overlay: tauri::State<'_, Overlay>, break_id: u64) -> Result<(), UiError> {
+    send(&overlay, break_id, Request::Finish { break_id: Some(break_id) })
+}
+
 /// The page is done: fade every overlay window out, then end the process.
 #[tauri::command]
 fn overlay_closed(app: AppHandle) {
     let windows = app.webview_windows().into_values().collect();
     let exiting = app.clone();
-    fade::fade_out(windows, FADE, move || exiting.exit(0));
+    let fade_length = app.state::<Overlay>().fade;
+    fade::fade_out(windows, fade_length, move || exiting.exit(0));
+}
+
+fn check(overlay: &Overlay, break_id: u64) -> Result<(), UiError> {
+    match overlay.break_id() {
+        Some(id) if id == break_id => Ok(()),
+        Some(id) => Err(UiError::Invalid(format!("this window shows break {id}, not {break_id}"))),
+        None => Err(UiError::Invalid("this window has no break yet".into())),
+    }
 }
 
 fn send(overlay: &Overlay, break_id: u64, request: Request) -> Result<(), UiError> {
-    if break_id != overlay.brk.id {
-        return Err(UiError::Invalid(format!("this window shows break {}, not {break_id}", overlay.brk.id)));
-    }
+    check(overlay, break_id)?;
     let response = client::request(&overlay.socket, &request)?;
     match response.error {
         None if response.ok => Ok(()),

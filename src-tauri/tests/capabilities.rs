@@ -48,7 +48,7 @@ fn the_overlay_window_can_call_only_what_its_capability_grants() {
 
     // Controls: the granted calls pass the ACL (they then find no handler in this mock app), so
     // the denials above are the capability at work, not a mock that refuses everything.
-    for command in ["overlay_info", "postpone", "skip", "overlay_closed"] {
+    for command in ["overlay_info", "overlay_ready", "postpone", "skip", "finish", "overlay_closed"] {
         assert_eq!(call(&overlay, command, LOCAL, json!({"breakId": 1})), Err(format!("Command {command} not found")));
     }
     assert_eq!(call(&overlay, "plugin:event|unlisten", LOCAL, json!({"event": "break-ended", "eventId": 1})), Ok(Value::Null));

@@ -6,3 +6,4 @@ mod cli;
 mod crash;
 mod damage;
 mod long_run;
+mod monitors;

@@ -42,6 +42,13 @@ impl Drop for Guarded {
     }
 }
 
+/// Which display a session has.
+enum Screen {
+    None,
+    Xvfb,
+    TwoMonitors,
+}
+
 /// An isolated desktop session: temporary folders, optionally an X display, a D-Bus session.
 pub struct Session {
     pub root: tempfile::TempDir,
@@ -53,15 +60,21 @@ pub struct Session {
 impl Session {
     /// Folders and a D-Bus session, no display (the daemon runs without a tray).
     pub fn headless() -> Self {
-        Self::new(false)
+        Self::new(Screen::None)
     }
 
     /// Folders, a D-Bus session and a 1280x800 Xvfb display.
     pub fn with_display() -> Self {
-        Self::new(true)
+        Self::new(Screen::Xvfb)
     }
 
-    fn new(display: bool) -> Self {
+    /// Folders, a D-Bus session and an Xorg (dummy driver) display with two side-by-side
+    /// monitors that GTK sees: 1920x1080 at 0,0 and 1280x1024 at 1920,0. Needs root (Xorg).
+    pub fn with_two_monitors() -> Self {
+        Self::new(Screen::TwoMonitors)
+    }
+
+    fn new(screen: Screen) -> Self {
         let root = tempfile::tempdir().expect("temporary folder");
         for dir in ["config", "data", "runtime"] {
             fs::create_dir_all(root.path().join(dir)).expect("session folder");
@@ -72,11 +85,19 @@ impl Session {
             fs::set_permissions(root.path().join("runtime"), fs::Permissions::from_mode(0o700)).expect("chmod");
         }
         let mut helpers = Vec::new();
-        let display = display.then(|| {
-            let (name, xvfb) = start_xvfb();
-            helpers.push(Guarded(xvfb));
-            name
-        });
+        let display = match screen {
+            Screen::None => None,
+            Screen::Xvfb => {
+                let (name, xvfb) = start_xvfb();
+                helpers.push(Guarded(xvfb));
+                Some(name)
+            }
+            Screen::TwoMonitors => {
+                let (name, xorg) = start_two_monitors();
+                helpers.push(Guarded(xorg));
+                Some(name)
+            }
+        };
         let (dbus_address, dbus) = start_dbus();
         helpers.push(Guarded(dbus));
         Self { root, display, dbus_address, _helpers: helpers }
@@ -136,6 +157,18 @@ impl Session {
             .expect("start the daemon")
     }
 
+    /// [`wait_for`], but a timeout also prints the daemon's log.
+    pub fn wait_for<T>(&self, limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(value) = check() {
+                return value;
+            }
+            assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}\n--- daemon log ---\n{}", self.daemon_log());
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn daemon_log(&self) -> String {
         fs::read_to_string(self.root.path().join("daemon.log")).unwrap_or_default()
     }
@@ -183,6 +216,50 @@ impl Session {
         }
         found
     }
+}
+
+/// A display number with no server on it.
+fn free_display(base: u32) -> u32 {
+    (base..base + 200)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .expect("a free display number")
+}
+
+fn start_two_monitors() -> (String, Child) {
+    let n = free_display(500 + std::process::id() % 200);
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/xorg-dummy.conf");
+    let log = std::env::temp_dir().join(format!("respite-xorg-{n}.log"));
+    let mut child = Command::new("Xorg")
+        .arg(format!(":{n}"))
+        .arg("-config")
+        .arg(&config)
+        .args(["-noreset", "-nolisten", "tcp", "-logfile"])
+        .arg(&log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xorg must be installed (xserver-xorg-core, xserver-xorg-video-dummy: the README's test command installs them)");
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    let started = Instant::now();
+    while !socket.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("Xorg exited ({status}); see {}", log.display());
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "Xorg did not start; see {}", log.display());
+        thread::sleep(Duration::from_millis(50));
+    }
+    let display = format!(":{n}");
+    let xrandr = |args: &[&str]| {
+        let ok = Command::new("xrandr").args(args).env("DISPLAY", &display).status().expect("xrandr (x11-xserver-utils)");
+        assert!(ok.success(), "xrandr {args:?} failed");
+    };
+    xrandr(&["--newmode", "1280x1024_60", "108.00", "1280", "1328", "1440", "1688", "1024", "1025", "1028", "1066", "+hsync", "+vsync"]);
+    xrandr(&["--addmode", "DUMMY1", "1280x1024_60"]);
+    xrandr(&["--output", "DUMMY1", "--mode", "1280x1024_60", "--right-of", "DUMMY0"]);
+    // One full query makes the server re-read its outputs; until then clients that ask for the
+    // current layout without polling (GDK) still see one monitor.
+    xrandr(&["--query"]);
+    (display, child)
 }
 
 fn start_xvfb() -> (String, Child) {

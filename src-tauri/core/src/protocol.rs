@@ -36,6 +36,13 @@ pub enum Request {
         #[serde(default)]
         break_id: Option<u64>,
     },
+    /// The user is back before the end of the break on screen (only break `break_id` if given).
+    Finish {
+        #[serde(default)]
+        break_id: Option<u64>,
+    },
+    /// The overlay for `break_id` is on screen (its first frame painted).
+    Shown { break_id: u64 },
     /// Stop the daemon (and any window it opened).
     Quit,
     /// Keep this connection and send [`Notice`]s on it.
@@ -60,7 +67,7 @@ impl PauseSpec {
             "until-tomorrow" | "tomorrow" => Ok(PauseSpec::UntilTomorrow),
             "indefinitely" | "forever" => Ok(PauseSpec::Indefinitely),
             other => {
-                let d = humantime::parse_duration(other)
+                let d = crate::timefmt::parse_duration(other)
                     .map_err(|e| format!("{other:?} is not a pause length ({e}); try 30m, 1h, until-tomorrow or indefinitely"))?;
                 if d < Duration::from_secs(1) || d > Duration::from_secs(7 * 24 * 3600) {
                     return Err(format!("{other:?} is out of range (1s to 7 days)"));
@@ -129,6 +136,17 @@ pub struct CurrentBreak {
     pub ends_at: DateTime<FixedOffset>,
     pub planned_secs: u64,
     pub remaining_ms: u64,
+    /// Strict: no postpone, skip or early finish.
+    pub strict: bool,
+    /// Postpone is offered now, for `postpone_left_ms` more.
+    pub can_postpone: bool,
+    pub postpone_left_ms: u64,
+    /// How far Postpone puts the break off.
+    pub postpone_secs: u64,
+    /// "I'm back" is offered (walks).
+    pub can_finish: bool,
+    /// Which piece of content to show (the daemon rotates it so breaks in a row differ).
+    pub idea: u32,
 }
 
 /// The daemon's state, as `respite status --json` prints it. Times are local.
@@ -154,6 +172,8 @@ impl Status {
             Phase::OnBreak(b) => {
                 let ends_at = b.ends_at();
                 let remaining = (ends_at - now.wall).num_milliseconds().max(0);
+                let postpone = scheduler.postpone_window(now);
+                let strict = scheduler.rules().strict[b.kind.index()];
                 let current = CurrentBreak {
                     id: b.id,
                     kind: b.kind,
@@ -162,6 +182,12 @@ impl Status {
                     ends_at: local(ends_at),
                     planned_secs: b.planned.as_secs(),
                     remaining_ms: u64::try_from(remaining).unwrap_or(0),
+                    strict,
+                    can_postpone: postpone.is_ok(),
+                    postpone_left_ms: postpone.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0),
+                    postpone_secs: scheduler.rules().postpone_by.as_secs(),
+                    can_finish: b.kind == BreakKind::Walk && !strict,
+                    idea: 0,
                 };
                 (State::OnBreak, None, Some(current))
             }
@@ -190,7 +216,17 @@ pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
     if line.len() > MAX_MESSAGE {
         return Err(ProtocolError::TooLong(line.len()));
     }
-    serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))
+    let request: Request = serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+    // serde does not apply `deny_unknown_fields` to field-less variants of a tagged enum
+    // (serde-rs/serde#2123): check those by hand, so every command is read strictly.
+    if matches!(request, Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello) {
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+        if let Some(extra) = object.keys().find(|k| *k != "cmd") {
+            return Err(ProtocolError::Malformed(format!("unknown field `{extra}`")));
+        }
+    }
+    Ok(request)
 }
 
 /// One message as a line (JSON and a newline).
@@ -215,6 +251,8 @@ mod tests {
             (Request::Pause { length: PauseSpec::UntilTomorrow }, r#"{"cmd":"pause","length":"until_tomorrow"}"#),
             (Request::Skip { break_id: Some(3) }, r#"{"cmd":"skip","break_id":3}"#),
             (Request::Postpone { break_id: None }, r#"{"cmd":"postpone","break_id":null}"#),
+            (Request::Finish { break_id: Some(2) }, r#"{"cmd":"finish","break_id":2}"#),
+            (Request::Shown { break_id: 2 }, r#"{"cmd":"shown","break_id":2}"#),
         ];
         for (request, wire) in cases {
             assert_eq!(to_line(&request), format!("{wire}\n"));
@@ -225,7 +263,7 @@ mod tests {
 
     #[test]
     fn malformed_and_oversized_lines_are_refused() {
-        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#] {
+        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#, r#"{"cmd":"quit","force":true}"#] {
             assert!(matches!(parse_request(bad), Err(ProtocolError::Malformed(_))), "{bad:?} was accepted");
         }
         let long = format!(r#"{{"cmd":"status","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE));

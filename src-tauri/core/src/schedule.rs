@@ -17,8 +17,6 @@ use std::time::Duration;
 
 /// Two kinds due within this much of each other are taken as one break (the longer).
 pub const MERGE_WINDOW: Duration = Duration::from_secs(60);
-/// How far "Postpone" puts a break off, in active time.
-pub const POSTPONE_BY: Duration = Duration::from_secs(5 * 60);
 /// A pause at least this long counts as rest: every timer starts afresh when it ends.
 pub const LONG_PAUSE_RESETS: Duration = Duration::from_secs(5 * 60);
 
@@ -43,6 +41,23 @@ impl Plans {
 
     fn enabled(&self) -> impl Iterator<Item = BreakKind> + '_ {
         BreakKind::ALL.into_iter().filter(|k| self.get(*k).enabled)
+    }
+}
+
+/// What the user may do to a break on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// How far "Postpone" puts a break off, in active time.
+    pub postpone_by: Duration,
+    /// Postpones of the same kind in a row; then the break must be taken or skipped.
+    pub max_postpones: u32,
+    /// Per kind ([`BreakKind::index`]): no postpone, skip or early finish.
+    pub strict: [bool; 3],
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { postpone_by: Duration::from_secs(5 * 60), max_postpones: 2, strict: [false; 3] }
     }
 }
 
@@ -136,8 +151,12 @@ pub enum Command {
     Resume,
     /// On a break: skip it (only that break when `Some(id)`). Working: skip the next break.
     Skip(Option<u64>),
-    /// Put the break on screen off by [`POSTPONE_BY`] (only that break when `Some(id)`).
+    /// Put the break on screen off by [`Rules::postpone_by`] (only that break when `Some(id)`),
+    /// if [`Scheduler::postpone_window`] allows.
     Postpone(Option<u64>),
+    /// The user is back before the break's end (only that break when `Some(id)`): completed if
+    /// at least half of it was taken, skipped otherwise.
+    Finish(Option<u64>),
     /// New plans from the settings; elapsed active time is kept.
     SetPlans(Plans),
 }
@@ -166,6 +185,12 @@ pub enum ScheduleError {
     NotPaused,
     #[error("there is no break to skip: {0}")]
     NothingToSkip(&'static str),
+    #[error("{} breaks are strict: they run to the end", .0.title())]
+    Strict(BreakKind),
+    #[error("this {kind} break was already postponed {1} times in a row", kind = .0.title().to_lowercase())]
+    PostponeLimit(BreakKind, u32),
+    #[error("a break can be postponed only in its first half")]
+    TooLateToPostpone,
 }
 
 /// The next break the schedule will start, as seen now.
@@ -181,7 +206,10 @@ pub struct NextBreak {
 #[derive(Clone, Debug)]
 pub struct Scheduler {
     plans: Plans,
+    rules: Rules,
     phase: Phase,
+    /// Postpones in a row, per kind.
+    postponed: [u32; 3],
     /// Active time since each kind's last break.
     elapsed: [Duration; 3],
     /// Monotonic time up to which `elapsed` is accounted.
@@ -192,7 +220,42 @@ pub struct Scheduler {
 impl Scheduler {
     /// A scheduler starting to count at `now`.
     pub fn new(plans: Plans, now: Now) -> Self {
-        Self { plans, phase: Phase::Working, elapsed: [Duration::ZERO; 3], counted_to: now.mono, next_id: 1 }
+        Self {
+            plans,
+            rules: Rules::default(),
+            phase: Phase::Working,
+            postponed: [0; 3],
+            elapsed: [Duration::ZERO; 3],
+            counted_to: now.mono,
+            next_id: 1,
+        }
+    }
+
+    /// The same scheduler with other [`Rules`].
+    pub fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Whether the break on screen may be postponed now; if so, for how much longer.
+    pub fn postpone_window(&self, now: Now) -> Result<Duration, ScheduleError> {
+        let Phase::OnBreak(brk) = &self.phase else { return Err(ScheduleError::NotOnBreak) };
+        if self.rules.strict[brk.kind.index()] {
+            return Err(ScheduleError::Strict(brk.kind));
+        }
+        let count = self.postponed[brk.kind.index()];
+        if count >= self.rules.max_postpones {
+            return Err(ScheduleError::PostponeLimit(brk.kind, count));
+        }
+        let half = brk.started_mono + brk.planned / 2;
+        if now.mono >= half {
+            return Err(ScheduleError::TooLateToPostpone);
+        }
+        Ok(half - now.mono)
     }
 
     pub fn phase(&self) -> &Phase {
@@ -240,7 +303,14 @@ impl Scheduler {
     pub fn handle(&mut self, command: Command, now: Now) -> Result<Vec<Event>, ScheduleError> {
         match command {
             Command::TakeBreak(kind) => self.take_break(kind, now),
-            Command::Pause(length) => Ok(self.pause(length, now)),
+            Command::Pause(length) => {
+                if let Phase::OnBreak(brk) = &self.phase {
+                    if self.rules.strict[brk.kind.index()] {
+                        return Err(ScheduleError::Strict(brk.kind));
+                    }
+                }
+                Ok(self.pause(length, now))
+            }
             Command::Resume => match self.phase {
                 Phase::Paused(p) => {
                     self.resume_from_pause(p.since_mono, now);
@@ -251,14 +321,26 @@ impl Scheduler {
             Command::Skip(id) => self.skip(id, now),
             Command::Postpone(id) => {
                 self.check_on_break(id)?;
+                self.postpone_window(now)?;
                 let event = self.end_break(Outcome::Postponed, now);
                 if let Event::BreakEnded { record, .. } = &event {
+                    self.postponed[record.kind.index()] += 1;
                     for kind in std::iter::once(record.kind).chain(record.covers.iter().copied()) {
                         let plan = self.plans.get(kind);
-                        self.elapsed[kind.index()] = plan.interval.saturating_sub(POSTPONE_BY);
+                        self.elapsed[kind.index()] = plan.interval.saturating_sub(self.rules.postpone_by);
                     }
                 }
                 Ok(vec![event])
+            }
+            Command::Finish(id) => {
+                self.check_on_break(id)?;
+                let Phase::OnBreak(brk) = &self.phase else { unreachable!("checked above") };
+                if self.rules.strict[brk.kind.index()] {
+                    return Err(ScheduleError::Strict(brk.kind));
+                }
+                // Back early: it counts as taken once at least half of it was.
+                let half_done = now.mono >= brk.started_mono + brk.planned / 2;
+                Ok(vec![self.end_break(if half_done { Outcome::Completed } else { Outcome::Skipped }, now)])
             }
             Command::SetPlans(plans) => {
                 self.accrue(now);
@@ -342,7 +424,10 @@ impl Scheduler {
 
     fn skip(&mut self, id: Option<u64>, now: Now) -> Result<Vec<Event>, ScheduleError> {
         match &self.phase {
-            Phase::OnBreak(_) => {
+            Phase::OnBreak(brk) => {
+                if self.rules.strict[brk.kind.index()] {
+                    return Err(ScheduleError::Strict(brk.kind));
+                }
                 self.check_on_break(id)?;
                 Ok(vec![self.end_break(Outcome::Skipped, now)])
             }
@@ -403,6 +488,9 @@ impl Scheduler {
         };
         for kind in brk.kinds() {
             self.elapsed[kind.index()] = Duration::ZERO;
+            if outcome != Outcome::Postponed {
+                self.postponed[kind.index()] = 0;
+            }
         }
         self.counted_to = now.mono;
         Event::BreakEnded { id: brk.id, record: brk.record(outcome, now) }

@@ -7,7 +7,7 @@
 //! rewritten: it is created only when it does not exist.
 
 use crate::kind::BreakKind;
-use crate::schedule::{KindPlan, Plans};
+use crate::schedule::{KindPlan, Plans, Rules};
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -28,10 +28,60 @@ pub const FORMAT_VERSION: i64 = 1;
 /// Shortest history that `[log] keep` accepts.
 pub const MIN_KEEP: Duration = Duration::from_secs(24 * 3600);
 
+/// Which monitors get an overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Monitors {
+    All,
+    Primary,
+    /// The one under the mouse pointer.
+    Cursor,
+}
+
+impl Monitors {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Monitors::All => "all",
+            Monitors::Primary => "primary",
+            Monitors::Cursor => "cursor",
+        }
+    }
+}
+
+impl std::str::FromStr for Monitors {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "all" => Ok(Monitors::All),
+            "primary" => Ok(Monitors::Primary),
+            "cursor" => Ok(Monitors::Cursor),
+            other => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {other:?}")),
+        }
+    }
+}
+
+/// How overlays look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverlayPrefs {
+    pub monitors: Monitors,
+    /// Length of the fade in and out (none when the desktop turns animations off).
+    pub fade: Duration,
+}
+
+/// The chime at the start and end of a break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoundPrefs {
+    pub enabled: bool,
+    /// 0–100.
+    pub volume: u8,
+}
+
 /// The validated settings the daemon runs with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub plans: Plans,
+    pub rules: Rules,
+    pub overlay: OverlayPrefs,
+    pub sound: SoundPrefs,
     /// How long break records are kept; `None`: forever.
     pub keep: Option<Duration>,
 }
@@ -46,6 +96,9 @@ impl Default for Settings {
                 KindPlan { enabled: true, interval: mins(50), duration: Duration::from_secs(90) },
                 KindPlan { enabled: true, interval: mins(110), duration: mins(5) },
             ]),
+            rules: Rules::default(),
+            overlay: OverlayPrefs { monitors: Monitors::All, fade: Duration::from_secs(1) },
+            sound: SoundPrefs { enabled: true, volume: 50 },
             keep: None,
         }
     }
@@ -105,22 +158,42 @@ pub const DEFAULT_FILE: &str = r#"# Respite settings. Durations are written like
 version = 1
 
 # Eye rest: look at something about 6 m (20 feet) away. The 20-20-20 rule.
+# strict = true hides Postpone and Skip for that kind.
 [eye]
 enabled = true
 interval = "20m"
 duration = "20s"
+strict = false
 
 # Stretch: stand up, loosen neck, shoulders, back and wrists.
 [stretch]
 enabled = true
 interval = "50m"
 duration = "90s"
+strict = false
 
 # Walk: leave the screen for a few minutes.
 [walk]
 enabled = true
 interval = "110m"
 duration = "5m"
+strict = false
+
+# Postpone puts a break off by this much active time, at most this many times in a row,
+# and only during the first half of the break.
+[breaks]
+postpone = "5m"
+max_postpones = 2
+
+# Overlays: on "all" monitors, the "primary" one, or the one under the "cursor".
+[overlay]
+monitors = "all"
+fade = "1s"
+
+# A soft chime when a break starts and ends. Volume 0 to 100.
+[sound]
+enabled = true
+volume = 50
 
 # The break log stays on this computer. Keep it "forever", or for a time such as "365d".
 [log]
@@ -175,10 +248,16 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" => {
-                match value.as_table() {
-                    Some(fields) => settings.keep = read_log(fields, settings.keep, &mut problems),
-                    None => problems.push(Problem { key: key.clone(), reason: "must be a table ([log])".into() }),
+            "log" | "breaks" | "overlay" | "sound" => {
+                let Some(fields) = value.as_table() else {
+                    problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+                    continue;
+                };
+                match key.as_str() {
+                    "log" => settings.keep = read_log(fields, settings.keep, &mut problems),
+                    "breaks" => read_breaks(fields, &mut settings.rules, &mut problems),
+                    "overlay" => read_overlay(fields, &mut settings.overlay, &mut problems),
+                    _ => read_sound(fields, &mut settings.sound, &mut problems),
                 }
                 continue;
             }
@@ -193,7 +272,8 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             continue;
         };
         let plan = &mut settings.plans.0[kind.index()];
-        *plan = read_plan(kind, fields, *plan, &mut problems);
+        let strict = &mut settings.rules.strict[kind.index()];
+        *plan = read_plan(kind, fields, *plan, strict, &mut problems);
     }
     (settings, problems)
 }
@@ -226,7 +306,58 @@ fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<
     keep
 }
 
-fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, problems: &mut Vec<Problem>) -> KindPlan {
+fn read_breaks(fields: &toml::Table, rules: &mut Rules, problems: &mut Vec<Problem>) {
+    for (field, value) in fields {
+        let key = format!("breaks.{field}");
+        let result = match field.as_str() {
+            "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
+            "max_postpones" => match value.as_integer() {
+                Some(n @ 0..=10) => Ok(rules.max_postpones = n as u32),
+                _ => Err(format!("must be a whole number from 0 to 10, not {value}")),
+            },
+            _ => Err("unknown setting, ignored".into()),
+        };
+        if let Err(reason) = result {
+            problems.push(Problem { key, reason });
+        }
+    }
+}
+
+fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
+    for (field, value) in fields {
+        let key = format!("overlay.{field}");
+        let result = match field.as_str() {
+            "monitors" => match value.as_str() {
+                Some(text) => text.parse().map(|m| overlay.monitors = m),
+                None => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {value}")),
+            },
+            "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
+            _ => Err("unknown setting, ignored".into()),
+        };
+        if let Err(reason) = result {
+            problems.push(Problem { key, reason });
+        }
+    }
+}
+
+fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<Problem>) {
+    for (field, value) in fields {
+        let key = format!("sound.{field}");
+        let result = match field.as_str() {
+            "enabled" => value.as_bool().map(|b| sound.enabled = b).ok_or_else(|| format!("must be true or false, not {value}")),
+            "volume" => match value.as_integer() {
+                Some(v @ 0..=100) => Ok(sound.volume = v as u8),
+                _ => Err(format!("must be a whole number from 0 to 100, not {value}")),
+            },
+            _ => Err("unknown setting, ignored".into()),
+        };
+        if let Err(reason) = result {
+            problems.push(Problem { key, reason });
+        }
+    }
+}
+
+fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, strict: &mut bool, problems: &mut Vec<Problem>) -> KindPlan {
     let mut plan = default;
     let mut report = |field: &str, reason: String| {
         problems.push(Problem { key: format!("{kind}.{field}"), reason });
@@ -235,6 +366,10 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, problems:
         match field.as_str() {
             "enabled" => match value.as_bool() {
                 Some(b) => plan.enabled = b,
+                None => report(field, format!("must be true or false, not {value}")),
+            },
+            "strict" => match value.as_bool() {
+                Some(b) => *strict = b,
                 None => report(field, format!("must be true or false, not {value}")),
             },
             "interval" => match duration(value, MIN_INTERVAL, MAX_INTERVAL) {
@@ -265,7 +400,7 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, problems:
 /// A duration written as text ("90s", "5m") or as a number of seconds.
 fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duration, String> {
     let d = match value {
-        toml::Value::String(s) => humantime::parse_duration(s.trim())
+        toml::Value::String(s) => crate::timefmt::parse_duration(s)
             .map_err(|e| format!("{s:?} is not a duration ({e}); write it like \"20s\", \"5m\" or \"1h\""))?,
         toml::Value::Integer(n) if *n >= 0 => Duration::from_secs(n.unsigned_abs()),
         other => return Err(format!("must be a duration such as \"5m\", not {other}")),
@@ -307,7 +442,7 @@ duration = 120
 [walk]
 enabled = false
 colour = "blue"
-[sound]
+[sounds]
 volume = 3
 "#;
         let (settings, problems) = parse(text);
@@ -320,8 +455,22 @@ volume = 3
         assert_eq!(stretch.duration, Duration::from_secs(120));
         assert!(!settings.plans.get(BreakKind::Walk).enabled);
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(keys, ["sound", "stretch.enabled", "stretch.interval", "walk.colour"]);
+        assert_eq!(keys, ["sounds", "stretch.enabled", "stretch.interval", "walk.colour"]);
         assert!(problems[2].reason.contains("\"forever\" is not a duration"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn rules_overlay_and_sound_settings_are_read_and_checked() {
+        let text = "[eye]\nstrict = true\n[breaks]\npostpone = \"10m\"\nmax_postpones = 11\n[overlay]\nmonitors = \"cursor\"\nfade = \"0s\"\n[sound]\nvolume = 101\nenabled = false\n";
+        let (settings, problems) = parse(text);
+        assert_eq!(settings.rules.strict, [true, false, false]);
+        assert_eq!(settings.rules.postpone_by, mins(10));
+        assert_eq!(settings.rules.max_postpones, Rules::default().max_postpones);
+        assert_eq!(settings.overlay, OverlayPrefs { monitors: Monitors::Cursor, fade: Duration::ZERO });
+        assert_eq!(settings.sound, SoundPrefs { enabled: false, volume: 50 });
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["breaks.max_postpones", "sound.volume"]);
+        assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be \"all\", \"primary\" or \"cursor\", not \"left\"");
     }
 
     #[test]

@@ -358,6 +358,15 @@ impl Store {
         self.conn.execute("DELETE FROM breaks WHERE due_at < ?1", params![to_db(before)]).map_err(sql("delete old breaks"))
     }
 
+    /// Number of logged breaks of `kind` (seeds the rotation of break content).
+    pub fn count_kind(&self, kind: BreakKind) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM breaks WHERE kind = ?1", params![kind.as_str()], |r| r.get(0))
+            .map_err(sql("count breaks"))?;
+        Ok(n.unsigned_abs())
+    }
+
     /// Number of logged breaks.
     pub fn count(&self) -> Result<u64, StoreError> {
         let n: i64 = self.conn.query_row("SELECT count(*) FROM breaks", [], |r| r.get(0)).map_err(sql("count breaks"))?;
@@ -451,6 +460,8 @@ mod tests {
         assert_eq!(only_b[0].record, b);
         let read_only = Store::open_read_only(&path).unwrap();
         assert_eq!(read_only.count().unwrap(), 2);
+        assert_eq!(read_only.count_kind(BreakKind::Walk).unwrap(), 1);
+        assert_eq!(read_only.count_kind(BreakKind::Stretch).unwrap(), 0);
     }
 
     #[test]

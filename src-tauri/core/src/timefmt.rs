@@ -31,6 +31,25 @@ pub fn local_clock(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%H:%M").to_string()
 }
 
+/// Parses a human duration ("90s", "5m", "1h 30m") as written in settings and on the command
+/// line. Text whose numbers could add up to more than about 30 billion years is refused before
+/// `humantime` sees it: humantime panics on some sums that reach `u64::MAX` seconds
+/// (chronotope/humantime#66), and no sensible duration comes near.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    const LONGEST_UNIT_SECS: u128 = 31_557_600; // a year, humantime's longest unit
+    const LIMIT_SECS: u128 = 1_000_000_000_000_000_000; // well below u64::MAX (1.8e19)
+    let text = text.trim();
+    let bound = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .map(|run| run.parse::<u128>().unwrap_or(u128::MAX))
+        .fold(0u128, |sum, n| sum.saturating_add(n.saturating_mul(LONGEST_UNIT_SECS)));
+    if bound >= LIMIT_SECS {
+        return Err("number too large".into());
+    }
+    humantime::parse_duration(text).map_err(|e| e.to_string())
+}
+
 /// The next local midnight strictly after `now` in zone `tz`: when "pause until tomorrow" ends.
 /// On a day where midnight does not exist (a DST gap), the first instant after it.
 pub fn next_midnight<Tz: TimeZone>(now: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
@@ -57,6 +76,13 @@ mod tests {
         assert_eq!(to_db(t), "2026-03-29T01:02:03.000Z");
         assert_eq!(from_db(&to_db(t)).unwrap(), t);
         assert_eq!(from_db("2026-03-29T03:02:03+02:00").unwrap(), t);
+    }
+
+    #[test]
+    fn durations_parse_and_absurd_numbers_are_refused_without_panicking() {
+        assert_eq!(parse_duration(" 1h 30m "), Ok(std::time::Duration::from_secs(5400)));
+        assert_eq!(parse_duration("18446744073709551615s 1000000000ns"), Err("number too large".into()));
+        assert!(parse_duration("soon").is_err());
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn start(paths: &Paths) -> ExitCode {
         tracing::error!("cannot serve the control socket: {e}");
         return ExitCode::FAILURE;
     }
-    let mut runtime = Runtime::new(clock, &settings, journal, Launcher::new(inputs.clone()), warnings);
+    let mut runtime = Runtime::new(clock, &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
 
     let main_loop = glib::MainLoop::new(None, false);
     match tray::start(inputs.clone()) {

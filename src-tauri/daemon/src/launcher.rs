@@ -1,10 +1,15 @@
 //! Starts `respite-ui` when a window is needed and makes sure it goes away afterwards.
 //!
+//! A few seconds before a scheduled break the overlay is started prepared (built and loaded,
+//! hidden); it shows itself when the break starts, so it is on screen at once. A prepared
+//! overlay whose break does not come exits by itself.
+//!
 //! Each child is watched by a thread that waits for it and reports its exit to the runtime. When
 //! its break ends the child fades out and exits by itself; one that is still running
 //! [`LINGER_LIMIT`] later is sent SIGTERM, so no WebKit process outlives a break.
 
 use crate::runtime::Input;
+use respite_core::settings::OverlayPrefs;
 use rustix::process::{kill_process, Pid, Signal};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -14,6 +19,8 @@ use std::time::Duration;
 
 /// How long a window may stay after its break ended (the fade-out takes about a second).
 pub const LINGER_LIMIT: Duration = Duration::from_secs(8);
+/// How long before a scheduled break its overlay is prepared.
+pub const PREPARE_LEAD: Duration = Duration::from_secs(4);
 
 /// Starting `respite-ui` failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +33,8 @@ pub struct LaunchError {
 #[derive(Debug)]
 struct Child {
     pid: u32,
-    break_id: u64,
+    /// `None` while prepared and waiting for its break.
+    break_id: Option<u64>,
     /// Monotonic time after which the child is stopped.
     stop_at: Option<Duration>,
 }
@@ -35,30 +43,60 @@ struct Child {
 #[derive(Debug)]
 pub struct Launcher {
     program: PathBuf,
+    prefs: OverlayPrefs,
     children: Vec<Child>,
     inputs: Sender<Input>,
 }
 
 impl Launcher {
     /// `RESPITE_UI_BIN`, else `respite-ui` beside this executable, else `respite-ui` on `PATH`.
-    pub fn new(inputs: Sender<Input>) -> Self {
+    pub fn new(inputs: Sender<Input>, prefs: OverlayPrefs) -> Self {
         let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join("respite-ui")));
         let program = std::env::var_os("RESPITE_UI_BIN")
             .map(PathBuf::from)
             .or_else(|| beside.filter(|p| p.exists()))
             .unwrap_or_else(|| PathBuf::from("respite-ui"));
-        Self { program, children: Vec::new(), inputs }
+        Self { program, prefs, children: Vec::new(), inputs }
     }
 
-    /// Opens the overlay for break `break_id`.
+    /// Starts an overlay ahead of the next break, unless one is already waiting.
+    pub fn prepare(&mut self) -> Result<(), LaunchError> {
+        if self.is_prepared() {
+            return Ok(());
+        }
+        self.spawn(None)
+    }
+
+    /// Whether a prepared overlay is waiting for its break.
+    pub fn is_prepared(&self) -> bool {
+        self.children.iter().any(|c| c.break_id.is_none())
+    }
+
+    /// Shows the overlay for break `break_id`: the prepared one if there is one, else a new one.
     pub fn show_overlay(&mut self, break_id: u64) -> Result<(), LaunchError> {
-        let mut child = Command::new(&self.program)
-            .args(["overlay", "--break-id", &break_id.to_string()])
+        if let Some(prepared) = self.children.iter_mut().find(|c| c.break_id.is_none()) {
+            prepared.break_id = Some(break_id);
+            tracing::info!(pid = prepared.pid, break_id, "prepared overlay takes the break");
+            return Ok(());
+        }
+        self.spawn(Some(break_id))
+    }
+
+    fn spawn(&mut self, break_id: Option<u64>) -> Result<(), LaunchError> {
+        let mut command = Command::new(&self.program);
+        command.arg("overlay");
+        match break_id {
+            Some(id) => command.args(["--break-id", &id.to_string()]),
+            None => command.arg("--prepare"),
+        };
+        let mut child = command
+            .args(["--monitors", self.prefs.monitors.as_str()])
+            .args(["--fade-ms", &self.prefs.fade.as_millis().to_string()])
             .stdin(Stdio::null())
             .spawn()
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
         let pid = child.id();
-        tracing::info!(pid, break_id, "overlay started");
+        tracing::info!(pid, ?break_id, "overlay started");
         let inputs = self.inputs.clone();
         let waiter = thread::Builder::new().name(format!("ui-{pid}")).spawn(move || {
             let status = child.wait();
@@ -74,7 +112,7 @@ impl Launcher {
 
     /// Break `break_id` is over: its window must be gone within [`LINGER_LIMIT`].
     pub fn break_ended(&mut self, break_id: u64, now: Duration) {
-        for child in self.children.iter_mut().filter(|c| c.break_id == break_id) {
+        for child in self.children.iter_mut().filter(|c| c.break_id == Some(break_id)) {
             child.stop_at = Some(now + LINGER_LIMIT);
         }
     }

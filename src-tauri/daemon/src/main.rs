@@ -6,7 +6,7 @@
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
-//! the tray icon and menu; [`notify`] sends desktop notifications.
+//! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime.
 
 mod cli;
 mod control;
@@ -15,6 +15,7 @@ mod instance;
 mod launcher;
 mod notify;
 mod runtime;
+mod sound;
 mod tray;
 
 fn main() -> std::process::ExitCode {

@@ -7,13 +7,15 @@
 //! disk, read-only folder) are kept in memory and retried with growing delays, and the user is
 //! told once, in a notification, the log and `status`, so nothing already known is lost.
 
-use crate::launcher::Launcher;
+use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
+use crate::sound::{Chime, Sound};
 use chrono::Local;
 use respite_core::clock::{Clock, Now};
 use respite_core::journal::{Journal, JournalNotice};
+use respite_core::kind::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
-use respite_core::schedule::{Command, Event, PauseLength, Scheduler};
+use respite_core::schedule::{Command, Event, PauseLength, Phase, Scheduler};
 use respite_core::settings::Settings;
 use respite_core::store::OpenBreak;
 use respite_core::timefmt::next_midnight;
@@ -62,12 +64,25 @@ pub struct Runtime {
     /// How long records are kept (`None`: forever), and when to next delete older ones.
     keep: Option<Duration>,
     next_prune: Option<Duration>,
+    sound: Sound,
+    /// Per kind, the content shown at the next break (rotates so breaks in a row differ), and
+    /// the content of the break on screen.
+    next_idea: [u32; 3],
+    idea_on_screen: Option<(u64, u32)>,
+    /// The break deadline an overlay was last prepared for (once per break, even if it exits).
+    prepared_for: Option<Duration>,
 }
 
 impl Runtime {
     pub fn new(clock: Box<dyn Clock>, settings: &Settings, journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let now = clock.now();
-        let scheduler = Scheduler::new(settings.plans(), now);
+        let scheduler = Scheduler::new(settings.plans(), now).with_rules(settings.rules);
+        let mut journal = journal;
+        // Start the rotation where the log left it, so restarts do not repeat the same content.
+        let next_idea = BreakKind::ALL.map(|kind| {
+            let logged = journal.store_mut().and_then(|s| s.count_kind(kind).ok()).unwrap_or(0);
+            u32::try_from(logged % u64::from(u32::MAX)).unwrap_or(0)
+        });
         let mut runtime = Self {
             clock,
             scheduler,
@@ -79,6 +94,10 @@ impl Runtime {
             warnings,
             keep: settings.keep,
             next_prune: settings.keep.map(|_| now.mono),
+            sound: Sound::new(settings.sound),
+            next_idea,
+            idea_on_screen: None,
+            prepared_for: None,
         };
         runtime.tell_journal_notices();
         runtime
@@ -100,9 +119,10 @@ impl Runtime {
             }
             self.tell_journal_notices();
             self.prune_if_due(now);
+            let prepare_at = self.prepare_overlay(now);
             let tray_change = self.refresh_tray(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, tray_change]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, prepare_at, tray_change]
                 .into_iter()
                 .flatten()
                 .min();
@@ -162,6 +182,16 @@ impl Runtime {
             Request::Resume => Some(Command::Resume),
             Request::Skip { break_id } => Some(Command::Skip(break_id)),
             Request::Postpone { break_id } => Some(Command::Postpone(break_id)),
+            Request::Finish { break_id } => Some(Command::Finish(break_id)),
+            Request::Shown { break_id } => {
+                if let Phase::OnBreak(brk) = self.scheduler.phase() {
+                    if brk.id == break_id {
+                        let latency = (now.wall - brk.started_at).num_milliseconds();
+                        tracing::info!(break_id, latency_ms = latency, "overlay on screen");
+                    }
+                }
+                None
+            }
             Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
         };
         if let Some(command) = command {
@@ -177,7 +207,13 @@ impl Runtime {
     fn status(&self, now: Now) -> Status {
         let mut warnings = self.warnings.clone();
         warnings.extend(self.journal.problem());
-        Status::of(&self.scheduler, now, &Local, warnings)
+        let mut status = Status::of(&self.scheduler, now, &Local, warnings);
+        if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {
+            if current.id == id {
+                current.idea = idea;
+            }
+        }
+        status
     }
 
     fn apply(&mut self, events: Vec<Event>, now: Now) {
@@ -194,6 +230,10 @@ impl Runtime {
                     };
                     self.journal.open_break(open, now.wall, now.mono);
                     tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, "break started");
+                    let idea = &mut self.next_idea[brk.kind.index()];
+                    self.idea_on_screen = Some((brk.id, *idea));
+                    *idea = idea.wrapping_add(1);
+                    self.sound.play(Chime::Start);
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
                         let warning = format!("Break windows cannot open: {e}");
@@ -207,6 +247,9 @@ impl Runtime {
                     tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), "break ended");
                     self.journal.record(record.clone(), true, now.wall, now.mono);
                     self.launcher.break_ended(id, now.mono);
+                    if record.outcome == Outcome::Completed {
+                        self.sound.play(Chime::End);
+                    }
                     self.publish(&Notice::BreakEnded { break_id: id, outcome: record.outcome });
                 }
                 Event::Logged(record) => {
@@ -215,6 +258,27 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// Prepares the overlay when the next scheduled break is near; returns when to do so if
+    /// that is still ahead.
+    fn prepare_overlay(&mut self, now: Now) -> Option<Duration> {
+        if !matches!(self.scheduler.phase(), Phase::Working) || self.launcher.is_prepared() {
+            return None;
+        }
+        let deadline = self.scheduler.next_deadline()?;
+        if self.prepared_for == Some(deadline) {
+            return None;
+        }
+        let at = deadline.saturating_sub(PREPARE_LEAD);
+        if at > now.mono {
+            return Some(at);
+        }
+        self.prepared_for = Some(deadline);
+        if let Err(e) = self.launcher.prepare() {
+            tracing::warn!("{e}; the overlay will start when the break does");
+        }
+        None
     }
 
     /// Deletes records older than the retention setting, once a day.

@@ -109,7 +109,7 @@ fn postpone_puts_the_same_break_off_by_five_minutes_of_active_time() {
     assert_eq!(s.phase(), &Phase::Working);
     let again = run_to_next_start(&clock, &mut s);
     assert_eq!(again.kind, BreakKind::Eye);
-    assert_eq!(clock.now().mono, 20 * MIN + Duration::from_secs(3) + POSTPONE_BY);
+    assert_eq!(clock.now().mono, 20 * MIN + Duration::from_secs(3) + Rules::default().postpone_by);
     assert_ne!(again.id, first.id);
 }
 
@@ -274,4 +274,54 @@ fn interrupt_ends_only_a_break_on_screen() {
     let Some(Event::BreakEnded { id, record }) = s.interrupt(now) else { panic!("no break ended") };
     assert_eq!((id, record.outcome, record.actual_secs), (brk.id, Outcome::Interrupted, 4));
     assert_eq!(s.phase(), &Phase::Working);
+}
+
+#[test]
+fn postpone_is_offered_early_in_a_break_and_a_limited_number_of_times_in_a_row() {
+    let (clock, mut s) = setup();
+    for round in 0..2 {
+        let brk = run_to_next_start(&clock, &mut s);
+        assert_eq!(brk.kind, BreakKind::Eye);
+        let now = clock.advance(Duration::from_secs(4));
+        assert_eq!(s.postpone_window(now), Ok(Duration::from_secs(6)), "round {round}: half of 20 s, 4 s gone");
+        let record = ended(&s.handle(Command::Postpone(Some(brk.id)), now).unwrap()).unwrap().clone();
+        assert_eq!(record.outcome, Outcome::Postponed);
+    }
+    let brk = run_to_next_start(&clock, &mut s);
+    let now = clock.advance(Duration::from_secs(1));
+    assert_eq!(s.handle(Command::Postpone(Some(brk.id)), now), Err(ScheduleError::PostponeLimit(BreakKind::Eye, 2)));
+    // Taking the break resets the count; late in a break postpone is refused.
+    step(&clock, &mut s, Duration::MAX);
+    let brk = run_to_next_start(&clock, &mut s);
+    let now = clock.advance(brk.planned / 2);
+    assert_eq!(s.handle(Command::Postpone(Some(brk.id)), now), Err(ScheduleError::TooLateToPostpone));
+    assert!(s.postpone_window(clock.advance(Duration::ZERO)).is_err());
+}
+
+#[test]
+fn strict_breaks_cannot_be_skipped_postponed_paused_or_finished_early() {
+    let clock = ManualClock::starting_at(start_wall());
+    let rules = Rules { strict: [true, false, false], ..Rules::default() };
+    let mut s = Scheduler::new(Settings::default().plans(), clock.now()).with_rules(rules);
+    let brk = run_to_next_start(&clock, &mut s);
+    let now = clock.advance(Duration::from_secs(2));
+    for command in [Command::Skip(None), Command::Postpone(Some(brk.id)), Command::Finish(None), Command::Pause(PauseLength::Indefinitely)] {
+        assert_eq!(s.handle(command.clone(), now), Err(ScheduleError::Strict(BreakKind::Eye)), "{command:?}");
+    }
+    let record = ended(&step(&clock, &mut s, Duration::MAX)).unwrap().clone();
+    assert_eq!(record.outcome, Outcome::Completed);
+}
+
+#[test]
+fn finishing_a_walk_early_counts_once_half_of_it_was_taken() {
+    let (clock, mut s) = setup();
+    let now = clock.advance(MIN);
+    let walk = started(&s.handle(Command::TakeBreak(BreakKind::Walk), now).unwrap()).unwrap().clone();
+    let now = clock.advance(Duration::from_secs(100));
+    let early = ended(&s.handle(Command::Finish(Some(walk.id)), now).unwrap()).unwrap().clone();
+    assert_eq!((early.outcome, early.actual_secs), (Outcome::Skipped, 100));
+    let walk = started(&s.handle(Command::TakeBreak(BreakKind::Walk), now).unwrap()).unwrap().clone();
+    let now = clock.advance(Duration::from_secs(150));
+    let done = ended(&s.handle(Command::Finish(Some(walk.id)), now).unwrap()).unwrap().clone();
+    assert_eq!((done.outcome, done.actual_secs), (Outcome::Completed, 150));
 }
