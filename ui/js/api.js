@@ -22,12 +22,36 @@ async function invoke(name, args) {
   }
 }
 
-// Demo stand-ins for a browser preview: a 90 s stretch break that also covers the eye rest.
+// Demo stand-ins for a browser preview. The break is chosen by the page's query string:
+//   overlay.html?kind=eye|stretch|walk&idea=3&strict=1&postpone_left_ms=5000
+// (default: a 90 s stretch break, idea 0, that also covers the eye rest).
+const DEMO_KINDS = {
+  eye: { planned_secs: 20, covers: [] },
+  stretch: { planned_secs: 90, covers: ['eye'] },
+  walk: { planned_secs: 300, covers: ['stretch', 'eye'] },
+};
+
+function demoOverlayInfo() {
+  const query = new URLSearchParams(window.location.search);
+  const asked = query.get('kind');
+  const kind = Object.prototype.hasOwnProperty.call(DEMO_KINDS, asked) ? asked : 'stretch';
+  const { planned_secs, covers } = DEMO_KINDS[kind];
+  const strict = ['1', 'true', 'yes'].includes(query.get('strict'));
+  const idea = Number.parseInt(query.get('idea') ?? '', 10);
+  const postponeLeft = Number.parseInt(query.get('postpone_left_ms') ?? '', 10);
+  return {
+    break_id: 1, kind, covers, planned_secs,
+    remaining_ms: planned_secs * 1000, postpone_minutes: 5, fade_ms: 1000,
+    idea: Number.isNaN(idea) ? 0 : idea,
+    strict,
+    can_postpone: !strict,
+    postpone_left_ms: Number.isNaN(postponeLeft) ? planned_secs * 500 : postponeLeft,
+    can_finish: kind === 'walk',
+  };
+}
+
 const demo = {
-  overlayInfo: async () => ({
-    break_id: 1, kind: 'stretch', covers: ['eye'], planned_secs: 90,
-    remaining_ms: 90_000, postpone_minutes: 5, fade_ms: 1000,
-  }),
+  overlayInfo: async () => demoOverlayInfo(),
   log: async (what, args) => { console.info(`[respite demo] ${what}`, args ?? ''); return null; },
 };
 
@@ -43,8 +67,35 @@ export function skip(breakId) {
   return inTauri ? invoke('skip', { breakId }) : demo.log('skip', { breakId });
 }
 
+/** "I'm back": ends the break now because the user has returned (offered when can_finish, e.g. walks). */
+export function finish(breakId) {
+  return inTauri ? invoke('finish', { breakId }) : demo.log('finish', { breakId });
+}
+
+/** Asks the shell to show this window: the break is drawn. */
+export function overlayReady(breakId) {
+  return inTauri ? invoke('overlay_ready', { breakId }) : demo.log('overlay_ready', { breakId });
+}
+
 export function overlayClosed() {
   return inTauri ? invoke('overlay_closed') : demo.log('overlay_closed');
+}
+
+/**
+ * A prepared overlay learns its break from the 'break-started' event. Resolves once listening
+ * (so no event can slip by) to `{ started }`: a promise of the same object as overlayInfo().
+ * (Wrapped in an object: an async function returning a bare promise would wait for it.)
+ */
+export async function listenBreakStarted() {
+  if (!inTauri || !tauri.event?.listen) return { started: new Promise(() => {}) };
+  let resolveStarted;
+  const started = new Promise((resolve) => { resolveStarted = resolve; });
+  try {
+    await tauri.event.listen('break-started', (e) => resolveStarted(e.payload));
+  } catch (err) {
+    throw asError(err);
+  }
+  return { started };
 }
 
 /** Calls handler({break_id, outcome}) on every 'break-ended' event; resolves to an unlisten function. */

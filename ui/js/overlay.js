@@ -1,36 +1,59 @@
-// overlay.js — behaviour of the break overlay: renders the break, runs the once-a-second
-// countdown and ring, handles Postpone/Skip/Escape, and fades in and out.
+// overlay.js — behaviour of the break overlay: renders the break (what to show comes from
+// content.js, the walk's breathing guide from breathing.js), runs the once-a-second countdown and
+// ring, offers Postpone (early in the break only), Skip and I'm back, honours strict mode, handles
+// the keyboard, and fades in and out.
 import * as api from './api.js';
+import { startBreathing } from './breathing.js';
+import { breakContent, kindKey } from './content.js';
 import { has, ready, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const backdrop = document.querySelector('.backdrop');
 const ui = {
-  title: $('title'), instruction: $('instruction'), covers: $('covers'), timer: $('timer'),
-  count: $('count'), arc: $('arc'), done: $('done'), postpone: $('postpone'), skip: $('skip'),
-  status: $('status'),
+  card: $('card'), title: $('title'), content: $('content'), picture: $('picture'),
+  breathing: $('breathing'), name: $('name'), instruction: $('instruction'), tip: $('tip'),
+  covers: $('covers'), timer: $('timer'), count: $('count'), arc: $('arc'), done: $('done'),
+  actions: $('actions'), postpone: $('postpone'), skip: $('skip'), finish: $('finish'),
+  strict: $('strict'), status: $('status'),
 };
-const KINDS = ['eye', 'stretch', 'walk'];
+const BUTTONS = [ui.postpone, ui.skip, ui.finish]; // in visual (and Tab) order
 const RING_LENGTH = 2 * Math.PI * 54; // r="54" in overlay.html; --ring-length in overlay.css
 const LABEL_EVERY_MS = 10_000;
 const AFTER_ZERO_MS = 4000;
 const AFTER_ACTION_MS = 2000;
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
-let info = null;        // overlay_info result
+let info = null;        // overlay_info result, with defaults filled in
 let endAt = 0;          // performance.now() at which the countdown reaches zero
 let tickTimer = 0;
 let fallbackTimer = 0;  // closes the overlay if break-ended never arrives
+let postponeTimer = 0;  // withdraws Postpone when its window has passed
+let stopBreathing = () => {};
 let lastLabelAt = -Infinity;
-let busy = false;       // a postpone/skip request is in flight
+let busy = false;       // a postpone/skip/finish request is in flight
 let ended = false;      // the break is over; only closing is left
 let closing = false;
 const endedEarly = new Set(); // break-ended ids seen before overlay_info answered
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fadeMs = () => (reducedMotion.matches ? 0 : Math.max(0, info?.fade_ms ?? 1000));
-const kindKey = (kind) => (KINDS.includes(kind) ? kind : 'other');
 const clock = (secs) => `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
+const visibleButtons = () => BUTTONS.filter((b) => !b.hidden && !b.disabled);
+
+// Fields added after the first shell, with the values an older shell (or a preview) implies.
+function withDefaults(raw) {
+  const planned = Math.max(1, Number(raw.planned_secs) || 1);
+  const number = (value, fallback) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  const flag = (value, fallback) => (typeof value === 'boolean' ? value : fallback);
+  return {
+    ...raw,
+    idea: number(raw.idea, 0),
+    strict: flag(raw.strict, false),
+    can_postpone: flag(raw.can_postpone, true),
+    postpone_left_ms: number(raw.postpone_left_ms, planned * 500),
+    can_finish: flag(raw.can_finish, raw.kind === 'walk'),
+  };
+}
 
 function showError(err) {
   const message = err?.message || t('overlay.errorUnknown');
@@ -38,8 +61,16 @@ function showError(err) {
 }
 
 function setButtonsDisabled(disabled) {
-  ui.postpone.disabled = disabled;
-  ui.skip.disabled = disabled;
+  for (const button of BUTTONS) button.disabled = disabled;
+}
+
+// Focus the first offered button, or the dialog itself when none is (strict mode).
+function focusFirst() {
+  (visibleButtons()[0] ?? ui.card).focus();
+}
+
+function updateActions() {
+  ui.actions.hidden = BUTTONS.every((b) => b.hidden);
 }
 
 function listKinds(kinds) {
@@ -56,18 +87,64 @@ function timeLeftLabel(secs) {
   return t('overlay.timeLeftMinutes', { minutes: Math.floor(secs / 60), seconds: secs % 60 });
 }
 
-function render() {
-  const key = kindKey(info.kind);
-  const title = t(`overlay.kind.${key}.title`);
-  ui.title.textContent = title;
-  if (has('overlay.windowTitle')) document.title = t('overlay.windowTitle', { app: t('app.name'), kind: title });
-  ui.instruction.textContent = t(`overlay.kind.${key}.instruction`);
+function setText(el, text) {
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+function renderContent() {
+  const content = breakContent(info.kind, info.idea, info.planned_secs);
+  ui.title.textContent = content.title;
+  if (has('overlay.windowTitle')) {
+    document.title = t('overlay.windowTitle', { app: t('app.name'), kind: content.title });
+  }
+  setText(ui.name, content.name);
+  setText(ui.instruction, content.instruction);
+  setText(ui.tip, content.tip);
+  ui.picture.hidden = !content.picture;
+  if (content.picture) {
+    ui.picture.alt = content.picture.alt;
+    ui.picture.src = content.picture.src;
+  }
+  ui.breathing.hidden = !content.breathing;
+  if (content.breathing) {
+    ui.breathing.setAttribute('aria-label', t('breathing.label'));
+    stopBreathing = startBreathing(ui.breathing);
+  }
+  ui.content.classList.toggle('has-visual', Boolean(content.picture || content.breathing));
+}
+
+function renderActions(answeredAt) {
+  ui.postpone.textContent = t('overlay.postpone', { minutes: info.postpone_minutes });
+  const postponeOffered = !info.strict && info.can_postpone && info.postpone_minutes > 0
+    && info.postpone_left_ms > 0;
+  ui.postpone.hidden = !postponeOffered;
+  if (postponeOffered) {
+    const left = info.postpone_left_ms - (performance.now() - answeredAt);
+    postponeTimer = setTimeout(withdrawPostpone, Math.max(0, left));
+  }
+  ui.skip.hidden = info.strict;
+  ui.finish.hidden = info.strict || !info.can_finish;
+  ui.strict.hidden = !info.strict;
+  updateActions();
+}
+
+function withdrawPostpone() {
+  const hadFocus = document.activeElement === ui.postpone;
+  ui.postpone.hidden = true;
+  updateActions();
+  if (hadFocus) focusFirst();
+}
+
+function render(answeredAt) {
+  renderContent();
   const covers = Array.isArray(info.covers) ? info.covers : [];
   ui.covers.hidden = covers.length === 0;
   if (covers.length) ui.covers.textContent = t('overlay.covers', { kinds: listKinds(covers) });
-  ui.postpone.textContent = t('overlay.postpone', { minutes: info.postpone_minutes });
-  ui.postpone.hidden = !(info.postpone_minutes > 0);
-  endAt = performance.now() + Math.max(0, Number(info.remaining_ms) || 0);
+  renderActions(answeredAt);
+  const described = ['name', 'instruction', 'tip', 'strict'].filter((id) => !ui[id].hidden);
+  ui.card.setAttribute('aria-describedby', described.join(' '));
+  endAt = answeredAt + Math.max(0, Number(info.remaining_ms) || 0);
   tick();
 }
 
@@ -106,9 +183,14 @@ function armFallback(ms) {
 function reveal() {
   backdrop.style.setProperty('--fade', `${fadeMs()}ms`);
   const show = () => backdrop.classList.add('is-visible');
-  requestAnimationFrame(() => requestAnimationFrame(show));
-  setTimeout(show, 250); // in case frames are not produced yet (window still hidden)
-  (ui.postpone.hidden ? ui.skip : ui.postpone).focus();
+  if (fadeMs() === 0) {
+    show(); // in the app the window fades, and it is still hidden: no frame to wait for
+  } else {
+    requestAnimationFrame(() => requestAnimationFrame(show));
+    setTimeout(show, 250); // in case frames are not produced yet
+  }
+  focusFirst();
+  if (info) api.overlayReady(info.break_id).catch(showError);
 }
 
 async function close() {
@@ -117,6 +199,8 @@ async function close() {
   ended = true;
   clearTimeout(tickTimer);
   clearTimeout(fallbackTimer);
+  clearTimeout(postponeTimer);
+  stopBreathing();
   setButtonsDisabled(true);
   // In the app the window fades (fade_ms is 0) and the page stays as it is until it is gone.
   if (fadeMs() > 0) {
@@ -126,14 +210,22 @@ async function close() {
   try {
     await api.overlayClosed();
   } catch (err) {
-    // Stay usable: show the problem and let Skip/Escape try closing again.
+    // Stay usable, strict mode included (the break is over): show the problem and offer Close.
     showError(err);
     closing = false;
+    ui.postpone.hidden = true;
+    ui.finish.hidden = true;
+    ui.strict.hidden = true;
+    ui.skip.hidden = false;
+    ui.skip.textContent = t('overlay.close');
     ui.skip.disabled = false;
+    updateActions();
     backdrop.classList.add('is-visible');
     ui.skip.focus();
   }
 }
+
+const ACTIONS = { postpone: api.postpone, skip: api.skip, finish: api.finish };
 
 async function act(action, button) {
   if (busy || closing) return;
@@ -142,13 +234,13 @@ async function act(action, button) {
   setButtonsDisabled(true);
   ui.status.textContent = '';
   try {
-    await (action === 'postpone' ? api.postpone(info.break_id) : api.skip(info.break_id));
+    await ACTIONS[action](info.break_id);
     ended = true;
     if (!closing) armFallback(AFTER_ACTION_MS);
   } catch (err) {
     showError(err);
     setButtonsDisabled(false);
-    button.focus();
+    if (button.hidden) focusFirst(); else button.focus();
   } finally {
     busy = false;
   }
@@ -162,11 +254,12 @@ function onBreakEnded(payload) {
 function onKeydown(e) {
   if (e.key === 'Escape' && !e.repeat) {
     e.preventDefault();
-    act('skip', ui.skip);
+    // Escape is Skip, so it does nothing when Skip is not offered (strict mode).
+    if (!ui.skip.hidden) act('skip', ui.skip);
   } else if (e.key === 'Tab') {
     // Keep focus on the buttons: this is a modal full-screen dialog.
     e.preventDefault();
-    const buttons = [ui.postpone, ui.skip].filter((b) => !b.hidden && !b.disabled);
+    const buttons = visibleButtons();
     if (!buttons.length) return;
     const i = buttons.indexOf(document.activeElement);
     const next = e.shiftKey ? (i <= 0 ? buttons.length - 1 : i - 1) : (i + 1) % buttons.length;
@@ -175,17 +268,25 @@ function onKeydown(e) {
 }
 
 async function start() {
-  ui.postpone.addEventListener('click', () => act('postpone', ui.postpone));
-  ui.skip.addEventListener('click', () => act('skip', ui.skip));
+  for (const [action, button] of [['postpone', ui.postpone], ['skip', ui.skip], ['finish', ui.finish]]) {
+    button.addEventListener('click', () => act(action, button));
+  }
+  ui.picture.addEventListener('error', () => {
+    ui.picture.hidden = true;
+    ui.content.classList.toggle('has-visual', !ui.breathing.hidden);
+  });
   document.addEventListener('keydown', onKeydown);
   const listening = api.onBreakEnded(onBreakEnded).catch(showError);
   await ready;
   try {
-    info = await api.overlayInfo();
+    // A prepared overlay (started ahead of its break) gets null and waits for the break.
+    const { started } = await api.listenBreakStarted();
+    const now = await api.overlayInfo();
+    info = withDefaults(now ?? (await started));
   } catch (err) {
     // Nothing to count down: explain, offer Close, and let the user leave.
     ui.title.textContent = t('overlay.loadFailed');
-    ui.instruction.hidden = true;
+    ui.content.hidden = true;
     ui.timer.hidden = true;
     ui.postpone.hidden = true;
     ui.skip.textContent = t('overlay.close');
@@ -194,7 +295,7 @@ async function start() {
     reveal();
     return;
   }
-  render();
+  render(performance.now());
   reveal();
   await listening;
   if (endedEarly.has(info.break_id)) close();

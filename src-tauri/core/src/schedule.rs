@@ -175,7 +175,7 @@ pub enum Event {
 /// A command that does not apply now.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("a {0} break is already on screen")]
+    #[error("a break is already on screen ({})", .0.title())]
     AlreadyOnBreak(BreakKind),
     #[error("no break is on screen")]
     NotOnBreak,

@@ -23,31 +23,32 @@ pub enum Chime {
     End,
 }
 
-/// Plays chimes according to the sound settings.
+/// Plays chimes according to the sound settings. After the audio device fails to open once,
+/// it is not asked again in this run (ALSA prints its own errors at every attempt).
 #[derive(Debug)]
 pub struct Sound {
     prefs: SoundPrefs,
-    told_no_device: Arc<AtomicBool>,
+    no_device: Arc<AtomicBool>,
 }
 
 impl Sound {
     pub fn new(prefs: SoundPrefs) -> Self {
-        Self { prefs, told_no_device: Arc::new(AtomicBool::new(false)) }
+        Self { prefs, no_device: Arc::new(AtomicBool::new(false)) }
     }
 
     /// Plays `chime` in the background (nothing if sound is off).
     pub fn play(&self, chime: Chime) {
-        if !self.prefs.enabled || self.prefs.volume == 0 {
+        if !self.prefs.enabled || self.prefs.volume == 0 || self.no_device.load(Ordering::Relaxed) {
             return;
         }
         let samples = synthesize(chime, self.prefs.volume);
-        let told = Arc::clone(&self.told_no_device);
+        let no_device = Arc::clone(&self.no_device);
         let spawned = thread::Builder::new().name("chime".into()).spawn(move || {
             let mut device = match DeviceSinkBuilder::open_default_sink() {
                 Ok(device) => device,
                 Err(e) => {
-                    if !told.swap(true, Ordering::Relaxed) {
-                        tracing::warn!("no audio device ({e}); breaks stay silent");
+                    if !no_device.swap(true, Ordering::Relaxed) {
+                        tracing::warn!("no audio device ({e}); breaks stay silent until Respite restarts");
                     }
                     return;
                 }
