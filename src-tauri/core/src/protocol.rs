@@ -216,13 +216,16 @@ pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
     if line.len() > MAX_MESSAGE {
         return Err(ProtocolError::TooLong(line.len()));
     }
-    let request: Request = serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+    // A request is one JSON object (serde would also read a tagged enum from an array).
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+    let keys: Vec<String> = object.keys().cloned().collect();
+    let request: Request =
+        serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
     // serde does not apply `deny_unknown_fields` to field-less variants of a tagged enum
     // (serde-rs/serde#2123): check those by hand, so every command is read strictly.
     if matches!(request, Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello) {
-        let object: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(line.trim()).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
-        if let Some(extra) = object.keys().find(|k| *k != "cmd") {
+        if let Some(extra) = keys.iter().find(|k| *k != "cmd") {
             return Err(ProtocolError::Malformed(format!("unknown field `{extra}`")));
         }
     }
@@ -263,7 +266,7 @@ mod tests {
 
     #[test]
     fn malformed_and_oversized_lines_are_refused() {
-        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#, r#"{"cmd":"quit","force":true}"#] {
+        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#, r#"{"cmd":"quit","force":true}"#, r#"["skip",3]"#] {
             assert!(matches!(parse_request(bad), Err(ProtocolError::Malformed(_))), "{bad:?} was accepted");
         }
         let long = format!(r#"{{"cmd":"status","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE));

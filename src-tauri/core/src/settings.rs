@@ -312,7 +312,10 @@ fn read_breaks(fields: &toml::Table, rules: &mut Rules, problems: &mut Vec<Probl
         let result = match field.as_str() {
             "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
             "max_postpones" => match value.as_integer() {
-                Some(n @ 0..=10) => Ok(rules.max_postpones = n as u32),
+                Some(n @ 0..=10) => {
+                    rules.max_postpones = n as u32;
+                    Ok(())
+                }
                 _ => Err(format!("must be a whole number from 0 to 10, not {value}")),
             },
             _ => Err("unknown setting, ignored".into()),
@@ -346,7 +349,10 @@ fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<P
         let result = match field.as_str() {
             "enabled" => value.as_bool().map(|b| sound.enabled = b).ok_or_else(|| format!("must be true or false, not {value}")),
             "volume" => match value.as_integer() {
-                Some(v @ 0..=100) => Ok(sound.volume = v as u8),
+                Some(v @ 0..=100) => {
+                    sound.volume = v as u8;
+                    Ok(())
+                }
                 _ => Err(format!("must be a whole number from 0 to 100, not {value}")),
             },
             _ => Err("unknown setting, ignored".into()),
