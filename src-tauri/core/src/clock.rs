@@ -59,11 +59,6 @@ impl SystemClock {
     pub fn new() -> Self {
         Self { origin: Instant::now() }
     }
-
-    /// The `Instant` that corresponds to monotonic reading `mono`, for timed waits.
-    pub fn instant_of(&self, mono: Duration) -> Instant {
-        self.origin + mono
-    }
 }
 
 impl Default for SystemClock {

@@ -1,7 +1,7 @@
 //! How times are written: UTC in the database (fixed-width RFC 3339, so text order is time
 //! order), local time wherever a person reads them.
 
-use chrono::{DateTime, Local, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
 /// The database form: `2026-11-23T09:15:00.000Z`.
 pub fn to_db(t: DateTime<Utc>) -> String {
@@ -19,16 +19,6 @@ where
     Tz::Offset: std::fmt::Display,
 {
     t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// RFC 3339 in the machine's local zone.
-pub fn local(t: DateTime<Utc>) -> String {
-    in_zone(t, &Local)
-}
-
-/// `HH:MM` in the machine's local zone, for menus and messages.
-pub fn local_clock(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%H:%M").to_string()
 }
 
 /// Parses a human duration ("90s", "5m", "1h 30m") as written in settings and on the command
