@@ -23,9 +23,10 @@ fn without_a_daemon_control_commands_fail_clearly_and_export_still_works() {
 
 #[test]
 fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself() {
-    let session = Session::headless();
+    let mut session = Session::headless();
     let settings = "[eye]\ninterval = \"soon\"\n[walk]\nenabled = false\n";
     session.write_settings(settings);
+    let notifications = session.record_notifications();
     let mut daemon = session.spawn_daemon();
     let status = wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
     let warnings = status["warnings"][0].as_str().unwrap_or_default().to_owned();
@@ -33,6 +34,10 @@ fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself
     assert_eq!(status["next"]["kind"], "eye", "the bad key runs with its default");
     assert!(status["next"]["in_secs"].as_u64().unwrap() > 19 * 60);
     assert!(session.daemon_log().contains("eye.interval"), "the problem is logged");
+    wait_for(Duration::from_secs(10), "the desktop notification about the settings", || {
+        let sent = std::fs::read_to_string(&notifications).unwrap_or_default();
+        (sent.contains("some settings were not understood") && sent.contains("eye.interval")).then_some(())
+    });
 
     // A second start hands over and exits; the first keeps running.
     let second = session.respite(&[]);

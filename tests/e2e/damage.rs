@@ -9,7 +9,8 @@ use std::time::Duration;
 
 #[test]
 fn a_damaged_database_is_set_aside_and_a_fresh_one_started() {
-    let session = Session::headless();
+    let mut session = Session::headless();
+    let notifications = session.record_notifications();
     let database = session.data_dir().join("respite.sqlite3");
     let garbage: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
     fs::write(&database, &garbage).unwrap();
@@ -31,6 +32,9 @@ fn a_damaged_database_is_set_aside_and_a_fresh_one_started() {
     assert!(session.respite(&["quit"]).status.success());
     daemon.wait().unwrap();
     assert!(session.daemon_log().contains("break log was damaged"));
+    let sent = fs::read_to_string(notifications).unwrap();
+    assert!(sent.contains("Respite started a new break log"), "the user is told once: {sent}");
+    assert_eq!(sent.matches("Respite started a new break log").count(), 1);
 }
 
 /// A tmpfs mounted over a folder for the length of a test.
@@ -61,7 +65,8 @@ fn fill(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_full_disk_keeps_records_in_memory_and_loses_none_when_space_returns() {
-    let session = Session::headless();
+    let mut session = Session::headless();
+    let notifications = session.record_notifications();
     let Some(_tmpfs) = Tmpfs::mount(&session.data_dir(), "512k") else {
         // Mounting needs root (CI and the dev machines run as root); say so rather than pass.
         eprintln!("SKIPPED a_full_disk_keeps_records…: cannot mount a tmpfs here (not root?)");
@@ -89,6 +94,9 @@ fn a_full_disk_keeps_records_in_memory_and_loses_none_when_space_returns() {
     });
     let rows = session.export();
     assert_eq!(rows.len(), 4, "every record kept in memory was saved");
+    let sent = fs::read_to_string(&notifications).unwrap();
+    assert_eq!(sent.matches("Respite cannot save breaks").count(), 1, "told once that saving fails: {sent}");
+    assert_eq!(sent.matches("Respite saves breaks again").count(), 1, "and once that it works again");
     assert_eq!(rows.iter().filter(|r| r["kind"] == "eye" && r["outcome"] == "skipped").count(), 3);
     assert!(session.respite(&["quit"]).status.success());
     daemon.wait().unwrap();

@@ -54,7 +54,7 @@ pub struct Session {
     pub root: tempfile::TempDir,
     display: Option<String>,
     dbus_address: String,
-    _helpers: Vec<Guarded>,
+    helpers: Vec<Guarded>,
 }
 
 impl Session {
@@ -100,7 +100,7 @@ impl Session {
         };
         let (dbus_address, dbus) = start_dbus();
         helpers.push(Guarded(dbus));
-        Self { root, display, dbus_address, _helpers: helpers }
+        Self { root, display, dbus_address, helpers }
     }
 
     pub fn config_dir(&self) -> PathBuf {
@@ -196,6 +196,24 @@ impl Session {
         let mut cmd = Command::new(program);
         cmd.args(args).env("DISPLAY", self.display.as_deref().expect("session has a display"));
         cmd.output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    }
+
+    /// Starts recording the desktop notifications sent on this session's bus (`dbus-monitor`),
+    /// and waits until the recorder is listening.
+    pub fn record_notifications(&mut self) -> PathBuf {
+        let path = self.root.path().join("notifications.log");
+        let out = fs::File::create(&path).expect("notification log");
+        let child = Command::new("dbus-monitor")
+            .args(["--address", &self.dbus_address, "interface='org.freedesktop.Notifications',member='Notify'"])
+            .stdout(out)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor must be installed (dbus-bin: the README's test command installs it)");
+        self.helpers.push(Guarded(child));
+        wait_for(Duration::from_secs(10), "dbus-monitor to listen", || {
+            fs::read_to_string(&path).ok().filter(|t| t.contains("NameAcquired") || t.contains("NameLost")).map(drop)
+        });
+        path
     }
 
     /// Live (not zombie) processes started with this session's data folder in their environment.
