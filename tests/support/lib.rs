@@ -268,7 +268,12 @@ fn start_two_monitors() -> (String, Child) {
     }
     let display = format!(":{n}");
     let xrandr = |args: &[&str]| {
-        let ok = Command::new("xrandr").args(args).env("DISPLAY", &display).status().expect("xrandr (x11-xserver-utils)");
+        let ok = Command::new("xrandr")
+            .args(args)
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .status()
+            .expect("xrandr (x11-xserver-utils)");
         assert!(ok.success(), "xrandr {args:?} failed");
     };
     xrandr(&["--newmode", "1280x1024_60", "108.00", "1280", "1328", "1440", "1688", "1024", "1025", "1028", "1066", "+hsync", "+vsync"]);
