@@ -290,77 +290,68 @@ fn check_version(value: &toml::Value, problems: &mut Vec<Problem>) {
     problems.push(Problem { key: "version".into(), reason });
 }
 
-fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<Problem>) -> Option<Duration> {
-    let mut keep = default;
+/// Reads each field of table `[table]` with `read`; an `Err` becomes a problem naming
+/// `table.field`. Unknown fields come back from `read` as errors too.
+fn read_table(table: &str, fields: &toml::Table, problems: &mut Vec<Problem>, mut read: impl FnMut(&str, &toml::Value) -> Result<(), String>) {
     for (field, value) in fields {
-        let key = format!("log.{field}");
-        match (field.as_str(), value) {
-            ("keep", toml::Value::String(s)) if s.trim() == "forever" => keep = None,
-            ("keep", value) => match duration(value, MIN_KEEP, Duration::from_secs(100 * 365 * 24 * 3600)) {
-                Ok(d) => keep = Some(d),
-                Err(reason) => problems.push(Problem { key, reason: format!("{reason}; or write \"forever\"") }),
-            },
-            _ => problems.push(Problem { key, reason: "unknown setting, ignored".into() }),
+        if let Err(reason) = read(field, value) {
+            problems.push(Problem { key: format!("{table}.{field}"), reason });
         }
     }
+}
+
+fn unknown() -> Result<(), String> {
+    Err("unknown setting, ignored".into())
+}
+
+fn boolean(value: &toml::Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("must be true or false, not {value}"))
+}
+
+fn whole(value: &toml::Value, min: i64, max: i64) -> Result<i64, String> {
+    value.as_integer().filter(|n| (min..=max).contains(n)).ok_or_else(|| format!("must be a whole number from {min} to {max}, not {value}"))
+}
+
+fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let mut keep = default;
+    read_table("log", fields, problems, |field, value| match (field, value) {
+        ("keep", toml::Value::String(s)) if s.trim() == "forever" => {
+            keep = None;
+            Ok(())
+        }
+        ("keep", value) => duration(value, MIN_KEEP, Duration::from_secs(100 * 365 * 24 * 3600))
+            .map(|d| keep = Some(d))
+            .map_err(|reason| format!("{reason}; or write \"forever\"")),
+        _ => unknown(),
+    });
     keep
 }
 
 fn read_breaks(fields: &toml::Table, rules: &mut Rules, problems: &mut Vec<Problem>) {
-    for (field, value) in fields {
-        let key = format!("breaks.{field}");
-        let result = match field.as_str() {
-            "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
-            "max_postpones" => match value.as_integer() {
-                Some(n @ 0..=10) => {
-                    rules.max_postpones = n as u32;
-                    Ok(())
-                }
-                _ => Err(format!("must be a whole number from 0 to 10, not {value}")),
-            },
-            _ => Err("unknown setting, ignored".into()),
-        };
-        if let Err(reason) = result {
-            problems.push(Problem { key, reason });
-        }
-    }
+    read_table("breaks", fields, problems, |field, value| match field {
+        "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
+        "max_postpones" => whole(value, 0, 10).map(|n| rules.max_postpones = n as u32),
+        _ => unknown(),
+    });
 }
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
-    for (field, value) in fields {
-        let key = format!("overlay.{field}");
-        let result = match field.as_str() {
-            "monitors" => match value.as_str() {
-                Some(text) => text.parse().map(|m| overlay.monitors = m),
-                None => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {value}")),
-            },
-            "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
-            _ => Err("unknown setting, ignored".into()),
-        };
-        if let Err(reason) = result {
-            problems.push(Problem { key, reason });
-        }
-    }
+    read_table("overlay", fields, problems, |field, value| match field {
+        "monitors" => match value.as_str() {
+            Some(text) => text.parse().map(|m| overlay.monitors = m),
+            None => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {value}")),
+        },
+        "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
+        _ => unknown(),
+    });
 }
 
 fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<Problem>) {
-    for (field, value) in fields {
-        let key = format!("sound.{field}");
-        let result = match field.as_str() {
-            "enabled" => value.as_bool().map(|b| sound.enabled = b).ok_or_else(|| format!("must be true or false, not {value}")),
-            "volume" => match value.as_integer() {
-                Some(v @ 0..=100) => {
-                    sound.volume = v as u8;
-                    Ok(())
-                }
-                _ => Err(format!("must be a whole number from 0 to 100, not {value}")),
-            },
-            _ => Err("unknown setting, ignored".into()),
-        };
-        if let Err(reason) = result {
-            problems.push(Problem { key, reason });
-        }
-    }
+    read_table("sound", fields, problems, |field, value| match field {
+        "enabled" => boolean(value).map(|b| sound.enabled = b),
+        "volume" => whole(value, 0, 100).map(|v| sound.volume = v as u8),
+        _ => unknown(),
+    });
 }
 
 fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, strict: &mut bool, problems: &mut Vec<Problem>) -> KindPlan {
@@ -370,13 +361,13 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, strict: &
     };
     for (field, value) in fields {
         match field.as_str() {
-            "enabled" => match value.as_bool() {
-                Some(b) => plan.enabled = b,
-                None => report(field, format!("must be true or false, not {value}")),
+            "enabled" => match boolean(value) {
+                Ok(b) => plan.enabled = b,
+                Err(reason) => report(field, reason),
             },
-            "strict" => match value.as_bool() {
-                Some(b) => *strict = b,
-                None => report(field, format!("must be true or false, not {value}")),
+            "strict" => match boolean(value) {
+                Ok(b) => *strict = b,
+                Err(reason) => report(field, reason),
             },
             "interval" => match duration(value, MIN_INTERVAL, MAX_INTERVAL) {
                 Ok(d) => plan.interval = d,

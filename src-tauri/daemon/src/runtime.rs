@@ -74,10 +74,9 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(clock: Box<dyn Clock>, settings: &Settings, journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
+    pub fn new(clock: Box<dyn Clock>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let now = clock.now();
         let scheduler = Scheduler::new(settings.plans(), now).with_rules(settings.rules);
-        let mut journal = journal;
         // Start the rotation where the log left it, so restarts do not repeat the same content.
         let next_idea = BreakKind::ALL.map(|kind| {
             let logged = journal.store_mut().and_then(|s| s.count_kind(kind).ok()).unwrap_or(0);
