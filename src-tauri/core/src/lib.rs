@@ -24,3 +24,4 @@ pub mod schedule;
 pub mod settings;
 pub mod store;
 pub mod timefmt;
+pub mod workhours;
