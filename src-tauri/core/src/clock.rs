@@ -46,19 +46,33 @@ pub trait Clock: Send + Sync {
     fn real_wait(&self, d: Duration) -> Duration {
         d
     }
+
+    /// Total time the machine has slept (suspended) since the clock's origin. The monotonic
+    /// reading does not advance during sleep; the runtime compares this between readings to
+    /// see a sleep.
+    fn slept(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
-/// The real clocks: `Instant` (CLOCK_MONOTONIC on Linux, which stands still during suspend) and
-/// the system wall clock.
+/// The real clocks: `Instant` (CLOCK_MONOTONIC on Linux, which stands still during suspend),
+/// the system wall clock, and CLOCK_BOOTTIME (which counts suspend) to tell sleep apart.
 #[derive(Debug)]
 pub struct SystemClock {
     origin: Instant,
+    boot_origin: Duration,
 }
 
 impl SystemClock {
     pub fn new() -> Self {
-        Self { origin: Instant::now() }
+        Self { origin: Instant::now(), boot_origin: boottime() }
     }
+}
+
+/// CLOCK_BOOTTIME: monotonic time including time suspended.
+fn boottime() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+    Duration::new(t.tv_sec.unsigned_abs(), u32::try_from(t.tv_nsec).unwrap_or(0))
 }
 
 impl Default for SystemClock {
@@ -70,6 +84,10 @@ impl Default for SystemClock {
 impl Clock for SystemClock {
     fn now(&self) -> Now {
         Now { mono: self.origin.elapsed(), wall: Utc::now() }
+    }
+
+    fn slept(&self) -> Duration {
+        boottime().saturating_sub(self.boot_origin).saturating_sub(self.origin.elapsed())
     }
 }
 
@@ -104,12 +122,13 @@ impl Clock for ScaledClock {
 #[derive(Debug)]
 pub struct ManualClock {
     now: Mutex<Now>,
+    slept: Mutex<Duration>,
 }
 
 impl ManualClock {
     /// Starts at monotonic zero and the given wall time.
     pub fn starting_at(wall: DateTime<Utc>) -> Self {
-        Self { now: Mutex::new(Now { mono: Duration::ZERO, wall }) }
+        Self { now: Mutex::new(Now { mono: Duration::ZERO, wall }), slept: Mutex::new(Duration::ZERO) }
     }
 
     /// Lets `d` pass on both clocks.
@@ -127,11 +146,70 @@ impl ManualClock {
         now.wall += chrono::Duration::seconds(seconds);
         *now
     }
+
+    /// The machine sleeps for `d`: the wall clock moves, the monotonic clock does not.
+    pub fn sleep(&self, d: Duration) -> Now {
+        *self.slept.lock().expect("manual clock poisoned") += d;
+        let mut now = self.now.lock().expect("manual clock poisoned");
+        now.wall += chrono::Duration::from_std(d).expect("duration in range");
+        *now
+    }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Now {
         *self.now.lock().expect("manual clock poisoned")
+    }
+
+    fn slept(&self) -> Duration {
+        *self.slept.lock().expect("manual clock poisoned")
+    }
+}
+
+/// What happened to the clocks between two readings, besides time passing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockChange {
+    /// The machine slept this long.
+    Slept(Duration),
+    /// The wall clock was moved by this much (by hand, NTP, a zone change), sleep aside.
+    WallMoved(chrono::Duration),
+}
+
+/// Smallest sleep reported; shorter differences are noise between reading two clocks.
+const SLEEP_NOISE: Duration = Duration::from_secs(1);
+/// Smallest wall-clock move reported; NTP slews smaller ones gradually anyway.
+const JUMP_NOISE: chrono::Duration = chrono::Duration::seconds(2);
+
+/// Tells sleeps and wall-clock jumps apart by comparing successive readings: while awake, wall
+/// and monotonic time advance together; a sleep moves the wall clock and the sleep counter by
+/// the same amount; anything else is a jump.
+#[derive(Clone, Copy, Debug)]
+pub struct ClockWatch {
+    last: Now,
+    slept: Duration,
+}
+
+impl ClockWatch {
+    pub fn new(now: Now, slept: Duration) -> Self {
+        Self { last: now, slept }
+    }
+
+    /// Compares `now` and the sleep total `slept` with the previous reading.
+    pub fn check(&mut self, now: Now, slept: Duration) -> Vec<ClockChange> {
+        let mut changes = Vec::new();
+        let asleep = slept.saturating_sub(self.slept);
+        if asleep >= SLEEP_NOISE {
+            changes.push(ClockChange::Slept(asleep));
+        }
+        let awake = chrono::Duration::from_std(now.mono.saturating_sub(self.last.mono)).unwrap_or(chrono::Duration::MAX);
+        let asleep_wall = chrono::Duration::from_std(asleep).unwrap_or(chrono::Duration::MAX);
+        let moved = (now.wall - self.last.wall) - awake - asleep_wall;
+        if moved.abs() >= JUMP_NOISE {
+            changes.push(ClockChange::WallMoved(moved));
+        }
+        self.last = now;
+        self.slept = slept;
+        changes
     }
 }
 
@@ -150,6 +228,37 @@ mod tests {
         let jumped = clock.jump_wall(-3600);
         assert_eq!(jumped.mono, Duration::from_secs(90));
         assert_eq!(jumped.wall, start + chrono::Duration::seconds(90 - 3600));
+        let woke = clock.sleep(Duration::from_secs(7200));
+        assert_eq!((woke.mono, clock.slept()), (Duration::from_secs(90), Duration::from_secs(7200)));
+        assert_eq!(woke.wall, jumped.wall + chrono::Duration::hours(2));
+    }
+
+    #[test]
+    fn a_clock_watch_tells_sleep_from_a_wall_clock_jump() {
+        let clock = ManualClock::starting_at(Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap());
+        let mut watch = ClockWatch::new(clock.now(), clock.slept());
+        clock.advance(Duration::from_secs(600));
+        assert_eq!(watch.check(clock.now(), clock.slept()), vec![]);
+        clock.sleep(Duration::from_secs(3600));
+        assert_eq!(watch.check(clock.now(), clock.slept()), vec![ClockChange::Slept(Duration::from_secs(3600))]);
+        clock.jump_wall(-3600);
+        clock.advance(Duration::from_secs(5));
+        assert_eq!(watch.check(clock.now(), clock.slept()), vec![ClockChange::WallMoved(chrono::Duration::hours(-1))]);
+        clock.sleep(Duration::from_secs(120));
+        clock.jump_wall(3600);
+        assert_eq!(
+            watch.check(clock.now(), clock.slept()),
+            vec![ClockChange::Slept(Duration::from_secs(120)), ClockChange::WallMoved(chrono::Duration::hours(1))]
+        );
+        clock.jump_wall(1);
+        assert_eq!(watch.check(clock.now(), clock.slept()), vec![], "a second is noise");
+    }
+
+    #[test]
+    fn the_system_clock_has_not_slept_while_the_test_runs() {
+        let clock = SystemClock::new();
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(clock.slept() < Duration::from_millis(20), "{:?}", clock.slept());
     }
 
     #[test]

@@ -25,6 +25,8 @@ struct Row<'a> {
     planned_secs: u32,
     actual_secs: u32,
     outcome: &'a str,
+    held_reason: Option<&'a str>,
+    held_secs: u32,
 }
 
 fn row<'a, Tz: TimeZone>(b: &'a StoredBreak, tz: &Tz) -> Row<'a>
@@ -43,6 +45,8 @@ where
         planned_secs: r.planned_secs,
         actual_secs: r.actual_secs,
         outcome: r.outcome.as_str(),
+        held_reason: r.held.map(|h| h.reason.as_str()),
+        held_secs: r.held.map_or(0, |h| h.secs),
     }
 }
 
@@ -60,11 +64,11 @@ where
         }
         Format::Csv => {
             // Every field is a fixed vocabulary word, a number or a timestamp: none needs quoting.
-            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome\n");
+            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs\n");
             for b in breaks {
                 let r = row(b, tz);
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     r.id,
                     r.kind,
                     covers_to_text(&b.record.covers),
@@ -74,7 +78,9 @@ where
                     r.ended_at,
                     r.planned_secs,
                     r.actual_secs,
-                    r.outcome
+                    r.outcome,
+                    r.held_reason.unwrap_or_default(),
+                    r.held_secs
                 ));
             }
             out
@@ -103,6 +109,7 @@ mod tests {
                     planned_secs: 90,
                     actual_secs: 90,
                     outcome: Outcome::Completed,
+                    held: None,
                 },
             },
             StoredBreak {
@@ -117,6 +124,7 @@ mod tests {
                     planned_secs: 20,
                     actual_secs: 0,
                     outcome: Outcome::Skipped,
+                    held: None,
                 },
             },
         ]
@@ -128,8 +136,8 @@ mod tests {
         let csv = render(&sample(), Format::Csv, &tz);
         let lines: Vec<_> = csv.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed");
-        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped");
+        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed,,0");
+        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped,,0");
     }
 
     #[test]

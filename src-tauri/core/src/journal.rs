@@ -8,6 +8,8 @@
 //! the caller passes the time.
 
 use crate::kind::BreakRecord;
+use crate::schedule::FocusRound;
+use crate::workhours::Span;
 use crate::store::{OpenBreak, Recovery, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
@@ -27,6 +29,10 @@ enum Write {
     Open(OpenBreak),
     /// Log a finished break (and forget the open one when `closes_open`).
     Record { record: BreakRecord, closes_open: bool },
+    /// Log time at the screen.
+    Activity(Span),
+    /// Log a focus round.
+    FocusRound(FocusRound),
 }
 
 /// Something the user should be told, once.
@@ -85,6 +91,16 @@ impl Journal {
     /// Logs a finished break.
     pub fn record(&mut self, record: BreakRecord, closes_open: bool, wall: DateTime<Utc>, mono: Duration) {
         self.push(Write::Record { record, closes_open }, wall, mono);
+    }
+
+    /// Logs time at the screen.
+    pub fn activity(&mut self, span: Span, wall: DateTime<Utc>, mono: Duration) {
+        self.push(Write::Activity(span), wall, mono);
+    }
+
+    /// Logs a focus round.
+    pub fn focus_round(&mut self, round: FocusRound, wall: DateTime<Utc>, mono: Duration) {
+        self.push(Write::FocusRound(round), wall, mono);
     }
 
     /// Deletes breaks due before `before` (retention). Skipped, and said so in the log by the
@@ -164,6 +180,8 @@ impl Journal {
             let result = match write {
                 Write::Open(open) => store.open_break(open),
                 Write::Record { record, closes_open } => store.record(record, *closes_open).map(drop),
+                Write::Activity(span) => store.activity(span),
+                Write::FocusRound(round) => store.focus_round(round),
             };
             match result {
                 Ok(()) => {
@@ -217,6 +235,7 @@ mod tests {
             planned_secs: 20,
             actual_secs: 20,
             outcome: Outcome::Completed,
+            held: None,
         }
     }
 

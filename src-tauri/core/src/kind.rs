@@ -1,5 +1,6 @@
 //! Break kinds, how a break ended, and the record of one break as it is logged.
 
+use crate::presence::HoldReason;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -114,6 +115,8 @@ pub enum Trigger {
     Scheduled,
     /// The user asked for it (tray, CLI).
     Manual,
+    /// The end of a focus (Pomodoro) round.
+    Focus,
 }
 
 impl Trigger {
@@ -121,6 +124,7 @@ impl Trigger {
         match self {
             Trigger::Scheduled => "scheduled",
             Trigger::Manual => "manual",
+            Trigger::Focus => "focus",
         }
     }
 }
@@ -131,6 +135,7 @@ impl FromStr for Trigger {
         match s {
             "scheduled" => Ok(Trigger::Scheduled),
             "manual" => Ok(Trigger::Manual),
+            "focus" => Ok(Trigger::Focus),
             other => Err(format!("unknown trigger {other:?}")),
         }
     }
@@ -151,6 +156,16 @@ pub struct BreakRecord {
     pub planned_secs: u32,
     pub actual_secs: u32,
     pub outcome: Outcome,
+    /// How long the break waited because the person was not to be disturbed, and why.
+    #[serde(default)]
+    pub held: Option<Held>,
+}
+
+/// A break held back by do-not-disturb before it went on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub reason: HoldReason,
+    pub secs: u32,
 }
 
 /// `covers` as stored: kinds joined by `;`, empty when none.

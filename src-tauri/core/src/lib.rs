@@ -12,6 +12,8 @@
 //! - [`export`]: the break log as CSV or JSON.
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
+//! - [`presence`]: what the scheduler may ask about the person (idle time, do not disturb).
+//! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
 
 pub mod client;
 pub mod clock;
@@ -19,6 +21,7 @@ pub mod export;
 pub mod journal;
 pub mod kind;
 pub mod paths;
+pub mod presence;
 pub mod protocol;
 pub mod schedule;
 pub mod settings;

@@ -7,7 +7,9 @@
 //! rewritten: it is created only when it does not exist.
 
 use crate::kind::BreakKind;
-use crate::schedule::{KindPlan, Plans, Rules};
+use crate::schedule::{FocusPlan, KindPlan, Plans, Rules, Sensing};
+use crate::workhours::{parse_day, WorkHours};
+use chrono::{NaiveTime, Weekday};
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -84,6 +86,25 @@ pub struct Settings {
     pub sound: SoundPrefs,
     /// How long break records are kept; `None`: forever.
     pub keep: Option<Duration>,
+    pub sensing: Sensing,
+    pub focus: FocusPlan,
+    pub hours: WorkHours,
+    pub evening: Evening,
+}
+
+/// After working hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evening {
+    /// Active time after hours before the one nudge of the evening; `None`: no nudge.
+    pub nudge_after: Option<Duration>,
+    /// A wind-down reminder at this local time, when at the screen; `None`: none.
+    pub bedtime: Option<NaiveTime>,
+}
+
+impl Default for Evening {
+    fn default() -> Self {
+        Self { nudge_after: Some(mins(15)), bedtime: None }
+    }
 }
 
 impl Default for Settings {
@@ -100,6 +121,10 @@ impl Default for Settings {
             overlay: OverlayPrefs { monitors: Monitors::All, fade: Duration::from_secs(1) },
             sound: SoundPrefs { enabled: true, volume: 50 },
             keep: None,
+            sensing: Sensing::default(),
+            focus: FocusPlan::default(),
+            hours: WorkHours::default(),
+            evening: Evening::default(),
         }
     }
 }
@@ -164,6 +189,7 @@ enabled = true
 interval = "20m"
 duration = "20s"
 strict = false
+notice = "10s"
 
 # Stretch: stand up, loosen neck, shoulders, back and wrists.
 [stretch]
@@ -171,6 +197,9 @@ enabled = true
 interval = "50m"
 duration = "90s"
 strict = false
+notice = "30s"
+
+# notice: a notification this long before the break, offering to postpone it ("0s": none).
 
 # Walk: leave the screen for a few minutes.
 [walk]
@@ -178,12 +207,46 @@ enabled = true
 interval = "110m"
 duration = "5m"
 strict = false
+notice = "30s"
 
 # Postpone puts a break off by this much active time, at most this many times in a row,
 # and only during the first half of the break.
+# A break due during a fullscreen window, a call or a video (an application asking not to be
+# interrupted), or while notifications are in do-not-disturb, waits at most
+# wait_for_do_not_disturb; then it shows.
 [breaks]
 postpone = "5m"
 max_postpones = 2
+wait_for_do_not_disturb = "30m"
+
+# Away from the keyboard at least a break's length counts as that break, taken naturally.
+# Away this long starts every timer afresh.
+[idle]
+reset_after = "5m"
+
+# Working hours per weekday: "09:00-18:00", or "off". A range may run past midnight
+# ("22:00-06:00"). Breaks run whenever you are at the screen. After hours, once an evening,
+# after nudge_after of activity, Respite says the work will keep until tomorrow ("off": never).
+# bedtime: a wind-down reminder at that time when you are still at the screen ("off", or "23:00").
+# "Pause until tomorrow" lasts until the next working day starts.
+[hours]
+mon = "09:00-18:00"
+tue = "09:00-18:00"
+wed = "09:00-18:00"
+thu = "09:00-18:00"
+fri = "09:00-18:00"
+sat = "off"
+sun = "off"
+nudge_after = "15m"
+bedtime = "off"
+
+# Focus mode (Pomodoro), from the tray or `respite focus start`: rounds of work, each followed
+# by a short break, and a long break after the last round.
+[focus]
+work = "25m"
+short_break = "5m"
+long_break = "20m"
+rounds = 4
 
 # Overlays: on "all" monitors, the "primary" one, or the one under the "cursor".
 [overlay]
@@ -248,14 +311,17 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" | "breaks" | "overlay" | "sound" => {
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" => {
                 let Some(fields) = value.as_table() else {
                     problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
                     continue;
                 };
                 match key.as_str() {
                     "log" => settings.keep = read_log(fields, settings.keep, &mut problems),
-                    "breaks" => read_breaks(fields, &mut settings.rules, &mut problems),
+                    "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut problems),
+                    "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
+                    "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
+                    "focus" => settings.focus = read_focus(fields, settings.focus, &mut problems),
                     "overlay" => read_overlay(fields, &mut settings.overlay, &mut problems),
                     _ => read_sound(fields, &mut settings.sound, &mut problems),
                 }
@@ -272,8 +338,8 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             continue;
         };
         let plan = &mut settings.plans.0[kind.index()];
-        let strict = &mut settings.rules.strict[kind.index()];
-        *plan = read_plan(kind, fields, *plan, strict, &mut problems);
+        let extras = KindExtras { strict: &mut settings.rules.strict[kind.index()], notice: &mut settings.sensing.notice[kind.index()] };
+        *plan = read_plan(kind, fields, *plan, extras, &mut problems);
     }
     (settings, problems)
 }
@@ -327,12 +393,64 @@ fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<
     keep
 }
 
-fn read_breaks(fields: &toml::Table, rules: &mut Rules, problems: &mut Vec<Problem>) {
+fn read_breaks(fields: &toml::Table, rules: &mut Rules, sensing: &mut Sensing, problems: &mut Vec<Problem>) {
     read_table("breaks", fields, problems, |field, value| match field {
         "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
         "max_postpones" => whole(value, 0, 10).map(|n| rules.max_postpones = n as u32),
+        "wait_for_do_not_disturb" => duration(value, Duration::ZERO, Duration::from_secs(4 * 3600)).map(|d| sensing.hold_limit = d),
         _ => unknown(),
     });
+}
+
+fn read_idle(fields: &toml::Table, sensing: &mut Sensing, problems: &mut Vec<Problem>) {
+    read_table("idle", fields, problems, |field, value| match field {
+        "reset_after" => duration(value, Duration::from_secs(60), Duration::from_secs(4 * 3600)).map(|d| sensing.idle_resets = d),
+        _ => unknown(),
+    });
+}
+
+/// "off", or a value read by `read`.
+fn or_off<T>(value: &toml::Value, read: impl FnOnce(&toml::Value) -> Result<T, String>) -> Result<Option<T>, String> {
+    match value.as_str() {
+        Some(text) if text.trim() == "off" => Ok(None),
+        _ => read(value).map(Some).map_err(|reason| format!("{reason}; or write \"off\"")),
+    }
+}
+
+fn read_hours(fields: &toml::Table, hours: &mut WorkHours, evening: &mut Evening, problems: &mut Vec<Problem>) {
+    read_table("hours", fields, problems, |field, value| match field {
+        "nudge_after" => or_off(value, |v| duration(v, Duration::ZERO, Duration::from_secs(12 * 3600))).map(|d| evening.nudge_after = d),
+        "bedtime" => or_off(value, |v| {
+            let text = v.as_str().ok_or_else(|| format!("must be a time such as \"23:00\", not {v}"))?;
+            NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time such as \"23:00\""))
+        })
+        .map(|t| evening.bedtime = t),
+        day => match day.parse::<Weekday>() {
+            Ok(weekday) if day.len() == 3 => {
+                let text = value.as_str().ok_or_else(|| format!("must be a range such as \"09:00-18:00\", or \"off\", not {value}"))?;
+                parse_day(text).map(|range| *hours = hours.with_day(weekday, range))
+            }
+            _ => Err("unknown setting, ignored (days are mon, tue, wed, thu, fri, sat, sun)".into()),
+        },
+    });
+}
+
+fn read_focus(fields: &toml::Table, default: FocusPlan, problems: &mut Vec<Problem>) -> FocusPlan {
+    let mut plan = default;
+    read_table("focus", fields, problems, |field, value| match field {
+        "work" => duration(value, mins(1), Duration::from_secs(4 * 3600)).map(|d| plan.work = d),
+        "short_break" => duration(value, Duration::from_secs(30), mins(60)).map(|d| plan.short_break = d),
+        "long_break" => duration(value, mins(1), mins(120)).map(|d| plan.long_break = d),
+        "rounds" => whole(value, 1, 12).map(|n| plan.rounds = n as u32),
+        _ => unknown(),
+    });
+    plan
+}
+
+/// The per-kind settings that live outside its [`KindPlan`].
+struct KindExtras<'a> {
+    strict: &'a mut bool,
+    notice: &'a mut Duration,
 }
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
@@ -354,7 +472,7 @@ fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<P
     });
 }
 
-fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, strict: &mut bool, problems: &mut Vec<Problem>) -> KindPlan {
+fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: KindExtras<'_>, problems: &mut Vec<Problem>) -> KindPlan {
     let mut plan = default;
     let mut report = |field: &str, reason: String| {
         problems.push(Problem { key: format!("{kind}.{field}"), reason });
@@ -366,7 +484,11 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, strict: &
                 Err(reason) => report(field, reason),
             },
             "strict" => match boolean(value) {
-                Ok(b) => *strict = b,
+                Ok(b) => *extras.strict = b,
+                Err(reason) => report(field, reason),
+            },
+            "notice" => match duration(value, Duration::ZERO, Duration::from_secs(10 * 60)) {
+                Ok(d) => *extras.notice = d,
                 Err(reason) => report(field, reason),
             },
             "interval" => match duration(value, MIN_INTERVAL, MAX_INTERVAL) {
@@ -468,6 +590,44 @@ volume = 3
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["breaks.max_postpones", "sound.volume"]);
         assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be \"all\", \"primary\" or \"cursor\", not \"left\"");
+    }
+
+    #[test]
+    fn presence_hours_and_focus_settings_are_read_and_checked() {
+        let text = r#"
+[eye]
+notice = "0s"
+[walk]
+notice = "1h"
+[breaks]
+wait_for_do_not_disturb = "10m"
+[idle]
+reset_after = "10s"
+[hours]
+mon = "08:30-16:30"
+sat = "10:00-12:00"
+sun = "nine to five"
+friday = "off"
+nudge_after = "off"
+bedtime = "22:45"
+[focus]
+work = "50m"
+rounds = 0
+"#;
+        let (settings, problems) = parse(text);
+        assert_eq!(settings.sensing.notice, [Duration::ZERO, Duration::from_secs(30), Duration::from_secs(30)]);
+        assert_eq!(settings.sensing.hold_limit, mins(10));
+        assert_eq!(settings.sensing.idle_resets, mins(5), "10s is below the 1 min floor");
+        let mon = settings.hours.day(Weekday::Mon).unwrap();
+        assert_eq!(mon.to_string(), "08:30-16:30");
+        assert_eq!(settings.hours.day(Weekday::Sat).unwrap().to_string(), "10:00-12:00");
+        assert_eq!(settings.hours.day(Weekday::Sun), None, "a bad range keeps the default (off)");
+        assert_eq!(settings.hours.day(Weekday::Fri), WorkHours::default().day(Weekday::Fri));
+        assert_eq!(settings.evening, Evening { nudge_after: None, bedtime: NaiveTime::from_hms_opt(22, 45, 0) });
+        assert_eq!((settings.focus.work, settings.focus.rounds), (mins(50), 4));
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["focus.rounds", "hours.friday", "hours.sun", "idle.reset_after", "walk.notice"]);
+        assert_eq!(parse("[hours]\nbedtime = \"late\"\n").1[0].to_string(), "hours.bedtime: \"late\" is not a time such as \"23:00\"; or write \"off\"");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! next start and logged as `interrupted` ([`Store::recover_interrupted`]). Times are stored in
 //! UTC (see [`crate::timefmt`]).
 
-use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Outcome, Trigger};
+use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::schedule::FocusRound;
+use crate::workhours::Span;
 use crate::timefmt::{from_db, to_db};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
@@ -40,6 +42,42 @@ const MIGRATIONS: &[&str] = &[
         due_at       TEXT    NOT NULL,
         started_at   TEXT    NOT NULL,
         planned_secs INTEGER NOT NULL
+     );",
+    // 2: focus breaks, breaks held back by do not disturb, screen time, focus rounds.
+    // SQLite cannot change a CHECK constraint in place: the break log is copied to a new table.
+    "CREATE TABLE breaks_v2 (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('eye', 'stretch', 'walk')),
+        covers       TEXT    NOT NULL DEFAULT '',
+        trigger      TEXT    NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'focus')),
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL CHECK (planned_secs >= 0),
+        actual_secs  INTEGER NOT NULL CHECK (actual_secs >= 0),
+        outcome      TEXT    NOT NULL
+                     CHECK (outcome IN ('completed', 'skipped', 'postponed', 'natural', 'interrupted')),
+        held_reason  TEXT    CHECK (held_reason IN ('fullscreen', 'inhibited', 'do_not_disturb')),
+        held_secs    INTEGER NOT NULL DEFAULT 0 CHECK (held_secs >= 0)
+     );
+     INSERT INTO breaks_v2 (id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome)
+        SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome FROM breaks;
+     DROP TABLE breaks;
+     ALTER TABLE breaks_v2 RENAME TO breaks;
+     CREATE INDEX breaks_by_due ON breaks (due_at);
+     CREATE TABLE activity (
+        id           INTEGER PRIMARY KEY,
+        started_at   TEXT    NOT NULL,
+        ended_at     TEXT    NOT NULL CHECK (ended_at >= started_at),
+        after_hours  INTEGER NOT NULL CHECK (after_hours IN (0, 1))
+     );
+     CREATE INDEX activity_by_start ON activity (started_at);
+     CREATE TABLE focus_rounds (
+        id           INTEGER PRIMARY KEY,
+        round        INTEGER NOT NULL CHECK (round >= 1),
+        started_at   TEXT    NOT NULL,
+        ended_at     TEXT    NOT NULL,
+        completed    INTEGER NOT NULL CHECK (completed IN (0, 1))
      );",
 ];
 
@@ -277,8 +315,9 @@ impl Store {
     pub fn record(&mut self, record: &BreakRecord, closes_open_break: bool) -> Result<i64, StoreError> {
         let tx = self.conn.transaction().map_err(sql("begin"))?;
         tx.execute(
-            "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
+                                 held_reason, held_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 record.kind.as_str(),
                 covers_to_text(&record.covers),
@@ -288,7 +327,9 @@ impl Store {
                 to_db(record.ended_at),
                 record.planned_secs,
                 record.actual_secs,
-                record.outcome.as_str()
+                record.outcome.as_str(),
+                record.held.map(|h| h.reason.as_str()),
+                record.held.map_or(0, |h| h.secs)
             ],
         )
         .map_err(sql("log the break"))?;
@@ -329,9 +370,68 @@ impl Store {
             planned_secs,
             actual_secs: u32::try_from((ended_at - started_at).num_seconds()).unwrap_or(0),
             outcome: Outcome::Interrupted,
+            held: None,
         };
         self.record(&record, true)?;
         Ok(Some(record))
+    }
+
+    /// Logs a span of time at the screen.
+    pub fn activity(&mut self, span: &Span) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES (?1, ?2, ?3)",
+                params![to_db(span.start), to_db(span.end), span.after_hours],
+            )
+            .map_err(sql("log screen time"))?;
+        Ok(())
+    }
+
+    /// Spans at the screen that start in `[from, to)`, oldest first.
+    pub fn activity_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Span>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT started_at, ended_at, after_hours FROM activity WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at")
+            .map_err(sql("query screen time"))?;
+        let rows = stmt
+            .query_map(params![to_db(from), to_db(to)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))
+            .map_err(sql("query screen time"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (start, end, after_hours) = row.map_err(sql("read screen time"))?;
+            let bad = |e: chrono::ParseError| StoreError::BadRow { id: 0, reason: e.to_string() };
+            out.push(Span { start: from_db(&start).map_err(bad)?, end: from_db(&end).map_err(bad)?, after_hours });
+        }
+        Ok(out)
+    }
+
+    /// Logs a focus round.
+    pub fn focus_round(&mut self, round: &FocusRound) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO focus_rounds (round, started_at, ended_at, completed) VALUES (?1, ?2, ?3, ?4)",
+                params![round.round, to_db(round.started_at), to_db(round.ended_at), round.completed],
+            )
+            .map_err(sql("log the focus round"))?;
+        Ok(())
+    }
+
+    /// Focus rounds that start in `[from, to)`, oldest first.
+    pub fn focus_rounds(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<FocusRound>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT round, started_at, ended_at, completed FROM focus_rounds WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at")
+            .map_err(sql("query focus rounds"))?;
+        let rows = stmt
+            .query_map(params![to_db(from), to_db(to)], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)))
+            .map_err(sql("query focus rounds"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (round, start, end, completed) = row.map_err(sql("read a focus round"))?;
+            let bad = |e: chrono::ParseError| StoreError::BadRow { id: 0, reason: e.to_string() };
+            out.push(FocusRound { round, started_at: from_db(&start).map_err(bad)?, ended_at: from_db(&end).map_err(bad)?, completed });
+        }
+        Ok(out)
     }
 
     /// Breaks due in `[from, to)`, oldest first; `None` leaves that end open.
@@ -339,7 +439,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome
+                "SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
+                        held_reason, held_secs
                  FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at, id",
             )
             .map_err(sql("query breaks"))?;
@@ -354,8 +455,15 @@ impl Store {
     }
 
     /// Deletes breaks due before `before` (the retention setting); returns how many.
+    /// Screen time and focus rounds that started before then go too.
     pub fn delete_before(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        self.conn.execute("DELETE FROM breaks WHERE due_at < ?1", params![to_db(before)]).map_err(sql("delete old breaks"))
+        let tx = self.conn.transaction().map_err(sql("begin"))?;
+        let before = to_db(before);
+        let deleted = tx.execute("DELETE FROM breaks WHERE due_at < ?1", params![before]).map_err(sql("delete old breaks"))?;
+        tx.execute("DELETE FROM activity WHERE started_at < ?1", params![before]).map_err(sql("delete old screen time"))?;
+        tx.execute("DELETE FROM focus_rounds WHERE started_at < ?1", params![before]).map_err(sql("delete old focus rounds"))?;
+        tx.commit().map_err(sql("commit the deletion"))?;
+        Ok(deleted)
     }
 
     /// Number of logged breaks of `kind` (seeds the rotation of break content).
@@ -399,6 +507,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
     let (kind, covers, trigger, due_at, ended_at, outcome) = (text(1)?, text(2)?, text(3)?, text(4)?, text(6)?, text(9)?);
     let started_at: Option<String> = row.get(5)?;
     let (planned_secs, actual_secs): (u32, u32) = (row.get(7)?, row.get(8)?);
+    let (held_reason, held_secs): (Option<String>, u32) = (row.get(10)?, row.get(11)?);
     let parse = || -> Result<BreakRecord, String> {
         Ok(BreakRecord {
             kind: kind.parse().map_err(|e: crate::kind::UnknownKind| e.to_string())?,
@@ -410,6 +519,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
             planned_secs,
             actual_secs,
             outcome: outcome.parse()?,
+            held: held_reason.map(|r| r.parse().map(|reason| Held { reason, secs: held_secs })).transpose()?,
         })
     };
     Ok(parse().map(|record| StoredBreak { id, record }).map_err(|reason| StoreError::BadRow { id, reason }))
@@ -435,6 +545,7 @@ mod tests {
             planned_secs: 20,
             actual_secs: 20,
             outcome,
+            held: None,
         }
     }
 
@@ -522,6 +633,41 @@ mod tests {
         store.record(&rec, true).unwrap();
         assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
         assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_version_1_log_is_migrated_keeping_every_row_and_takes_the_new_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome)
+                 VALUES ('walk', 'eye', 'manual', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z', '2026-11-20T09:05:00Z', 300, 300, 'completed')",
+                [],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let old = store.breaks(None, None).unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!((old[0].record.kind, old[0].record.trigger, old[0].record.held), (BreakKind::Walk, Trigger::Manual, None));
+        let mut focus = record(BreakKind::Stretch, t(10, 0, 0), Outcome::Completed);
+        focus.trigger = Trigger::Focus;
+        focus.held = Some(Held { reason: crate::presence::HoldReason::Fullscreen, secs: 95 });
+        store.record(&focus, false).unwrap();
+        let span = Span { start: t(9, 0, 0), end: t(9, 40, 0), after_hours: false };
+        store.activity(&span).unwrap();
+        let round = FocusRound { round: 2, started_at: t(9, 0, 0), ended_at: t(9, 25, 0), completed: true };
+        store.focus_round(&round).unwrap();
+        drop(store);
+        let store = Store::open_read_only(&path).unwrap();
+        assert_eq!(store.breaks(None, None).unwrap()[1].record, focus);
+        assert_eq!(store.activity_between(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
+        assert_eq!(store.focus_rounds(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![round]);
     }
 
     #[test]

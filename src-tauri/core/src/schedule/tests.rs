@@ -2,10 +2,13 @@
 
 use super::*;
 use crate::clock::{Clock, ManualClock};
+use crate::presence::NoSenses;
 use crate::settings::Settings;
 use chrono::TimeZone;
 
 const MIN: Duration = Duration::from_secs(60);
+/// The default notice before an eye rest.
+const EYE_NOTICE: Duration = Duration::from_secs(10);
 
 fn start_wall() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap()
@@ -17,17 +20,22 @@ fn setup() -> (ManualClock, Scheduler) {
     (clock, scheduler)
 }
 
-/// Moves the clock to the scheduler's next deadline (or `limit`, whichever is first) and ticks.
+/// Moves the clock to the scheduler's next deadline (or `limit`, whichever is first) and ticks
+/// with no idle data; returns the events about breaks (not notices or screen time).
 fn step(clock: &ManualClock, s: &mut Scheduler, limit: Duration) -> Vec<Event> {
     let now = clock.now();
     let target = s.next_deadline().unwrap_or(limit).min(limit);
     let now = clock.advance(target.saturating_sub(now.mono));
-    s.tick(now)
+    about_breaks(s.tick(now, &mut NoSenses))
+}
+
+fn about_breaks(events: Vec<Event>) -> Vec<Event> {
+    events.into_iter().filter(|e| !matches!(e, Event::Upcoming(_) | Event::Active { .. })).collect()
 }
 
 fn started(events: &[Event]) -> Option<&ActiveBreak> {
     events.iter().find_map(|e| match e {
-        Event::BreakStarted(b) => Some(b),
+        Event::BreakStarted(b) => Some(b.as_ref()),
         _ => None,
     })
 }
@@ -84,7 +92,7 @@ fn a_working_day_with_default_plans_follows_the_active_time_rhythm() {
                     on_break_total += Duration::from_secs(record.planned_secs.into());
                     completed[record.kind.index()] += 1;
                 }
-                Event::Logged(_) => panic!("nothing is skipped in this day"),
+                other => panic!("nothing but breaks in this day: {other:?}"),
             }
         }
     }
@@ -170,10 +178,10 @@ fn an_open_pause_lasts_until_resumed_and_resume_needs_a_pause() {
     assert_eq!(s.handle(Command::Resume, now), Err(ScheduleError::NotPaused));
     s.handle(Command::Pause(PauseLength::Indefinitely), now).unwrap();
     assert_eq!(s.next_deadline(), None, "nothing to wake for");
-    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NothingToSkip("Respite is paused")));
+    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak("skip", "Respite is paused")));
     let later = clock.advance(8 * 60 * MIN);
     assert!(s.handle(Command::Resume, later).unwrap().is_empty());
-    assert_eq!(s.next_deadline(), Some(later.mono + 20 * MIN));
+    assert_eq!(s.next_deadline(), Some(later.mono + 20 * MIN - EYE_NOTICE));
 }
 
 #[test]
@@ -228,8 +236,9 @@ fn a_wall_clock_jump_neither_fires_nor_loses_a_break() {
     clock.advance(5 * MIN);
     for jump in [3600, -7200, 86_400] {
         let now = clock.jump_wall(jump);
-        assert!(s.tick(now).is_empty(), "a jump of {jump} s fired a break");
-        assert_eq!(s.next_deadline(), Some(20 * MIN));
+        s.wall_changed(now);
+        assert!(about_breaks(s.tick(now, &mut NoSenses)).is_empty(), "a jump of {jump} s fired a break");
+        assert_eq!(s.next_deadline(), Some(20 * MIN - EYE_NOTICE), "the notice, 10 s before the break");
     }
     let brk = run_to_next_start(&clock, &mut s);
     assert_eq!((brk.kind, clock.now().mono), (BreakKind::Eye, 20 * MIN));
@@ -246,7 +255,7 @@ fn with_every_kind_off_nothing_is_scheduled() {
     s.handle(Command::SetPlans(plans), now).unwrap();
     assert_eq!(s.next_deadline(), None);
     assert_eq!(s.next_break(now), None);
-    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NothingToSkip("every kind is off")));
+    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak("skip", "every kind is off")));
     // A break asked for by hand still works.
     assert!(started(&s.handle(Command::TakeBreak(BreakKind::Stretch), now).unwrap()).is_some());
 }
@@ -258,20 +267,22 @@ fn new_plans_apply_to_the_time_already_worked() {
     let mut plans = *s.plans();
     plans.0[BreakKind::Eye.index()].interval = 12 * MIN;
     s.handle(Command::SetPlans(plans), now).unwrap();
-    assert_eq!(s.next_deadline(), Some(12 * MIN));
+    assert_eq!(s.next_deadline(), Some(12 * MIN - EYE_NOTICE));
     let now = clock.advance(5 * MIN);
     plans.0[BreakKind::Eye.index()].interval = 14 * MIN;
-    let events = s.handle(Command::SetPlans(plans), now).unwrap();
+    s.handle(Command::SetPlans(plans), now).unwrap();
+    let events = s.tick(now, &mut NoSenses);
     assert_eq!(started(&events).map(|b| b.kind), Some(BreakKind::Eye), "already past the new interval");
 }
 
 #[test]
 fn interrupt_ends_only_a_break_on_screen() {
     let (clock, mut s) = setup();
-    assert_eq!(s.interrupt(clock.now()), None);
+    assert_eq!(about_breaks(s.interrupt(clock.now())), vec![]);
     let brk = run_to_next_start(&clock, &mut s);
     let now = clock.advance(Duration::from_secs(4));
-    let Some(Event::BreakEnded { id, record }) = s.interrupt(now) else { panic!("no break ended") };
+    let [Event::BreakEnded { id, record }] = &s.interrupt(now)[..] else { panic!("no break ended") };
+    let (id, record) = (*id, record.clone());
     assert_eq!((id, record.outcome, record.actual_secs), (brk.id, Outcome::Interrupted, 4));
     assert_eq!(s.phase(), &Phase::Working);
 }
