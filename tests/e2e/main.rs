@@ -5,5 +5,6 @@ mod break_loop;
 mod cli;
 mod crash;
 mod damage;
+mod idle;
 mod long_run;
 mod monitors;

@@ -130,6 +130,9 @@ impl Session {
             .env("XDG_RUNTIME_DIR", self.runtime_dir())
             .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
             .env("RUST_LOG", "info")
+            // Nobody types on a test display: without this the person would count as away and
+            // no break would come. Tests of idle and do not disturb set it to "on".
+            .env("RESPITE_SENSES", "off")
             .env("LANG", "C.UTF-8");
         if let Some(display) = &self.display {
             cmd.env("DISPLAY", display);

@@ -7,7 +7,8 @@
 //! [`MAX_MESSAGE`] bytes are refused.
 
 use crate::kind::{BreakKind, Outcome};
-use crate::schedule::{Phase, Scheduler};
+use crate::presence::HoldReason;
+use crate::schedule::{FocusStatus, Phase, Scheduler};
 use crate::clock::Now;
 use chrono::{DateTime, FixedOffset, SubsecRound, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,8 @@ pub enum Request {
     Subscribe,
     /// A second `respite` start, handing over to the running one.
     Hello,
+    /// Start (`on: true`) or stop focus mode.
+    Focus { on: bool },
 }
 
 /// How long to pause, as sent on the wire.
@@ -160,11 +163,24 @@ pub struct Status {
     /// Problems the user should know about (bad settings, a database that cannot be written).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Where idle time comes from: "x11-screensaver", "mutter", "ext-idle-notify",
+    /// "freedesktop-screensaver", or "none" (no idle data: all time counts as active).
+    #[serde(default)]
+    pub idle_source: String,
+    /// The person is counted as away (idle or asleep).
+    #[serde(default)]
+    pub away: bool,
+    /// Why the due break is held back, if it is.
+    #[serde(default)]
+    pub holding: Option<HoldReason>,
+    /// Focus mode's round and time left, when it is on.
+    #[serde(default)]
+    pub focus: Option<FocusStatus>,
 }
 
 impl Status {
     /// The state of `scheduler` at `now`, with times shown in zone `tz`.
-    pub fn of<Tz: TimeZone>(scheduler: &Scheduler, now: Now, tz: &Tz, warnings: Vec<String>) -> Self {
+    pub fn of<Tz: TimeZone>(scheduler: &Scheduler, now: Now, tz: &Tz, warnings: Vec<String>, idle_source: &str) -> Self {
         let local = |t: DateTime<Utc>| t.with_timezone(tz).fixed_offset().round_subsecs(0);
         let (state, paused_until, current) = match scheduler.phase() {
             Phase::Working => (State::Working, None, None),
@@ -198,7 +214,17 @@ impl Status {
             at: local(n.at),
             in_secs: n.in_time.as_secs(),
         });
-        Self { state, paused_until, next, current, warnings }
+        Self {
+            state,
+            paused_until,
+            next,
+            current,
+            warnings,
+            idle_source: idle_source.to_owned(),
+            away: scheduler.is_away(),
+            holding: scheduler.holding(),
+            focus: scheduler.focus(),
+        }
     }
 }
 
@@ -289,7 +315,7 @@ mod tests {
         let scheduler = Scheduler::new(Settings::default().plans(), clock.now());
         let now = clock.advance(Duration::from_secs(5 * 60));
         let tz = FixedOffset::east_opt(3600).unwrap();
-        let status = Status::of(&scheduler, now, &tz, vec![]);
+        let status = Status::of(&scheduler, now, &tz, vec![], "none");
         assert_eq!(status.state, State::Working);
         let next = status.next.unwrap();
         assert_eq!((next.kind, next.in_secs), (BreakKind::Eye, 15 * 60));

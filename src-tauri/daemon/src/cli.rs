@@ -22,7 +22,8 @@ const EXAMPLES: &str = "Examples:
   respite status               when is the next break?
   respite break stretch        take a stretch break now
   respite pause 1h             no breaks for an hour
-  respite pause until-tomorrow done for today
+  respite pause until-tomorrow done for today (until the next working day)
+  respite focus start          25 min rounds of focus, each followed by a break
   respite export --format csv > breaks.csv";
 
 #[derive(Debug, Parser)]
@@ -57,6 +58,13 @@ enum Cmd {
     Resume,
     /// Skip the break on screen, or the next one.
     Skip,
+    /// Put off the break on screen, or the next one, by the postpone setting.
+    Postpone,
+    /// Focus mode (Pomodoro): rounds of work, each followed by a break.
+    Focus {
+        #[arg(value_enum)]
+        action: FocusAction,
+    },
     /// Stop Respite.
     Quit,
     /// Print the break log (works without Respite running).
@@ -70,6 +78,12 @@ enum Cmd {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FocusAction {
+    Start,
+    Stop,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -101,6 +115,8 @@ pub fn main() -> ExitCode {
         Some(Cmd::Pause { length }) => Request::Pause { length },
         Some(Cmd::Resume) => Request::Resume,
         Some(Cmd::Skip) => Request::Skip { break_id: None },
+        Some(Cmd::Postpone) => Request::Postpone { break_id: None },
+        Some(Cmd::Focus { action }) => Request::Focus { on: matches!(action, FocusAction::Start) },
         Some(Cmd::Quit) => return quit(&paths),
     };
     match ask(&paths, &request) {
@@ -161,9 +177,16 @@ fn print_status(status: &Status) {
             Some(until) => format!("Paused until {}.", until.format("%a %H:%M")),
             None => "Paused until you resume.".to_owned(),
         },
+        _ if status.away => "Away from the keyboard: time away does not count.".to_owned(),
         _ => "Working.".to_owned(),
     };
     println!("{line}");
+    if let Some(focus) = &status.focus {
+        println!("Focus: round {} of {}, {} min left.", focus.round, focus.rounds, focus.left_secs.div_ceil(60));
+    }
+    if let Some(reason) = status.holding {
+        println!("The break that is due waits: {}.", reason.describe());
+    }
     if let Some(next) = &status.next {
         let covers = if next.covers.is_empty() {
             String::new()

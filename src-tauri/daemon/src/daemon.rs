@@ -1,12 +1,14 @@
 //! Assembles and runs the daemon: one instance per user, settings (problems reported), the
 //! journal over the store (a damaged database replaced, an interrupted break recovered), the
-//! control socket, the runtime thread, and on the
+//! senses (idle and do-not-disturb sources, probed once; sleep and lock watched), the control
+//! socket, the runtime thread, and on the
 //! main thread the GLib main loop that carries the tray and turns SIGTERM and SIGINT into a
 //! clean quit.
 
 use crate::instance::{self, Acquired};
 use crate::launcher::Launcher;
 use crate::runtime::{Input, Runtime};
+use crate::senses::{self, LiveSenses};
 use crate::{control, notify, tray};
 use gtk::glib;
 use respite_core::client;
@@ -52,7 +54,22 @@ pub fn start(paths: &Paths) -> ExitCode {
         tracing::error!("cannot serve the control socket: {e}");
         return ExitCode::FAILURE;
     }
-    let mut runtime = Runtime::new(clock, &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
+    // RESPITE_SENSES=off: no idle data and no do-not-disturb (all time is active time), for
+    // tests that drive a display without input, and for desktops where sensing misbehaves.
+    let senses = if std::env::var("RESPITE_SENSES").is_ok_and(|v| v == "off") {
+        LiveSenses::new(Box::new(senses::NoIdle), Vec::new())
+    } else {
+        LiveSenses::probe()
+    };
+    tracing::info!(idle_source = senses.idle_source(), "reading idle time");
+    {
+        let inputs = inputs.clone();
+        senses::session::watch(move |event| {
+            tracing::info!(?event, "session");
+            let _ = inputs.send(Input::Wake);
+        });
+    }
+    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
 
     let main_loop = glib::MainLoop::new(None, false);
     match tray::start(inputs.clone()) {

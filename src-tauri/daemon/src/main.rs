@@ -6,7 +6,8 @@
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
-//! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime.
+//! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime;
+//! [`senses`] reads idle time and do-not-disturb from the desktop.
 
 mod cli;
 mod control;
@@ -15,6 +16,7 @@ mod instance;
 mod launcher;
 mod notify;
 mod runtime;
+mod senses;
 mod sound;
 mod tray;
 

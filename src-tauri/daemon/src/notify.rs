@@ -1,9 +1,20 @@
 //! Desktop notifications over D-Bus (`org.freedesktop.Notifications`), sent from a short-lived
 //! thread so a slow or missing notification server never holds up the scheduler. Failures are
-//! logged, never fatal: the same message is always in the log too.
+//! logged, never fatal: the same message is always in the log too. A notification may offer one
+//! action (where the server shows actions); choosing it calls back on that thread.
 
 use std::collections::HashMap;
 use std::thread;
+use std::time::{Duration, Instant};
+
+/// One button on a notification, and what choosing it does.
+pub struct Action {
+    pub key: &'static str,
+    pub label: String,
+    /// How long the notification stays up (and the choice is listened for).
+    pub lasts: Duration,
+    pub chosen: Box<dyn FnOnce() + Send>,
+}
 
 /// Shows a notification with `summary` and `body`; returns at once.
 pub fn send(summary: String, body: String) {
@@ -17,16 +28,61 @@ pub fn send(summary: String, body: String) {
     }
 }
 
+/// Shows a notification that offers `action`; returns at once.
+pub fn send_with_action(summary: String, body: String, action: Action) {
+    let spawned = thread::Builder::new().name("notify".into()).spawn(move || {
+        if let Err(e) = offer(&summary, &body, action) {
+            tracing::info!("desktop notification not shown ({e}): {summary}: {body}");
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the notification thread: {e}");
+    }
+}
+
 fn send_blocking(summary: &str, body: &str) -> zbus::Result<()> {
     let connection = zbus::blocking::Connection::session()?;
+    notify(&connection, summary, body, &[], -1)?;
+    Ok(())
+}
+
+fn notify(connection: &zbus::blocking::Connection, summary: &str, body: &str, actions: &[&str], timeout_ms: i32) -> zbus::Result<u32> {
     let hints: HashMap<&str, zbus::zvariant::Value<'_>> =
         HashMap::from([("desktop-entry", "respite".into()), ("urgency", zbus::zvariant::Value::U8(1))]);
-    connection.call_method(
+    let reply = connection.call_method(
         Some("org.freedesktop.Notifications"),
         "/org/freedesktop/Notifications",
         Some("org.freedesktop.Notifications"),
         "Notify",
-        &("Respite", 0u32, "respite", summary, body, Vec::<&str>::new(), hints, -1i32),
+        &("Respite", 0u32, "respite", summary, body, actions, hints, timeout_ms),
     )?;
-    Ok(())
+    reply.body().deserialize()
+}
+
+/// Shows the notification and waits, up to its lifetime, for its action to be chosen.
+fn offer(summary: &str, body: &str, action: Action) -> zbus::Result<()> {
+    let connection = zbus::blocking::Connection::session()?;
+    let proxy = zbus::blocking::Proxy::new(&connection, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.freedesktop.Notifications")?;
+    let invoked = proxy.receive_signal("ActionInvoked")?;
+    let timeout_ms = i32::try_from(action.lasts.as_millis()).unwrap_or(i32::MAX);
+    let id = notify(&connection, summary, body, &[action.key, action.label.as_str()], timeout_ms)?;
+    let until = Instant::now() + action.lasts;
+    // The iterator blocks; a closing notification or the end of its lifetime ends the wait.
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let key = action.key;
+    thread::Builder::new().name("notify-action".into()).spawn(move || {
+        for signal in invoked {
+            if let Ok((signal_id, chosen)) = signal.body().deserialize::<(u32, String)>() {
+                if signal_id == id && chosen == key {
+                    let _ = done_tx.send(());
+                    return;
+                }
+            }
+        }
+    })?;
+    if done_rx.recv_timeout(until.saturating_duration_since(Instant::now())).is_ok() {
+        (action.chosen)();
+    }
+    // Closing the connection ends the signal stream, and with it the listening thread.
+    connection.close()
 }

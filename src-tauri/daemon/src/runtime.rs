@@ -1,7 +1,12 @@
 //! The runtime: owns the scheduler, the store and the launcher, and turns inputs and deadlines
 //! into actions. One thread, one loop: it sleeps until the next deadline (the scheduler's, a
-//! tray label change, a window that must be gone) or the next input, whichever comes first. It
-//! never polls.
+//! tray label change, a window that must be gone, a reminder) or the next input, whichever
+//! comes first. It never polls: the idle time is read when the scheduler's next decision needs
+//! it. At each wake-up it compares the clocks, so a sleep or a wall-clock jump is noticed.
+//!
+//! Working hours live here, in the local zone: screen time is split at their edges and logged
+//! as during or after hours, one nudge an evening says the work will keep, and an optional
+//! bedtime reminder comes at its time if the person is at the screen.
 //!
 //! Writes go through the [`Journal`]: records that cannot be written (locked database, full
 //! disk, read-only folder) are kept in memory and retried with growing delays, and the user is
@@ -9,16 +14,18 @@
 
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
+use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
-use chrono::Local;
-use respite_core::clock::{Clock, Now};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::kind::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
-use respite_core::schedule::{Command, Event, PauseLength, Phase, Scheduler};
-use respite_core::settings::Settings;
+use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
+use respite_core::settings::{Evening, Settings};
 use respite_core::store::OpenBreak;
 use respite_core::timefmt::next_midnight;
+use respite_core::workhours::{next_local_time, WorkHours};
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -33,6 +40,8 @@ pub enum Input {
     Subscribe(UnixStream),
     /// A `respite-ui` child exited.
     UiExited { pid: u32 },
+    /// Something happened to the session (sleep, lock): look at the clocks and the person now.
+    Wake,
 }
 
 /// What the tray shows.
@@ -42,6 +51,7 @@ pub struct TrayState {
     pub info: String,
     pub paused: bool,
     pub on_break: bool,
+    pub focusing: bool,
 }
 
 /// Receives tray updates (on another thread: the tray posts them to its own loop).
@@ -53,7 +63,17 @@ const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 /// See the module documentation.
 pub struct Runtime {
     clock: Box<dyn Clock>,
+    watch: ClockWatch,
+    senses: LiveSenses,
+    /// To send itself the choice made on a notification (postpone from the notice).
+    inputs: Sender<Input>,
     scheduler: Scheduler,
+    hours: WorkHours,
+    evening: Evening,
+    /// Active time after hours on the evening of `after_hours.0`, logged so far.
+    after_hours: (NaiveDate, Duration),
+    nudged_on: Option<NaiveDate>,
+    next_bedtime: Option<DateTime<Utc>>,
     journal: Journal,
     launcher: Launcher,
     subscribers: Vec<UnixStream>,
@@ -74,17 +94,28 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(clock: Box<dyn Clock>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
+    pub fn new(clock: Box<dyn Clock>, senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let now = clock.now();
-        let scheduler = Scheduler::new(settings.plans(), now).with_rules(settings.rules);
+        let scheduler =
+            Scheduler::new(settings.plans(), now).with_rules(settings.rules).with_sensing(settings.sensing).with_focus_plan(settings.focus);
         // Start the rotation where the log left it, so restarts do not repeat the same content.
         let next_idea = BreakKind::ALL.map(|kind| {
             let logged = journal.store_mut().and_then(|s| s.count_kind(kind).ok()).unwrap_or(0);
             u32::try_from(logged % u64::from(u32::MAX)).unwrap_or(0)
         });
+        let watch = ClockWatch::new(now, clock.slept());
+        let today = now.wall.with_timezone(&Local).date_naive();
         let mut runtime = Self {
             clock,
+            watch,
+            senses,
+            inputs,
             scheduler,
+            hours: settings.hours,
+            evening: settings.evening,
+            after_hours: (today, Duration::ZERO),
+            nudged_on: None,
+            next_bedtime: settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local)),
             journal,
             launcher,
             subscribers: Vec::new(),
@@ -110,8 +141,10 @@ impl Runtime {
     pub fn run(mut self, inputs: Receiver<Input>) {
         loop {
             let now = self.clock.now();
-            let events = self.scheduler.tick(now);
+            self.watch_clocks(now);
+            let events = self.scheduler.tick(now, &mut self.senses);
             self.apply(events, now);
+            let reminder_at = self.evening_reminders(now);
             self.launcher.enforce(now.mono);
             if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
                 self.journal.retry(now.wall, now.mono);
@@ -121,7 +154,7 @@ impl Runtime {
             let prepare_at = self.prepare_overlay(now);
             let tray_change = self.refresh_tray(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, prepare_at, tray_change]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, prepare_at, tray_change, reminder_at]
                 .into_iter()
                 .flatten()
                 .min();
@@ -159,7 +192,68 @@ impl Runtime {
                 }
             }
             Input::UiExited { pid } => self.launcher.exited(pid),
+            Input::Wake => {}
         }
+    }
+
+    /// Tells the scheduler about a sleep or a wall-clock jump since the last wake-up.
+    fn watch_clocks(&mut self, now: Now) {
+        for change in self.watch.check(now, self.clock.slept()) {
+            match change {
+                ClockChange::Slept(d) => {
+                    tracing::info!(slept_secs = d.as_secs(), "the computer slept: counted as time away");
+                    self.scheduler.slept(d, now);
+                }
+                ClockChange::WallMoved(by) => {
+                    tracing::warn!(seconds = by.num_seconds(), "the wall clock moved; breaks keep their rhythm, reminders follow the new time");
+                    self.scheduler.wall_changed(now);
+                    self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+                }
+            }
+        }
+    }
+
+    /// The evening nudge and the bedtime reminder; returns when to look again.
+    fn evening_reminders(&mut self, now: Now) -> Option<Duration> {
+        let mut next = None;
+        let present = self.scheduler.active_since().is_some();
+        if let (Some(limit), Some(since)) = (self.evening.nudge_after, self.scheduler.active_since()) {
+            let today = now.wall.with_timezone(&Local).date_naive();
+            if self.nudged_on != Some(today) && !self.hours.is_working(now.wall, &Local) {
+                let logged = if self.after_hours.0 == today { self.after_hours.1 } else { Duration::ZERO };
+                let current: Duration = self
+                    .hours
+                    .split(since, now.wall, &Local)
+                    .iter()
+                    .filter(|span| span.after_hours && span.start.with_timezone(&Local).date_naive() == today)
+                    .filter_map(|span| (span.end - span.start).to_std().ok())
+                    .sum();
+                let so_far = logged + current;
+                if so_far >= limit {
+                    self.nudged_on = Some(today);
+                    tracing::info!(after_hours_mins = so_far.as_secs() / 60, "evening nudge");
+                    notify::send(
+                        "The work will keep until tomorrow".into(),
+                        format!("You have been at the screen for {} min after hours. What is left will still be there in the morning.", so_far.as_secs() / 60),
+                    );
+                } else {
+                    next = Some(now.mono + (limit - so_far));
+                }
+            }
+        }
+        if let Some(at) = self.next_bedtime {
+            if at <= now.wall {
+                if present {
+                    tracing::info!("bedtime reminder");
+                    notify::send("Time to wind down".into(), "It is your bedtime. A screen-free half hour helps you sleep and come back rested.".into());
+                }
+                self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+            }
+            let at = self.next_bedtime?;
+            let until = now.mono_at(at);
+            next = Some(next.map_or(until, |n: Duration| n.min(until)));
+        }
+        next
     }
 
     fn answer(&mut self, request: Request) -> Response {
@@ -175,7 +269,9 @@ impl Runtime {
             Request::Break { kind } => Some(Command::TakeBreak(kind)),
             Request::Pause { length } => Some(Command::Pause(match length {
                 PauseSpec::ForSecs(secs) => PauseLength::For(Duration::from_secs(secs)),
-                PauseSpec::UntilTomorrow => PauseLength::Until(next_midnight(now.wall, &Local)),
+                PauseSpec::UntilTomorrow => {
+                    PauseLength::Until(self.hours.next_day_start(now.wall, &Local).unwrap_or_else(|| next_midnight(now.wall, &Local)))
+                }
                 PauseSpec::Indefinitely => PauseLength::Indefinitely,
             })),
             Request::Resume => Some(Command::Resume),
@@ -191,6 +287,7 @@ impl Runtime {
                 }
                 None
             }
+            Request::Focus { on } => Some(Command::Focus(on)),
             Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
         };
         if let Some(command) = command {
@@ -206,7 +303,7 @@ impl Runtime {
     fn status(&self, now: Now) -> Status {
         let mut warnings = self.warnings.clone();
         warnings.extend(self.journal.problem());
-        let mut status = Status::of(&self.scheduler, now, &Local, warnings);
+        let mut status = Status::of(&self.scheduler, now, &Local, warnings, self.senses.idle_source());
         if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {
             if current.id == id {
                 current.idea = idea;
@@ -218,6 +315,24 @@ impl Runtime {
     fn apply(&mut self, events: Vec<Event>, now: Now) {
         for event in events {
             match event {
+                Event::Upcoming(next) => self.tell_upcoming(&next),
+                Event::Held { kind, reason } => {
+                    tracing::info!(kind = %kind, reason = reason.as_str(), "break held back: {}", reason.describe());
+                }
+                Event::Active { start, end } => {
+                    for span in self.hours.split(start, end, &Local) {
+                        if span.after_hours {
+                            let day = span.start.with_timezone(&Local).date_naive();
+                            let length = (span.end - span.start).to_std().unwrap_or_default();
+                            self.after_hours = if self.after_hours.0 == day { (day, self.after_hours.1 + length) } else { (day, length) };
+                        }
+                        self.journal.activity(span, now.wall, now.mono);
+                    }
+                }
+                Event::FocusRound(round) => {
+                    tracing::info!(round = round.round, completed = round.completed, "focus round ended");
+                    self.journal.focus_round(round, now.wall, now.mono);
+                }
                 Event::BreakStarted(brk) => {
                     let open = OpenBreak {
                         kind: brk.kind,
@@ -257,6 +372,26 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// The notice before a break, offering to postpone it.
+    fn tell_upcoming(&mut self, next: &NextBreak) {
+        let secs = next.in_time.as_secs().max(1);
+        tracing::info!(kind = %next.kind, in_secs = secs, "break notice");
+        let inputs = self.inputs.clone();
+        let postpone = minutes(self.scheduler.rules().postpone_by.as_secs());
+        notify::send_with_action(
+            format!("{} in {secs} s", next.kind.title()),
+            "Finish your sentence; the screen will dim for a short break.".into(),
+            notify::Action {
+                key: "postpone",
+                label: format!("Postpone {postpone}"),
+                lasts: next.in_time,
+                chosen: Box::new(move || {
+                    let _ = inputs.send(Input::Request { request: Request::Postpone { break_id: None }, reply: None });
+                }),
+            },
+        );
     }
 
     /// Prepares the overlay when the next scheduled break is near; returns when to do so if
@@ -336,10 +471,15 @@ impl Runtime {
                 Some(until) => format!("Paused until {}", until.format("%H:%M")),
                 None => "Paused".to_owned(),
             },
-            (_, _, Some(next)) => format!("Next: {} in {}", next.kind.title(), minutes(next.in_secs)),
+            _ if status.holding.is_some() => format!("Break waits: {}", status.holding.map(|r| r.describe()).unwrap_or_default()),
+            _ if status.away => "Away: time away does not count".to_owned(),
+            (_, _, Some(next)) => match &status.focus {
+                Some(focus) => format!("Focus round {} of {}: break in {}", focus.round, focus.rounds, minutes(next.in_secs)),
+                None => format!("Next: {} in {}", next.kind.title(), minutes(next.in_secs)),
+            },
             _ => "No breaks scheduled".to_owned(),
         };
-        TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak }
+        TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak, focusing: status.focus.is_some() }
     }
 
     /// Pushes the tray state if it changed; returns when the info line will next change.
@@ -357,9 +497,8 @@ impl Runtime {
 
     fn shutdown(mut self, inputs: &Receiver<Input>) {
         let now = self.clock.now();
-        if let Some(event) = self.scheduler.interrupt(now) {
-            self.apply(vec![event], now);
-        }
+        let events = self.scheduler.interrupt(now);
+        self.apply(events, now);
         self.publish(&Notice::ShuttingDown);
         self.launcher.shutdown(inputs);
         if self.journal.waiting() > 0 {

@@ -35,6 +35,8 @@ struct Tray {
     info: MenuItem,
     resume: MenuItem,
     skip: MenuItem,
+    focus_start: MenuItem,
+    focus_stop: MenuItem,
     running: Icon,
     paused: Icon,
 }
@@ -81,6 +83,8 @@ fn build() -> Result<Tray, TrayError> {
     )?;
     let resume = MenuItem::with_id("resume", "Resume", false, None);
     let skip = MenuItem::with_id("skip", "Skip next break", true, None);
+    let focus_start = MenuItem::with_id("focus.start", "Start focus mode", true, None);
+    let focus_stop = MenuItem::with_id("focus.stop", "Stop focus mode", false, None);
     let quit = MenuItem::with_id("quit", "Quit Respite", true, None);
     let menu = Menu::with_items(&[
         &info,
@@ -89,6 +93,9 @@ fn build() -> Result<Tray, TrayError> {
         &pause,
         &resume,
         &skip,
+        &PredefinedMenuItem::separator(),
+        &focus_start,
+        &focus_stop,
         &PredefinedMenuItem::separator(),
         &quit,
     ])?;
@@ -100,14 +107,16 @@ fn build() -> Result<Tray, TrayError> {
         .with_icon(running.clone())
         .with_tooltip("Respite")
         .build()?;
-    Ok(Tray { icon, info, resume, skip, running, paused })
+    Ok(Tray { icon, info, resume, skip, focus_start, focus_stop, running, paused })
 }
 
 impl Tray {
     fn show(&self, state: &TrayState) {
         self.info.set_text(&state.info);
         self.resume.set_enabled(state.paused);
-        self.skip.set_enabled(!state.paused && !state.on_break);
+        self.skip.set_enabled(!state.paused && !state.on_break && !state.focusing);
+        self.focus_start.set_enabled(!state.focusing);
+        self.focus_stop.set_enabled(state.focusing);
         let icon = if state.paused { &self.paused } else { &self.running };
         if let Err(e) = self.icon.set_icon(Some(icon.clone())) {
             tracing::warn!("cannot change the tray icon: {e}");
@@ -127,6 +136,8 @@ fn request_for(id: &str) -> Option<Request> {
         "pause.tomorrow" => Request::Pause { length: PauseSpec::UntilTomorrow },
         "resume" => Request::Resume,
         "skip" => Request::Skip { break_id: None },
+        "focus.start" => Request::Focus { on: true },
+        "focus.stop" => Request::Focus { on: false },
         "quit" => Request::Quit,
         _ => return None,
     })
@@ -159,7 +170,7 @@ mod tests {
 
     #[test]
     fn every_menu_action_maps_to_a_request() {
-        for id in ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "quit"] {
+        for id in ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "focus.start", "focus.stop", "quit"] {
             assert!(request_for(id).is_some(), "{id}");
         }
         assert_eq!(request_for("info"), None);

@@ -1,0 +1,35 @@
+//! KDE's do not disturb: the `Inhibited` property of `org.freedesktop.Notifications` (Plasma's
+//! notification server sets it while do not disturb is on). Other notification servers have no
+//! such property, so the source does not survive its probe there.
+
+use super::{bus, DisturbSource, SenseError};
+use respite_core::presence::HoldReason;
+use zbus::blocking::Connection;
+
+pub struct NotificationsInhibited {
+    inhibited: bus::Property,
+}
+
+impl NotificationsInhibited {
+    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
+        let inhibited = bus::Property::new(
+            bus,
+            "org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications",
+            "Inhibited",
+        )?;
+        Ok(NotificationsInhibited { inhibited })
+    }
+}
+
+impl DisturbSource for NotificationsInhibited {
+    fn name(&self) -> &'static str {
+        "kde-notifications"
+    }
+
+    fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError> {
+        let inhibited: bool = self.inhibited.get()?;
+        Ok(inhibited.then_some(HoldReason::DoNotDisturb))
+    }
+}

@@ -1,0 +1,450 @@
+//! The daemon's senses: how long since the person last used the keyboard or pointer, whether now
+//! is a moment not to disturb them, and when the machine sleeps or the session locks.
+//!
+//! This module owns the two source traits ([`IdleSource`], [`DisturbSource`]), probing the
+//! desktop once at start for the sources that answer ([`probe_idle`], [`probe_disturb`]), and
+//! [`LiveSenses`], which answers the core's [`Senses`] questions from them and keeps answering
+//! (with "no data") when a source goes away. One file per source:
+//!
+//! | source | file | answers |
+//! |---|---|---|
+//! | GNOME `org.gnome.Mutter.IdleMonitor` (X11 and Wayland) | [`mutter`] | idle time |
+//! | `ext-idle-notify-v1` (wlroots, KDE) | [`wayland`] | idle time |
+//! | `org.freedesktop.ScreenSaver` (KDE) | [`screensaver`] | idle time, inhibited |
+//! | X11 XScreenSaver extension, `_NET_WM_STATE` | [`x11`] | idle time, fullscreen |
+//! | GNOME `org.gnome.SessionManager`, notification banners | [`gnome`] | inhibited, do not disturb |
+//! | KDE `org.freedesktop.Notifications` `Inhibited` | [`kde`] | do not disturb |
+//!
+//! [`session`] watches logind (sleep, lock) and the screen savers' `ActiveChanged`.
+
+mod bus;
+mod gnome;
+mod kde;
+mod mutter;
+mod screensaver;
+pub mod session;
+#[cfg(target_os = "linux")]
+mod wayland;
+#[cfg(target_os = "linux")]
+mod x11;
+
+use respite_core::presence::{HoldReason, Senses};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where idle time comes from.
+pub trait IdleSource: Send {
+    /// A short stable name (`"mutter"`, `"x11-screensaver"`, `"none"`…), shown by
+    /// `respite status --json` as `idle_source`.
+    fn name(&self) -> &'static str;
+
+    /// Time since the last keyboard or pointer input; `Ok(None)` when this source has no idle
+    /// data.
+    fn idle_time(&mut self) -> Result<Option<Duration>, SenseError>;
+}
+
+/// One reason a break may have to wait (a fullscreen window, an inhibitor, do not disturb).
+pub trait DisturbSource: Send {
+    fn name(&self) -> &'static str;
+
+    /// Why not to show a break now, according to this source; `Ok(None)` when it sees none.
+    fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError>;
+}
+
+/// Why a source could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum SenseError {
+    #[error("D-Bus: {0}")]
+    Bus(#[from] zbus::Error),
+    #[error("X11: {0}")]
+    X11(String),
+    #[error("Wayland: {0}")]
+    Wayland(String),
+    #[error("GSettings: {0}")]
+    Settings(String),
+    /// The desktop does not offer this source at all.
+    #[error("{0}")]
+    Unavailable(&'static str),
+}
+
+/// The places the senses look: this desktop's session bus and displays, and whether to read
+/// GSettings. [`Desktop::from_env`] finds them in the process environment; tests build one by
+/// hand so that nothing is discovered behind their back.
+pub struct Desktop {
+    pub session_bus: Option<zbus::blocking::Connection>,
+    /// An X11 display name (`":0"`), from `DISPLAY`.
+    pub x11_display: Option<String>,
+    /// The Wayland compositor's socket, from `WAYLAND_DISPLAY` (relative to `XDG_RUNTIME_DIR`).
+    pub wayland_socket: Option<PathBuf>,
+    /// Whether GNOME's notification settings apply (read through GSettings): only on GNOME, so a
+    /// `show-banners = false` left over from a GNOME session never holds breaks elsewhere.
+    pub gnome_settings: bool,
+}
+
+/// How long a D-Bus call may take before the source counts as not answering.
+pub(crate) const BUS_TIMEOUT: Duration = Duration::from_secs(2);
+
+impl Desktop {
+    pub fn from_env() -> Self {
+        let session_bus = zbus::blocking::connection::Builder::session()
+            .and_then(|builder| builder.method_timeout(BUS_TIMEOUT).build());
+        let session_bus = match session_bus {
+            Ok(bus) => Some(bus),
+            Err(e) => {
+                tracing::info!("no D-Bus session bus ({e}): GNOME and KDE senses are off");
+                None
+            }
+        };
+        let non_empty = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let wayland_socket = non_empty("WAYLAND_DISPLAY").and_then(|name| {
+            let path = PathBuf::from(name);
+            if path.is_absolute() {
+                Some(path)
+            } else {
+                non_empty("XDG_RUNTIME_DIR").map(|dir| PathBuf::from(dir).join(path))
+            }
+        });
+        let gnome_settings = non_empty("XDG_CURRENT_DESKTOP")
+            .is_some_and(|desktops| desktops.split(':').any(|desktop| desktop.eq_ignore_ascii_case("GNOME")));
+        Desktop { session_bus, x11_display: non_empty("DISPLAY"), wayland_socket, gnome_settings }
+    }
+
+    fn bus(&self) -> Result<&zbus::blocking::Connection, SenseError> {
+        self.session_bus.as_ref().ok_or(SenseError::Unavailable("no D-Bus session bus"))
+    }
+
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    fn x11_display(&self) -> Result<&str, SenseError> {
+        self.x11_display.as_deref().ok_or(SenseError::Unavailable("DISPLAY is not set"))
+    }
+}
+
+/// The fallback idle source: no idle data, so all wall time counts as active.
+pub struct NoIdle;
+
+impl IdleSource for NoIdle {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn idle_time(&mut self) -> Result<Option<Duration>, SenseError> {
+        Ok(None)
+    }
+}
+
+/// Picks the first idle source that gives a first reading, in this order: GNOME's Mutter idle
+/// monitor, `ext-idle-notify-v1` when there is a Wayland compositor, `org.freedesktop.ScreenSaver`
+/// (KDE; GNOME answers it with an error), the X11 XScreenSaver extension, and else [`NoIdle`].
+pub fn probe_idle(desktop: &Desktop) -> Box<dyn IdleSource> {
+    type Probe<'a> = Box<dyn FnOnce() -> Result<Box<dyn IdleSource>, SenseError> + 'a>;
+    let candidates: Vec<(&str, Probe<'_>)> = vec![
+        ("mutter", Box::new(|| Ok(Box::new(mutter::MutterIdle::new(desktop.bus()?)?)))),
+        ("ext-idle-notify", Box::new(|| wayland_idle(desktop))),
+        ("freedesktop-screensaver", Box::new(|| Ok(Box::new(screensaver::ScreenSaverIdle::new(desktop.bus()?)?)))),
+        ("x11-screensaver", Box::new(|| x11_idle(desktop))),
+    ];
+    let mut skipped = Vec::new();
+    for (name, probe) in candidates {
+        let answer = probe().and_then(|mut source| match source.idle_time()? {
+            Some(_) => Ok(source),
+            None => Err(SenseError::Unavailable("no reading")),
+        });
+        match answer {
+            Ok(source) => {
+                tracing::info!("idle time from {name}{}", skipped_note(&skipped));
+                return source;
+            }
+            Err(e) => skipped.push(format!("{name}: {e}")),
+        }
+    }
+    tracing::info!("no idle source: all time counts as active{}", skipped_note(&skipped));
+    Box::new(NoIdle)
+}
+
+fn skipped_note(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(" (not used: {})", skipped.join("; "))
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn wayland_idle(desktop: &Desktop) -> Result<Box<dyn IdleSource>, SenseError> {
+    let socket = desktop.wayland_socket.as_deref().ok_or(SenseError::Unavailable("WAYLAND_DISPLAY is not set"))?;
+    Ok(Box::new(wayland::WaylandIdle::connect(socket, wayland::NOTIFY_AFTER)?))
+}
+
+#[cfg(target_os = "linux")]
+fn x11_idle(desktop: &Desktop) -> Result<Box<dyn IdleSource>, SenseError> {
+    Ok(Box::new(x11::X11Idle::connect(desktop.x11_display()?)?))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wayland_idle(_: &Desktop) -> Result<Box<dyn IdleSource>, SenseError> {
+    Err(SenseError::Unavailable("not Linux"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn x11_idle(_: &Desktop) -> Result<Box<dyn IdleSource>, SenseError> {
+    Err(SenseError::Unavailable("not Linux"))
+}
+
+/// Keeps every do-not-disturb source that answers now: the X11 fullscreen active window, GNOME's
+/// session inhibitors and notification banners, `org.freedesktop.ScreenSaver`'s `HasInhibit` (KDE)
+/// and KDE's notification `Inhibited` property.
+pub fn probe_disturb(desktop: &Desktop) -> Vec<Box<dyn DisturbSource>> {
+    type Probe<'a> = Box<dyn FnOnce() -> Result<Box<dyn DisturbSource>, SenseError> + 'a>;
+    let candidates: Vec<(&str, Probe<'_>)> = vec![
+        ("x11-fullscreen", Box::new(|| x11_fullscreen(desktop))),
+        ("gnome-session-inhibit", Box::new(|| Ok(Box::new(gnome::SessionInhibit::new(desktop.bus()?)?)))),
+        (
+            "freedesktop-screensaver-inhibit",
+            Box::new(|| Ok(Box::new(screensaver::ScreenSaverInhibit::new(desktop.bus()?)?))),
+        ),
+        (
+            "gnome-banners",
+            Box::new(|| match desktop.gnome_settings {
+                true => gnome_banners(),
+                false => Err(SenseError::Unavailable("not GNOME (XDG_CURRENT_DESKTOP)")),
+            }),
+        ),
+        ("kde-notifications", Box::new(|| Ok(Box::new(kde::NotificationsInhibited::new(desktop.bus()?)?)))),
+    ];
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    for (name, probe) in candidates {
+        match probe().and_then(|mut source| source.hold_reason().map(|_| source)) {
+            Ok(source) => kept.push(source),
+            Err(e) => skipped.push(format!("{name}: {e}")),
+        }
+    }
+    let names: Vec<&str> = kept.iter().map(|source| source.name()).collect();
+    tracing::info!("do-not-disturb sources: [{}]{}", names.join(", "), skipped_note(&skipped));
+    kept
+}
+
+#[cfg(target_os = "linux")]
+fn x11_fullscreen(desktop: &Desktop) -> Result<Box<dyn DisturbSource>, SenseError> {
+    Ok(Box::new(x11::X11Fullscreen::connect(desktop.x11_display()?)?))
+}
+
+#[cfg(target_os = "linux")]
+fn gnome_banners() -> Result<Box<dyn DisturbSource>, SenseError> {
+    Ok(Box::new(gnome::Banners::new()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn x11_fullscreen(_: &Desktop) -> Result<Box<dyn DisturbSource>, SenseError> {
+    Err(SenseError::Unavailable("not Linux"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn gnome_banners() -> Result<Box<dyn DisturbSource>, SenseError> {
+    Err(SenseError::Unavailable("not Linux"))
+}
+
+/// After this many failed idle readings in a row the idle source is dropped for [`NoIdle`].
+const IDLE_FAILURES_BEFORE_FALLBACK: u32 = 3;
+
+/// The core's [`Senses`], answered by the probed sources. A source that starts failing is logged
+/// once and then counts as "no data" (idle) or "no hold" (disturb); a do-not-disturb source that
+/// answers again is used again, while an idle source that fails three times in a row is replaced
+/// by [`NoIdle`] for good.
+pub struct LiveSenses {
+    idle: Box<dyn IdleSource>,
+    idle_failures: u32,
+    disturb: Vec<Watched>,
+}
+
+struct Watched {
+    source: Box<dyn DisturbSource>,
+    failing: bool,
+}
+
+impl LiveSenses {
+    pub fn new(idle: Box<dyn IdleSource>, disturb: Vec<Box<dyn DisturbSource>>) -> Self {
+        let disturb = disturb.into_iter().map(|source| Watched { source, failing: false }).collect();
+        LiveSenses { idle, idle_failures: 0, disturb }
+    }
+
+    /// Probes this desktop once (one session-bus connection shared by the bus sources).
+    pub fn probe() -> Self {
+        let desktop = Desktop::from_env();
+        Self::new(probe_idle(&desktop), probe_disturb(&desktop))
+    }
+
+    /// The idle source's name, for `respite status --json`'s `idle_source`.
+    pub fn idle_source(&self) -> &'static str {
+        self.idle.name()
+    }
+}
+
+impl Senses for LiveSenses {
+    fn idle_for(&mut self) -> Option<Duration> {
+        match self.idle.idle_time() {
+            Ok(idle) => {
+                if self.idle_failures > 0 {
+                    tracing::info!("idle source {} answers again", self.idle.name());
+                }
+                self.idle_failures = 0;
+                idle
+            }
+            Err(e) => {
+                self.idle_failures += 1;
+                let name = self.idle.name();
+                if self.idle_failures == 1 {
+                    tracing::warn!("idle source {name} failed ({e}): no idle data until it answers");
+                }
+                if self.idle_failures >= IDLE_FAILURES_BEFORE_FALLBACK {
+                    tracing::warn!(
+                        "idle source {name} failed {} times in a row ({e}): all time counts as active from now on",
+                        self.idle_failures
+                    );
+                    self.idle = Box::new(NoIdle);
+                    self.idle_failures = 0;
+                }
+                None
+            }
+        }
+    }
+
+    fn hold(&mut self) -> Option<HoldReason> {
+        for watched in &mut self.disturb {
+            match watched.source.hold_reason() {
+                Ok(reason) => {
+                    if watched.failing {
+                        tracing::info!("do-not-disturb source {} answers again", watched.source.name());
+                        watched.failing = false;
+                    }
+                    if reason.is_some() {
+                        return reason;
+                    }
+                }
+                Err(e) => {
+                    if !watched.failing {
+                        tracing::warn!(
+                            "do-not-disturb source {} failed ({e}): it counts as no hold until it answers",
+                            watched.source.name()
+                        );
+                        watched.failing = true;
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Unit tests of [`LiveSenses`] with scripted sources; the files in `tests/` test the real
+    //! sources against Xvfb, private D-Bus buses with stand-in services, and a stand-in compositor.
+
+    mod dbus;
+    mod session;
+    mod support;
+    mod wayland;
+    mod x11;
+
+    use super::*;
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    /// A source that plays back scripted answers (and counts its calls).
+    #[derive(Clone, Default)]
+    struct Script<T> {
+        answers: Arc<Mutex<VecDeque<Result<T, &'static str>>>>,
+        calls: Arc<Mutex<u32>>,
+    }
+
+    impl<T> Script<T> {
+        fn push(&self, answer: Result<T, &'static str>) {
+            self.answers.lock().unwrap().push_back(answer);
+        }
+
+        fn next(&self) -> Result<T, SenseError> {
+            *self.calls.lock().unwrap() += 1;
+            let answer = self.answers.lock().unwrap().pop_front().expect("an answer was scripted");
+            answer.map_err(SenseError::Unavailable)
+        }
+
+        fn calls(&self) -> u32 {
+            *self.calls.lock().unwrap()
+        }
+    }
+
+    impl IdleSource for Script<Option<Duration>> {
+        fn name(&self) -> &'static str {
+            "script"
+        }
+
+        fn idle_time(&mut self) -> Result<Option<Duration>, SenseError> {
+            self.next()
+        }
+    }
+
+    impl DisturbSource for Script<Option<HoldReason>> {
+        fn name(&self) -> &'static str {
+            "script"
+        }
+
+        fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError> {
+            self.next()
+        }
+    }
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn idle_failures_count_as_no_data_and_three_in_a_row_fall_back_to_none() {
+        let idle = Script::<Option<Duration>>::default();
+        let mut senses = LiveSenses::new(Box::new(idle.clone()), Vec::new());
+        for answer in [Ok(Some(SECOND)), Err("gone"), Err("gone"), Ok(Some(2 * SECOND)), Err("gone"), Err("gone")] {
+            idle.push(answer);
+        }
+        assert_eq!(senses.idle_for(), Some(SECOND));
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_source(), "script", "two failures are not yet three in a row");
+        assert_eq!(senses.idle_for(), Some(2 * SECOND), "a success resets the count");
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_source(), "script");
+        idle.push(Err("gone"));
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_source(), "none", "the third failure in a row falls back");
+        idle.push(Ok(Some(SECOND)));
+        assert_eq!(senses.idle_for(), None, "the failed source is not asked again");
+        assert_eq!(idle.calls(), 7);
+    }
+
+    #[test]
+    fn a_failing_disturb_source_counts_as_no_hold_and_the_others_still_answer() {
+        let first = Script::<Option<HoldReason>>::default();
+        let second = Script::<Option<HoldReason>>::default();
+        let mut senses = LiveSenses::new(Box::new(NoIdle), vec![Box::new(first.clone()), Box::new(second.clone())]);
+
+        first.push(Err("gone"));
+        second.push(Ok(None));
+        assert_eq!(senses.hold(), None);
+
+        first.push(Err("gone"));
+        second.push(Ok(Some(HoldReason::DoNotDisturb)));
+        assert_eq!(senses.hold(), Some(HoldReason::DoNotDisturb));
+
+        first.push(Ok(Some(HoldReason::Fullscreen)));
+        assert_eq!(senses.hold(), Some(HoldReason::Fullscreen), "a source that answers again is used again");
+        assert_eq!(second.calls(), 2, "the first hold found is enough");
+        assert_eq!(senses.idle_for(), None);
+        assert_eq!(senses.idle_source(), "none");
+    }
+
+    #[test]
+    fn probing_a_desktop_with_nothing_finds_the_fallback_and_no_disturb_source() {
+        let desktop = Desktop { session_bus: None, x11_display: None, wayland_socket: None, gnome_settings: false };
+        let idle = probe_idle(&desktop);
+        assert_eq!(idle.name(), "none");
+        assert!(probe_disturb(&desktop).is_empty());
+    }
+}

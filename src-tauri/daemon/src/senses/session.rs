@@ -1,0 +1,174 @@
+//! Sleep and lock, as they happen, from D-Bus signals (never polled): logind's
+//! `PrepareForSleep` and this session's `Lock`/`Unlock` on the system bus, and the screen
+//! savers' `ActiveChanged` (`org.freedesktop.ScreenSaver`, `org.gnome.ScreenSaver`) on the
+//! session bus. One thread per bus waits for them; a bus that is missing (containers, tests) is
+//! logged once and not watched.
+
+use super::{bus, SenseError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use zbus::blocking::fdo::DBusProxy;
+use zbus::blocking::{Connection, MessageIterator};
+use zbus::message::Type;
+use zbus::zvariant::OwnedObjectPath;
+use zbus::{MatchRule, Message};
+
+const LOGIN1: &str = "org.freedesktop.login1";
+const MANAGER_PATH: &str = "/org/freedesktop/login1";
+const MANAGER: &str = "org.freedesktop.login1.Manager";
+const SESSION: &str = "org.freedesktop.login1.Session";
+const SCREEN_SAVERS: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"];
+
+/// What happened to the machine or the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// `true` just before the machine sleeps, `false` when it has woken.
+    Sleeping(bool),
+    /// The session locked (`true`) or unlocked (`false`). Reported once per change, however
+    /// many of logind and the screen savers say so.
+    Locked(bool),
+}
+
+/// Starts watching the system bus (logind) and the session bus (screen savers); `on_event` is
+/// called from the watching threads, one event at a time.
+pub fn watch(on_event: impl Fn(SessionEvent) + Send + 'static) {
+    let system = Connection::system()
+        .inspect_err(|e| tracing::info!("no D-Bus system bus ({e}): sleep and lock are not watched through logind"))
+        .ok();
+    let session = Connection::session()
+        .inspect_err(|e| tracing::info!("no D-Bus session bus ({e}): the screen saver is not watched"))
+        .ok();
+    watch_on(system, session, on_event);
+}
+
+/// [`watch`] on the given buses. Signals sent after this returns are not missed.
+pub fn watch_on(system: Option<Connection>, session: Option<Connection>, on_event: impl Fn(SessionEvent) + Send + 'static) {
+    let emitter = Arc::new(Emitter { state: Mutex::new((on_event, None)) });
+    if let Some(system) = system {
+        match Watcher::on_system_bus(&system) {
+            Ok(watcher) => spawn("logind-watch", watcher, Arc::clone(&emitter)),
+            Err(e) => tracing::info!("cannot watch logind ({e}): sleep and lock are not watched through it"),
+        }
+    }
+    if let Some(session) = session {
+        match Watcher::on_session_bus(&session) {
+            Ok(watcher) => spawn("screensaver-watch", watcher, emitter),
+            Err(e) => tracing::info!("cannot watch the screen saver ({e})"),
+        }
+    }
+}
+
+/// Calls back one event at a time, and drops a lock state that is already known.
+struct Emitter<F> {
+    state: Mutex<(F, Option<bool>)>,
+}
+
+impl<F: Fn(SessionEvent)> Emitter<F> {
+    fn emit(&self, event: SessionEvent) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (on_event, locked) = &mut *state;
+        if let SessionEvent::Locked(now) = event {
+            if *locked == Some(now) {
+                return;
+            }
+            *locked = Some(now);
+        }
+        on_event(event);
+    }
+}
+
+/// The messages of one bus, and what to trust in them.
+struct Watcher {
+    messages: MessageIterator,
+    /// On the system bus: to check that logind's signals come from logind.
+    dbus: Option<DBusProxy<'static>>,
+    /// This process's logind session, whose `Lock`/`Unlock` count.
+    session: Option<OwnedObjectPath>,
+}
+
+fn signal_rule() -> zbus::match_rule::Builder<'static> {
+    MatchRule::builder().msg_type(Type::Signal)
+}
+
+impl Watcher {
+    fn on_system_bus(bus: &Connection) -> Result<Self, SenseError> {
+        // Listening starts before the match rules, so that nothing sent after them is missed.
+        let messages = MessageIterator::from(bus);
+        let dbus = DBusProxy::new(bus)?;
+        dbus.add_match_rule(
+            signal_rule().sender(LOGIN1)?.path(MANAGER_PATH)?.interface(MANAGER)?.member("PrepareForSleep")?.build(),
+        )?;
+        let session = match own_session(bus) {
+            Ok(path) => {
+                dbus.add_match_rule(signal_rule().sender(LOGIN1)?.path(path.as_ref())?.interface(SESSION)?.build())?;
+                Some(path)
+            }
+            Err(e) => {
+                tracing::info!("no logind session for this process ({e}): lock is watched through the screen saver only");
+                None
+            }
+        };
+        Ok(Watcher { messages, dbus: Some(dbus), session })
+    }
+
+    fn on_session_bus(bus: &Connection) -> Result<Self, SenseError> {
+        let messages = MessageIterator::from(bus);
+        let dbus = DBusProxy::new(bus)?;
+        for interface in SCREEN_SAVERS {
+            dbus.add_match_rule(signal_rule().interface(interface)?.member("ActiveChanged")?.build())?;
+        }
+        Ok(Watcher { messages, dbus: None, session: None })
+    }
+
+    /// What `message` says, if it is one of the signals watched.
+    fn event(&self, message: &Message) -> Option<SessionEvent> {
+        let header = message.header();
+        if header.message_type() != Type::Signal {
+            return None;
+        }
+        let interface = header.interface()?.as_str();
+        let member = header.member()?.as_str();
+        let from_logind = || {
+            let owner = self.dbus.as_ref()?.get_name_owner(LOGIN1.try_into().ok()?).ok()?;
+            Some(*header.sender()? == *owner)
+        };
+        let session = || self.session.as_ref().is_some_and(|session| header.path() == Some(&session.as_ref()));
+        match (interface, member) {
+            (MANAGER, "PrepareForSleep") if from_logind() == Some(true) => {
+                message.body().deserialize::<bool>().ok().map(SessionEvent::Sleeping)
+            }
+            (SESSION, "Lock") if session() && from_logind() == Some(true) => Some(SessionEvent::Locked(true)),
+            (SESSION, "Unlock") if session() && from_logind() == Some(true) => Some(SessionEvent::Locked(false)),
+            (interface, "ActiveChanged") if self.dbus.is_none() && SCREEN_SAVERS.contains(&interface) => {
+                message.body().deserialize::<bool>().ok().map(SessionEvent::Locked)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// This process's logind session: the one it runs in, or else (started outside any session, as
+/// by a user service) the user's display session that logind calls `auto`.
+fn own_session(bus: &Connection) -> Result<OwnedObjectPath, SenseError> {
+    let manager = bus::proxy(bus, LOGIN1, MANAGER_PATH, MANAGER)?;
+    bus::call(&manager, "GetSessionByPID", &std::process::id()).or_else(|by_pid| {
+        let auto = bus::Property::new(bus, LOGIN1, "/org/freedesktop/login1/session/auto", SESSION, "Id")?;
+        let id: String = auto.get().map_err(|_| by_pid)?;
+        bus::call(&manager, "GetSession", &id)
+    })
+}
+
+fn spawn<F: Fn(SessionEvent) + Send + 'static>(name: &str, mut watcher: Watcher, emitter: Arc<Emitter<F>>) {
+    let thread_name = name.to_owned();
+    let spawned = thread::Builder::new().name(thread_name).spawn(move || {
+        while let Some(message) = watcher.messages.next() {
+            if let Some(event) = message.ok().and_then(|message| watcher.event(&message)) {
+                emitter.emit(event);
+            }
+        }
+        tracing::info!("session watch stopped: its bus connection closed");
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the {name} thread: {e}");
+    }
+}

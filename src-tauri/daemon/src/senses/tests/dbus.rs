@@ -1,0 +1,255 @@
+//! The D-Bus sources against stand-in GNOME and KDE services on a private bus: the real client
+//! code reads them, probing keeps the ones that answer, and a service that vanishes mid-run
+//! degrades to "no data" / "no hold". Also GNOME's show-banners through GSettings.
+
+use super::super::gnome::{Banners, SessionInhibit};
+use super::super::kde::NotificationsInhibited;
+use super::super::mutter::MutterIdle;
+use super::super::screensaver::{ScreenSaverIdle, ScreenSaverInhibit};
+use super::super::{probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource, LiveSenses};
+use super::support::{vanish, Bus};
+use respite_core::presence::{HoldReason, Senses};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::SeqCst};
+use std::sync::Arc;
+use std::time::Duration;
+
+const MUTTER: (&str, &str) = ("org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core");
+const SCREENSAVER: (&str, &str) = ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver");
+const SESSION_MANAGER: (&str, &str) = ("org.gnome.SessionManager", "/org/gnome/SessionManager");
+const NOTIFICATIONS: (&str, &str) = ("org.freedesktop.Notifications", "/org/freedesktop/Notifications");
+
+struct IdleMonitor {
+    idle_ms: Arc<AtomicU64>,
+}
+
+#[zbus::interface(name = "org.gnome.Mutter.IdleMonitor")]
+impl IdleMonitor {
+    #[zbus(name = "GetIdletime")]
+    fn get_idletime(&self) -> u64 {
+        self.idle_ms.load(SeqCst)
+    }
+}
+
+/// KDE's screen saver when both knobs are set; GNOME's (every call an error) when neither is.
+#[derive(Default)]
+struct ScreenSaver {
+    idle_ms: Option<Arc<AtomicU32>>,
+    inhibited: Option<Arc<AtomicBool>>,
+}
+
+#[zbus::interface(name = "org.freedesktop.ScreenSaver")]
+impl ScreenSaver {
+    fn get_session_idle_time(&self) -> zbus::fdo::Result<u32> {
+        let ms = self.idle_ms.as_ref().ok_or_else(|| zbus::fdo::Error::NotSupported("not implemented".into()))?;
+        Ok(ms.load(SeqCst))
+    }
+
+    fn has_inhibit(&self) -> zbus::fdo::Result<bool> {
+        let inhibited = self.inhibited.as_ref().ok_or_else(|| zbus::fdo::Error::UnknownMethod("no HasInhibit".into()))?;
+        Ok(inhibited.load(SeqCst))
+    }
+}
+
+struct SessionManager {
+    /// The inhibit flags currently held (1 logout, 2 switch user, 4 suspend, 8 idle).
+    inhibited: Arc<AtomicU32>,
+}
+
+#[zbus::interface(name = "org.gnome.SessionManager")]
+impl SessionManager {
+    fn is_inhibited(&self, flags: u32) -> bool {
+        self.inhibited.load(SeqCst) & flags != 0
+    }
+}
+
+/// Plasma's notification server (with `Inhibited`), or another one (without) when `None`.
+struct Notifications {
+    inhibited: Option<Arc<AtomicBool>>,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Notifications {
+    #[zbus(property)]
+    fn inhibited(&self) -> zbus::fdo::Result<bool> {
+        let inhibited = self.inhibited.as_ref().ok_or_else(|| zbus::fdo::Error::UnknownProperty("Inhibited".into()))?;
+        Ok(inhibited.load(SeqCst))
+    }
+}
+
+fn bus_desktop(bus: &Bus) -> Desktop {
+    Desktop { session_bus: Some(bus.connect()), x11_display: None, wayland_socket: None, gnome_settings: false }
+}
+
+fn names<T: ?Sized + DisturbSource>(sources: &[Box<T>]) -> Vec<&'static str> {
+    sources.iter().map(|source| source.name()).collect()
+}
+
+#[test]
+fn the_mutter_source_reads_the_idle_monitor() {
+    let bus = Bus::start();
+    let idle_ms = Arc::new(AtomicU64::new(1234));
+    let _mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::clone(&idle_ms) });
+    let mut source = MutterIdle::new(&bus.connect()).unwrap();
+    assert_eq!(source.idle_time().unwrap(), Some(Duration::from_millis(1234)));
+    idle_ms.store(7, SeqCst);
+    assert_eq!(source.idle_time().unwrap(), Some(Duration::from_millis(7)));
+}
+
+#[test]
+fn the_screensaver_sources_read_kde_and_fail_on_gnome() {
+    let bus = Bus::start();
+    let idle_ms = Arc::new(AtomicU32::new(4500));
+    let inhibited = Arc::new(AtomicBool::new(false));
+    let kde = ScreenSaver { idle_ms: Some(Arc::clone(&idle_ms)), inhibited: Some(Arc::clone(&inhibited)) };
+    let service = bus.serve(SCREENSAVER.0, SCREENSAVER.1, kde);
+    let mut idle = ScreenSaverIdle::new(&bus.connect()).unwrap();
+    let mut inhibit = ScreenSaverInhibit::new(&bus.connect()).unwrap();
+    assert_eq!(idle.idle_time().unwrap(), Some(Duration::from_millis(4500)));
+    assert_eq!(inhibit.hold_reason().unwrap(), None);
+    inhibited.store(true, SeqCst);
+    assert_eq!(inhibit.hold_reason().unwrap(), Some(HoldReason::Inhibited));
+    vanish(service, SCREENSAVER.0);
+
+    let _gnome = bus.serve(SCREENSAVER.0, SCREENSAVER.1, ScreenSaver::default());
+    assert!(idle.idle_time().is_err());
+    assert!(inhibit.hold_reason().is_err());
+}
+
+#[test]
+fn the_gnome_session_source_asks_about_idle_inhibitors_only() {
+    let bus = Bus::start();
+    let inhibited = Arc::new(AtomicU32::new(0));
+    let _manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
+    let mut source = SessionInhibit::new(&bus.connect()).unwrap();
+    assert_eq!(source.hold_reason().unwrap(), None);
+    inhibited.store(1 | 4, SeqCst); // logout and suspend: not a reason to hold a break
+    assert_eq!(source.hold_reason().unwrap(), None);
+    inhibited.store(8, SeqCst);
+    assert_eq!(source.hold_reason().unwrap(), Some(HoldReason::Inhibited));
+}
+
+#[test]
+fn the_kde_source_reads_the_notifications_inhibited_property() {
+    let bus = Bus::start();
+    let inhibited = Arc::new(AtomicBool::new(false));
+    let plasma = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::clone(&inhibited)) });
+    let mut source = NotificationsInhibited::new(&bus.connect()).unwrap();
+    assert_eq!(source.hold_reason().unwrap(), None);
+    inhibited.store(true, SeqCst);
+    assert_eq!(source.hold_reason().unwrap(), Some(HoldReason::DoNotDisturb));
+    vanish(plasma, NOTIFICATIONS.0);
+
+    let _other = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: None });
+    assert!(source.hold_reason().is_err(), "a server without the property does not answer");
+}
+
+#[test]
+fn probing_prefers_mutter_then_a_screensaver_that_answers_then_none() {
+    let bus = Bus::start();
+    let kde_idle = ScreenSaver { idle_ms: Some(Arc::new(AtomicU32::new(10))), inhibited: None };
+    let screensaver = bus.serve(SCREENSAVER.0, SCREENSAVER.1, kde_idle);
+    assert_eq!(probe_idle(&bus_desktop(&bus)).name(), "freedesktop-screensaver");
+
+    let mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::new(AtomicU64::new(10)) });
+    assert_eq!(probe_idle(&bus_desktop(&bus)).name(), "mutter");
+    vanish(mutter, MUTTER.0);
+    vanish(screensaver, SCREENSAVER.0);
+
+    let _gnome_screensaver = bus.serve(SCREENSAVER.0, SCREENSAVER.1, ScreenSaver::default());
+    assert_eq!(probe_idle(&bus_desktop(&bus)).name(), "none", "GNOME's screen saver answers with an error");
+}
+
+#[test]
+fn probing_keeps_the_disturb_sources_that_answer() {
+    let bus = Bus::start();
+    let _manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::default() });
+    let gnome_screensaver = bus.serve(SCREENSAVER.0, SCREENSAVER.1, ScreenSaver::default());
+    let other_notifications = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: None });
+    assert_eq!(names(&probe_disturb(&bus_desktop(&bus))), ["gnome-session-inhibit"]);
+    vanish(gnome_screensaver, SCREENSAVER.0);
+    vanish(other_notifications, NOTIFICATIONS.0);
+
+    let kde = ScreenSaver { idle_ms: None, inhibited: Some(Arc::default()) };
+    let _kde_screensaver = bus.serve(SCREENSAVER.0, SCREENSAVER.1, kde);
+    let _plasma = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::default()) });
+    assert_eq!(
+        names(&probe_disturb(&bus_desktop(&bus))),
+        ["gnome-session-inhibit", "freedesktop-screensaver-inhibit", "kde-notifications"]
+    );
+}
+
+#[test]
+fn services_that_vanish_mid_run_degrade_to_no_data_and_no_hold() {
+    let bus = Bus::start();
+    let idle_ms = Arc::new(AtomicU64::new(60_000));
+    let mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::clone(&idle_ms) });
+    let inhibited = Arc::new(AtomicU32::new(8));
+    let manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
+    let plasma_dnd = Arc::new(AtomicBool::new(false));
+    let _plasma = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::clone(&plasma_dnd)) });
+
+    let desktop = bus_desktop(&bus);
+    let mut senses = LiveSenses::new(probe_idle(&desktop), probe_disturb(&desktop));
+    assert_eq!(senses.idle_source(), "mutter");
+    assert_eq!(senses.idle_for(), Some(Duration::from_secs(60)));
+    assert_eq!(senses.hold(), Some(HoldReason::Inhibited));
+
+    vanish(mutter, MUTTER.0);
+    vanish(manager, SESSION_MANAGER.0);
+    assert_eq!(senses.hold(), None, "the session manager is gone: no hold");
+    plasma_dnd.store(true, SeqCst);
+    assert_eq!(senses.hold(), Some(HoldReason::DoNotDisturb), "the other sources still answer");
+    assert_eq!(senses.idle_for(), None);
+    assert_eq!(senses.idle_for(), None);
+    assert_eq!(senses.idle_source(), "mutter", "two failures are not yet three");
+
+    let mutter_again = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::clone(&idle_ms) });
+    let _manager_again = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited });
+    plasma_dnd.store(false, SeqCst);
+    assert_eq!(senses.hold(), Some(HoldReason::Inhibited), "a disturb source that is back is used again");
+    assert_eq!(senses.idle_for(), Some(Duration::from_secs(60)), "back before the third failure");
+    vanish(mutter_again, MUTTER.0);
+    for _ in 0..3 {
+        assert_eq!(senses.idle_for(), None);
+    }
+    assert_eq!(senses.idle_source(), "none", "three failures in a row fall back for good");
+}
+
+/// Compiles a copy of GNOME's notification schema into `dir` (or, with `with_key` false, one
+/// without `show-banners`).
+fn compile_schema(dir: &std::path::Path, with_key: bool) {
+    let key = r#"<key name="show-banners" type="b"><default>true</default></key>"#;
+    let xml = format!(
+        r#"<schemalist><schema id="org.gnome.desktop.notifications" path="/org/gnome/desktop/notifications/">{}<key name="show-in-lock-screen" type="b"><default>true</default></key></schema></schemalist>"#,
+        if with_key { key } else { "" }
+    );
+    std::fs::write(dir.join("org.gnome.desktop.notifications.gschema.xml"), xml).unwrap();
+    let status = std::process::Command::new("glib-compile-schemas")
+        .arg(dir)
+        .status()
+        .expect("glib-compile-schemas (libglib2.0-bin, installed with libgtk-3-dev)");
+    assert!(status.success());
+}
+
+#[test]
+fn gnome_banners_off_is_do_not_disturb_and_a_missing_schema_is_no_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    compile_schema(&schemas, true);
+    let keyfile = dir.path().join("keyfile");
+    let mut banners = Banners::with_files(Some(schemas.clone()), Some(keyfile.clone()));
+    assert_eq!(banners.hold_reason().unwrap(), None, "banners are on by default");
+    std::fs::write(&keyfile, "[org/gnome/desktop/notifications]\nshow-banners=false\n").unwrap();
+    assert_eq!(banners.hold_reason().unwrap(), Some(HoldReason::DoNotDisturb));
+    std::fs::write(&keyfile, "[org/gnome/desktop/notifications]\nshow-banners=true\n").unwrap();
+    assert_eq!(banners.hold_reason().unwrap(), None);
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(Banners::with_files(Some(empty), Some(keyfile.clone())).hold_reason().is_err(), "no compiled schemas");
+    let without_key = dir.path().join("without-key");
+    std::fs::create_dir(&without_key).unwrap();
+    compile_schema(&without_key, false);
+    assert!(Banners::with_files(Some(without_key), Some(keyfile)).hold_reason().is_err(), "schema without the key");
+}
