@@ -32,7 +32,7 @@ fn be_active(session: &Session, d: Duration) {
 fn x11_idle_time_pauses_the_count_and_an_absence_is_a_natural_break() {
     let session = Session::with_display();
     session.write_settings(EYE_EVERY_30S);
-    let _daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on")]);
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on")]);
     let status = wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
     assert_eq!(status["idle_source"], "x11-screensaver", "{status}");
 
@@ -63,4 +63,6 @@ fn x11_idle_time_pauses_the_count_and_an_absence_is_a_natural_break() {
     // The eye timer started afresh when the person came back.
     assert!(status["next"]["in_secs"].as_u64().unwrap() >= 15, "{status}");
     assert!(session.daemon_log().contains("x11-screensaver"), "{}", session.daemon_log());
+    assert!(session.respite(&["quit"]).status.success());
+    session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().expect("wait"));
 }

@@ -10,6 +10,7 @@
 //! - [`journal`]: writes to the store through a queue, so a locked, full or damaged database
 //!   never loses a record or stalls the scheduler.
 //! - [`export`]: the break log as CSV or JSON.
+//! - [`summary`]: the weekly detox summary (compliance, screen time, streak, observations).
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
 //! - [`presence`]: what the scheduler may ask about the person (idle time, do not disturb).
@@ -26,5 +27,6 @@ pub mod protocol;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod summary;
 pub mod timefmt;
 pub mod workhours;

@@ -599,6 +599,18 @@ impl Scheduler {
         self.presence.next_read = Some(now.mono);
     }
 
+    /// The screen was locked (`true`) or unlocked. Locked time is time away, even where the
+    /// idle time cannot tell (no idle data, or a lock screen that takes input).
+    pub fn locked(&mut self, locked: bool, now: Now) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.presence.locked = locked;
+        if locked && self.presence.away.is_none() && !matches!(self.phase, Phase::OnBreak(_)) {
+            self.go_away(now.mono, now.wall, now, &mut events);
+        }
+        self.presence.next_read = Some(now.mono);
+        events
+    }
+
     /// The wall clock moved by itself (changed by hand, NTP, a time zone change): re-anchors
     /// what is anchored to it. Deadlines that are lengths of time keep running.
     pub fn wall_changed(&mut self, now: Now) {
@@ -668,6 +680,12 @@ impl Scheduler {
         self.presence.known = idle.is_some();
         let threshold = self.away_after();
         match (idle, self.presence.away) {
+            (_, Some(_)) if self.presence.locked => {
+                if let Some(away) = &mut self.presence.away {
+                    away.seen_until = now.mono;
+                    away.seen_until_wall = now.wall;
+                }
+            }
             (None, Some(_)) => self.come_back(events),
             (None, None) => {}
             (Some(idle), None) if idle >= threshold => {
@@ -685,6 +703,7 @@ impl Scheduler {
             }
         }
         self.presence.next_read = match (idle, self.presence.away) {
+            (None, Some(_)) if self.presence.locked => None,
             (None, _) => None,
             (Some(_), Some(_)) => Some(now.mono + threshold),
             (Some(idle), None) => Some(now.mono + threshold.saturating_sub(idle).max(TYPING_PAUSE)),

@@ -11,8 +11,8 @@ use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held
 use crate::schedule::FocusRound;
 use crate::workhours::Span;
 use crate::timefmt::{from_db, to_db};
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
@@ -79,6 +79,13 @@ const MIGRATIONS: &[&str] = &[
         ended_at     TEXT    NOT NULL,
         completed    INTEGER NOT NULL CHECK (completed IN (0, 1))
      );",
+    // 3: the weekly summary reads a week of breaks and of screen time by range. Indexes that hold
+    // every column it reads make each a single index range scan, without a table lookup per row
+    // (about three times faster); they replace the narrower ones, which they extend.
+    "CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at);
+     DROP INDEX breaks_by_due;
+     CREATE INDEX activity_by_start_covering ON activity (started_at, ended_at, after_hours);
+     DROP INDEX activity_by_start;",
 ];
 
 /// How long one statement waits for another process's lock before giving up. Short, because
@@ -235,6 +242,14 @@ impl Store {
         }
     }
 
+    /// A fresh, empty database in memory: the summary of a log that does not exist yet, tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        let mut store = Self { conn };
+        store.migrate(Path::new(":memory:"))?;
+        Ok(store)
+    }
+
     /// A quick integrity check: a damaged file is found at start, not at the first write.
     fn check(&self, path: &Path) -> Result<(), StoreError> {
         let damaged = |detail: String| StoreError::Damaged { path: path.display().to_string(), detail };
@@ -314,31 +329,18 @@ impl Store {
     /// when `closes_open_break`. Returns the new row id.
     pub fn record(&mut self, record: &BreakRecord, closes_open_break: bool) -> Result<i64, StoreError> {
         let tx = self.conn.transaction().map_err(sql("begin"))?;
-        tx.execute(
-            "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
-                                 held_reason, held_secs)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                record.kind.as_str(),
-                covers_to_text(&record.covers),
-                record.trigger.as_str(),
-                to_db(record.due_at),
-                record.started_at.map(to_db),
-                to_db(record.ended_at),
-                record.planned_secs,
-                record.actual_secs,
-                record.outcome.as_str(),
-                record.held.map(|h| h.reason.as_str()),
-                record.held.map_or(0, |h| h.secs)
-            ],
-        )
-        .map_err(sql("log the break"))?;
-        let id = tx.last_insert_rowid();
+        let id = insert_break(&tx, record)?;
         if closes_open_break {
             tx.execute("DELETE FROM open_break", []).map_err(sql("forget the break on screen"))?;
         }
         tx.commit().map_err(sql("commit the break"))?;
         Ok(id)
+    }
+
+    /// Starts writing many breaks and spans in one transaction (an import, a synthetic history):
+    /// far faster than one transaction each. Nothing is kept unless [`Batch::commit`] is called.
+    pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
+        Ok(Batch { tx: self.conn.transaction().map_err(sql("begin"))? })
     }
 
     /// If a break was on screen when the last run ended, logs it as `interrupted` and returns it.
@@ -378,13 +380,7 @@ impl Store {
 
     /// Logs a span of time at the screen.
     pub fn activity(&mut self, span: &Span) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES (?1, ?2, ?3)",
-                params![to_db(span.start), to_db(span.end), span.after_hours],
-            )
-            .map_err(sql("log screen time"))?;
-        Ok(())
+        insert_span(&self.conn, span)
     }
 
     /// Spans at the screen that start in `[from, to)`, oldest first.
@@ -403,6 +399,79 @@ impl Store {
             out.push(Span { start: from_db(&start).map_err(bad)?, end: from_db(&end).map_err(bad)?, after_hours });
         }
         Ok(out)
+    }
+
+    /// Spans at the screen that overlap `[from, to)`, oldest first, as logged (not cut to the
+    /// range). The log cuts spans at local midnight, so none lasts much more than a day: only
+    /// spans that start at most [`SPAN_REACH`] before `from` are looked at, which keeps this one
+    /// range scan of the start index.
+    pub fn activity_overlapping(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Span>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT started_at, ended_at, after_hours FROM activity
+                 WHERE started_at >= ?1 AND started_at < ?3 AND ended_at > ?2 ORDER BY started_at",
+            )
+            .map_err(sql("query screen time"))?;
+        let mut rows = stmt.query(params![to_db(from - SPAN_REACH), to_db(from), to_db(to)]).map_err(sql("query screen time"))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sql("read screen time"))? {
+            let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).map_err(sql("read screen time"));
+            let time = |i| text(i).and_then(|t| read_time(t).map_err(|e| StoreError::BadRow { id: 0, reason: e.to_string() }));
+            let after_hours: bool = row.get(2).map_err(sql("read screen time"))?;
+            out.push(Span { start: time(0)?, end: time(1)?, after_hours });
+        }
+        Ok(out)
+    }
+
+    /// Breaks due in `[from, to)`, oldest first (in index order where due at the same moment),
+    /// reduced to what summaries read. Much lighter than [`Store::breaks`] when there are
+    /// thousands: five columns, all in one index (migration 3), read without copying.
+    pub fn break_briefs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<BreakBrief>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, covers, due_at, started_at, outcome FROM breaks
+                 WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at",
+            )
+            .map_err(sql("query breaks"))?;
+        let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sql("read a break"))? {
+            let id: i64 = row.get(0).map_err(sql("read a break"))?;
+            let bad = |reason: String| StoreError::BadRow { id, reason };
+            let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).map_err(sql("read a break"));
+            let time = |t: &str| read_time(t).map_err(|e| bad(e.to_string()));
+            let started_at = match row.get_ref(4).map_err(sql("read a break"))?.as_str_or_null().map_err(|e| sql("read a break")(e.into()))? {
+                Some(t) => Some(time(t)?),
+                None => None,
+            };
+            out.push(BreakBrief {
+                kind: text(1)?.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
+                covers: covers_from_text(text(2)?).map_err(|e| bad(e.to_string()))?,
+                due_at: time(text(3)?)?,
+                started_at,
+                outcome: text(5)?.parse().map_err(bad)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How the breaks due in `[from, to)` ended, counted in one pass over the due-time index.
+    pub fn outcome_counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<OutcomeCounts, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FILTER (WHERE outcome = 'completed'), count(*) FILTER (WHERE outcome = 'skipped'),
+                        count(*) FILTER (WHERE outcome = 'postponed'), count(*) FILTER (WHERE outcome = 'natural'),
+                        count(*) FILTER (WHERE outcome = 'interrupted')
+                 FROM breaks WHERE due_at >= ?1 AND due_at < ?2",
+            )
+            .map_err(sql("count breaks"))?;
+        stmt.query_row(params![to_db(from), to_db(to)], |r| {
+            Ok(OutcomeCounts { completed: r.get(0)?, skipped: r.get(1)?, postponed: r.get(2)?, natural: r.get(3)?, interrupted: r.get(4)? })
+        })
+        .map_err(sql("count breaks"))
     }
 
     /// Logs a focus round.
@@ -493,6 +562,126 @@ impl Store {
     pub(crate) fn set_pragma(&self, name: &str, value: i64) {
         let _: i64 = self.conn.query_row(&format!("PRAGMA {name} = {value}"), [], |r| r.get(0)).expect("pragma");
     }
+}
+
+/// How long a logged span of screen time can be: the log cuts spans at local midnight, and a day
+/// lasts at most 25 hours; the rest is room for a change of time zone.
+pub const SPAN_REACH: chrono::TimeDelta = chrono::TimeDelta::hours(48);
+
+/// A logged break reduced to what summaries read (see [`Store::break_briefs`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreakBrief {
+    pub kind: BreakKind,
+    pub covers: Vec<BreakKind>,
+    pub due_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub outcome: Outcome,
+}
+
+/// How many breaks ended each way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    pub completed: u32,
+    pub skipped: u32,
+    pub postponed: u32,
+    pub natural: u32,
+    pub interrupted: u32,
+}
+
+impl OutcomeCounts {
+    /// Counts one more break that ended with `outcome`.
+    pub fn add(&mut self, outcome: Outcome) {
+        let n = match outcome {
+            Outcome::Completed => &mut self.completed,
+            Outcome::Skipped => &mut self.skipped,
+            Outcome::Postponed => &mut self.postponed,
+            Outcome::Natural => &mut self.natural,
+            Outcome::Interrupted => &mut self.interrupted,
+        };
+        *n += 1;
+    }
+
+    /// Every row counted, whatever its outcome.
+    pub fn rows(&self) -> u32 {
+        self.completed + self.skipped + self.postponed + self.natural + self.interrupted
+    }
+}
+
+/// Many writes in one transaction; see [`Store::batch`]. Dropped without
+/// [`commit`](Batch::commit), it writes nothing.
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Batch<'_> {
+    /// Logs a break (as [`Store::record`], without touching the open break). Returns its row id.
+    pub fn record(&self, record: &BreakRecord) -> Result<i64, StoreError> {
+        insert_break(&self.tx, record)
+    }
+
+    /// Logs a span of time at the screen.
+    pub fn activity(&self, span: &Span) -> Result<(), StoreError> {
+        insert_span(&self.tx, span)
+    }
+
+    /// Keeps everything written in this batch.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().map_err(sql("commit the batch"))
+    }
+}
+
+fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i64, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
+                                 held_reason, held_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .map_err(sql("log the break"))?;
+    stmt.execute(params![
+        record.kind.as_str(),
+        covers_to_text(&record.covers),
+        record.trigger.as_str(),
+        to_db(record.due_at),
+        record.started_at.map(to_db),
+        to_db(record.ended_at),
+        record.planned_secs,
+        record.actual_secs,
+        record.outcome.as_str(),
+        record.held.map(|h| h.reason.as_str()),
+        record.held.map_or(0, |h| h.secs)
+    ])
+    .map_err(sql("log the break"))?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn insert_span(conn: &Connection, span: &Span) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO activity (started_at, ended_at, after_hours) VALUES (?1, ?2, ?3)")
+        .and_then(|mut stmt| stmt.execute(params![to_db(span.start), to_db(span.end), span.after_hours]))
+        .map_err(sql("log screen time"))?;
+    Ok(())
+}
+
+/// Reads a stored time. The fixed-width form [`to_db`] writes (`2026-11-23T09:15:00.000Z`) is
+/// read field by field, several times faster than a general RFC 3339 parse, which matters when a
+/// summary reads thousands; anything else goes through [`from_db`].
+fn read_time(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+    let b = text.as_bytes();
+    let shape = b.len() == 24
+        && (b[4], b[7], b[10], b[13], b[16], b[19], b[23]) == (b'-', b'-', b'T', b':', b':', b'.', b'Z');
+    if shape {
+        let num = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        let fields = (num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19), num(20, 23));
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s), Some(ms)) = fields {
+            let naive = NaiveDate::from_ymd_opt(y as i32, mo, d).and_then(|date| date.and_hms_milli_opt(h, mi, s, ms));
+            if let Some(naive) = naive {
+                return Ok(naive.and_utc());
+            }
+        }
+    }
+    from_db(text)
 }
 
 fn schema_version(conn: &Connection) -> Result<u32, StoreError> {

@@ -200,7 +200,7 @@ fn has_fields(request: &Request) -> bool {
     match request {
         Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello => false,
         Request::Break { .. } | Request::Pause { .. } | Request::Shown { .. } => true,
-        Request::Skip { .. } | Request::Postpone { .. } | Request::Finish { .. } => true,
+        Request::Skip { .. } | Request::Postpone { .. } | Request::Finish { .. } | Request::Focus { .. } => true,
     }
 }
 
@@ -219,6 +219,7 @@ fn request() -> impl Strategy<Value = Request> {
         id.clone().prop_map(|break_id| Request::Postpone { break_id }),
         id.prop_map(|break_id| Request::Finish { break_id }),
         any::<u64>().prop_map(|break_id| Request::Shown { break_id }),
+        any::<bool>().prop_map(|on| Request::Focus { on }),
     ]
 }
 

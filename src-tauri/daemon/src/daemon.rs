@@ -65,8 +65,10 @@ pub fn start(paths: &Paths) -> ExitCode {
     {
         let inputs = inputs.clone();
         senses::session::watch(move |event| {
-            tracing::info!(?event, "session");
-            let _ = inputs.send(Input::Wake);
+            let _ = inputs.send(match event {
+                senses::session::SessionEvent::Sleeping(_) => Input::Wake,
+                senses::session::SessionEvent::Locked(locked) => Input::Locked(locked),
+            });
         });
     }
     let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);

@@ -40,8 +40,10 @@ pub enum Input {
     Subscribe(UnixStream),
     /// A `respite-ui` child exited.
     UiExited { pid: u32 },
-    /// Something happened to the session (sleep, lock): look at the clocks and the person now.
+    /// The machine is about to sleep or woke: look at the clocks and the person now.
     Wake,
+    /// The screen was locked (`true`) or unlocked.
+    Locked(bool),
 }
 
 /// What the tray shows.
@@ -193,6 +195,12 @@ impl Runtime {
             }
             Input::UiExited { pid } => self.launcher.exited(pid),
             Input::Wake => {}
+            Input::Locked(locked) => {
+                let now = self.clock.now();
+                tracing::info!(locked, "screen lock");
+                let events = self.scheduler.locked(locked, now);
+                self.apply(events, now);
+            }
         }
     }
 

@@ -48,11 +48,13 @@ pub(super) struct Presence {
     pub away: Option<Away>,
     /// Start of the active span being counted; `None` while away or on a break.
     pub span_from: Option<(Duration, DateTime<Utc>)>,
+    /// The screen is locked: away, whatever the idle time says.
+    pub locked: bool,
 }
 
 impl Presence {
     pub fn new(mono: Duration, wall: DateTime<Utc>) -> Self {
         // Read once at the first tick to learn whether there is idle data at all.
-        Self { known: false, next_read: Some(mono), away: None, span_from: Some((mono, wall)) }
+        Self { known: false, next_read: Some(mono), away: None, span_from: Some((mono, wall)), locked: false }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::clock::{Clock, ClockChange, ClockWatch, ManualClock};
+use crate::presence::NoSenses;
 use crate::settings::Settings;
 use crate::workhours::WorkHours;
 use chrono::TimeZone;
@@ -252,6 +253,32 @@ fn suspend_counts_as_away_a_minute_as_an_eye_rest_two_hours_as_a_fresh_start() {
     assert_eq!(started[0].1.kind, BreakKind::Eye);
     let woke = before;
     assert!(started[0].1.started_mono >= woke + 20 * MIN && started[0].1.started_mono <= woke + 20 * MIN + 10 * SEC);
+}
+
+#[test]
+fn a_locked_screen_is_time_away_even_without_idle_data() {
+    let clock = ManualClock::starting_at(monday());
+    let mut s = Scheduler::new(Settings::default().plans(), clock.now());
+    let now = clock.advance(15 * MIN - SEC);
+    assert!(about_breaks(s.tick(now, &mut NoSenses)).is_empty());
+    let events = s.locked(true, now);
+    assert!(matches!(events[..], [Event::Active { .. }]), "the active span ends at the lock: {events:?}");
+    assert!(s.is_away());
+    let now = clock.advance(3 * MIN);
+    assert!(about_breaks(s.tick(now, &mut NoSenses)).is_empty());
+    assert!(s.is_away(), "still locked");
+    assert_eq!(s.next_deadline(), None, "nothing to read or do while locked without idle data");
+    let mut events = s.locked(false, now);
+    events.extend(s.tick(now, &mut NoSenses));
+    let natural: Vec<_> = events.iter().filter_map(|e| if let Event::Logged(r) = e { Some(r) } else { None }).collect();
+    assert_eq!(natural.len(), 1, "{events:?}");
+    assert_eq!((natural[0].kind, natural[0].outcome, natural[0].actual_secs), (BreakKind::Eye, Outcome::Natural, 180));
+    assert_eq!(natural[0].started_at, Some(monday() + chrono::Duration::seconds(15 * 60 - 1)));
+    assert!(!s.is_away());
+}
+
+fn about_breaks(events: Vec<Event>) -> Vec<Event> {
+    events.into_iter().filter(|e| !matches!(e, Event::Active { .. } | Event::Upcoming(_))).collect()
 }
 
 #[test]

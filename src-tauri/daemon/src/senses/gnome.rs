@@ -15,7 +15,8 @@ pub struct SessionInhibit {
 
 impl SessionInhibit {
     pub fn new(bus: &Connection) -> Result<Self, SenseError> {
-        let manager = bus::proxy(bus, "org.gnome.SessionManager", "/org/gnome/SessionManager", "org.gnome.SessionManager")?;
+        let manager =
+            bus::proxy(bus, "org.gnome.SessionManager", "/org/gnome/SessionManager", "org.gnome.SessionManager")?;
         Ok(SessionInhibit { manager })
     }
 }
@@ -74,10 +75,10 @@ mod banners {
                 ),
                 None => gio::SettingsSchemaSource::default(),
             };
-            let schema = source
-                .and_then(|source| source.lookup(SCHEMA, true))
-                .filter(|schema| schema.has_key(KEY))
-                .ok_or(SenseError::Unavailable("no GSettings schema org.gnome.desktop.notifications with show-banners"))?;
+            let schema =
+                source.and_then(|source| source.lookup(SCHEMA, true)).filter(|schema| schema.has_key(KEY)).ok_or(
+                    SenseError::Unavailable("no GSettings schema org.gnome.desktop.notifications with show-banners"),
+                )?;
             let settings = match &self.keyfile {
                 Some(file) => {
                     let file = file.to_str().ok_or(SenseError::Unavailable("the key file's path is not UTF-8"))?;

@@ -338,13 +338,20 @@ impl Senses for LiveSenses {
 
 #[cfg(test)]
 mod tests {
-    //! Unit tests of [`LiveSenses`] with scripted sources; the files in `tests/` test the real
-    //! sources against Xvfb, private D-Bus buses with stand-in services, and a stand-in compositor.
+    //! Unit tests of [`LiveSenses`] with scripted sources. The files in `tests/` test the real
+    //! sources: X11 on Xvfb with openbox, Mutter's idle monitor on a real headless mutter, the
+    //! other D-Bus services as stand-ins on private buses, and `ext-idle-notify-v1` against a
+    //! stand-in compositor.
 
+    #[cfg(target_os = "linux")]
     mod dbus;
+    #[cfg(target_os = "linux")]
+    mod mutter;
     mod session;
     mod support;
+    #[cfg(target_os = "linux")]
     mod wayland;
+    #[cfg(target_os = "linux")]
     mod x11;
 
     use super::*;

@@ -4,9 +4,10 @@
 //! session bus. One thread per bus waits for them; a bus that is missing (containers, tests) is
 //! logged once and not watched.
 
-use super::{bus, SenseError};
+use super::{bus, SenseError, BUS_TIMEOUT};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
+use zbus::blocking::connection::Builder;
 use zbus::blocking::fdo::DBusProxy;
 use zbus::blocking::{Connection, MessageIterator};
 use zbus::message::Type;
@@ -32,17 +33,24 @@ pub enum SessionEvent {
 /// Starts watching the system bus (logind) and the session bus (screen savers); `on_event` is
 /// called from the watching threads, one event at a time.
 pub fn watch(on_event: impl Fn(SessionEvent) + Send + 'static) {
-    let system = Connection::system()
+    let connect = |builder: zbus::Result<Builder<'static>>| {
+        builder.and_then(|builder| builder.method_timeout(BUS_TIMEOUT).build())
+    };
+    let system = connect(Builder::system())
         .inspect_err(|e| tracing::info!("no D-Bus system bus ({e}): sleep and lock are not watched through logind"))
         .ok();
-    let session = Connection::session()
+    let session = connect(Builder::session())
         .inspect_err(|e| tracing::info!("no D-Bus session bus ({e}): the screen saver is not watched"))
         .ok();
     watch_on(system, session, on_event);
 }
 
 /// [`watch`] on the given buses. Signals sent after this returns are not missed.
-pub fn watch_on(system: Option<Connection>, session: Option<Connection>, on_event: impl Fn(SessionEvent) + Send + 'static) {
+pub fn watch_on(
+    system: Option<Connection>,
+    session: Option<Connection>,
+    on_event: impl Fn(SessionEvent) + Send + 'static,
+) {
     let emitter = Arc::new(Emitter { state: Mutex::new((on_event, None)) });
     if let Some(system) = system {
         match Watcher::on_system_bus(&system) {
@@ -104,7 +112,9 @@ impl Watcher {
                 Some(path)
             }
             Err(e) => {
-                tracing::info!("no logind session for this process ({e}): lock is watched through the screen saver only");
+                tracing::info!(
+                    "no logind session for this process ({e}): lock is watched through the screen saver only"
+                );
                 None
             }
         };

@@ -45,7 +45,8 @@ impl ScreenSaver {
     }
 
     fn has_inhibit(&self) -> zbus::fdo::Result<bool> {
-        let inhibited = self.inhibited.as_ref().ok_or_else(|| zbus::fdo::Error::UnknownMethod("no HasInhibit".into()))?;
+        let inhibited =
+            self.inhibited.as_ref().ok_or_else(|| zbus::fdo::Error::UnknownMethod("no HasInhibit".into()))?;
         Ok(inhibited.load(SeqCst))
     }
 }
@@ -119,7 +120,8 @@ fn the_screensaver_sources_read_kde_and_fail_on_gnome() {
 fn the_gnome_session_source_asks_about_idle_inhibitors_only() {
     let bus = Bus::start();
     let inhibited = Arc::new(AtomicU32::new(0));
-    let _manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
+    let _manager =
+        bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
     let mut source = SessionInhibit::new(&bus.connect()).unwrap();
     assert_eq!(source.hold_reason().unwrap(), None);
     inhibited.store(1 | 4, SeqCst); // logout and suspend: not a reason to hold a break
@@ -186,7 +188,8 @@ fn services_that_vanish_mid_run_degrade_to_no_data_and_no_hold() {
     let inhibited = Arc::new(AtomicU32::new(8));
     let manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
     let plasma_dnd = Arc::new(AtomicBool::new(false));
-    let _plasma = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::clone(&plasma_dnd)) });
+    let _plasma =
+        bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::clone(&plasma_dnd)) });
 
     let desktop = bus_desktop(&bus);
     let mut senses = LiveSenses::new(probe_idle(&desktop), probe_disturb(&desktop));
@@ -218,11 +221,13 @@ fn services_that_vanish_mid_run_degrade_to_no_data_and_no_hold() {
 /// Compiles a copy of GNOME's notification schema into `dir` (or, with `with_key` false, one
 /// without `show-banners`).
 fn compile_schema(dir: &std::path::Path, with_key: bool) {
-    let key = r#"<key name="show-banners" type="b"><default>true</default></key>"#;
-    let xml = format!(
-        r#"<schemalist><schema id="org.gnome.desktop.notifications" path="/org/gnome/desktop/notifications/">{}<key name="show-in-lock-screen" type="b"><default>true</default></key></schema></schemalist>"#,
-        if with_key { key } else { "" }
-    );
+    let show_banners = r#"<key name="show-banners" type="b"><default>true</default></key>"#;
+    let xml = [
+        r#"<schemalist><schema id="org.gnome.desktop.notifications" path="/org/gnome/desktop/notifications/">"#,
+        if with_key { show_banners } else { "" },
+        r#"<key name="show-in-lock-screen" type="b"><default>true</default></key></schema></schemalist>"#,
+    ]
+    .concat();
     std::fs::write(dir.join("org.gnome.desktop.notifications.gschema.xml"), xml).unwrap();
     let status = std::process::Command::new("glib-compile-schemas")
         .arg(dir)

@@ -27,12 +27,19 @@ impl Login1 {
     #[zbus(name = "GetSessionByPID")]
     fn get_session_by_pid(&self, pid: u32) -> zbus::fdo::Result<OwnedObjectPath> {
         self.asked_pid.store(pid, SeqCst);
-        let session = self.session.ok_or_else(|| zbus::fdo::Error::Failed("PID does not belong to any known session".into()))?;
+        let session =
+            self.session.ok_or_else(|| zbus::fdo::Error::Failed("PID does not belong to any known session".into()))?;
         Ok(OwnedObjectPath::try_from(session).expect("a path"))
     }
 }
 
-fn signal<B: serde::Serialize + zbus::zvariant::DynamicType>(from: &Connection, path: &str, interface: &str, member: &str, body: &B) {
+fn signal<B: serde::Serialize + zbus::zvariant::DynamicType>(
+    from: &Connection,
+    path: &str,
+    interface: &str,
+    member: &str,
+    body: &B,
+) {
     from.emit_signal(None::<&str>, path, interface, member, body).expect("emit");
 }
 
@@ -91,7 +98,8 @@ fn sleep_and_lock_come_from_logind_and_the_screen_savers_once_per_change() {
 fn without_a_logind_session_sleep_is_still_watched_and_no_lock_is_taken_from_logind() {
     let system = Bus::start();
     let session = Bus::start();
-    let logind = system.serve("org.freedesktop.login1", MANAGER_PATH, Login1 { session: None, asked_pid: Arc::default() });
+    let logind =
+        system.serve("org.freedesktop.login1", MANAGER_PATH, Login1 { session: None, asked_pid: Arc::default() });
     let (events, _) = watch(&system, &session);
     signal(&logind, OUR_SESSION, SESSION, "Lock", &());
     signal(&logind, MANAGER_PATH, MANAGER, "PrepareForSleep", &true);

@@ -2,7 +2,6 @@
 //! condition with a time limit. Each test starts its own, so tests run in parallel.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -43,32 +42,20 @@ impl Xvfb {
             println!("SKIPPED: Xvfb is not installed (scripts/install-deps test installs it)");
             return None;
         }
-        let base = 400 + std::process::id() % 200;
-        for n in base..base + 200 {
-            let socket = format!("/tmp/.X11-unix/X{n}");
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&socket).exists() {
-                continue;
-            }
-            let mut child = Command::new("Xvfb")
-                .args([&format!(":{n}"), "-screen", "0", "800x600x24", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("Xvfb starts");
-            let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(10) && !Path::new(&socket).exists() {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // taken meanwhile by another test: try the next number
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-            if Path::new(&socket).exists() {
-                return Some(Xvfb { display: format!(":{n}"), _server: Running(child) });
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("could not start Xvfb on any display");
+        // Xvfb picks a free display number itself and prints it (`-displayfd`): choosing one
+        // here races with the other tests starting theirs.
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let mut number = String::new();
+        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut number).expect("the display number");
+        let server = Running(child);
+        let number = number.trim();
+        assert!(!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()), "Xvfb did not start: {number:?}");
+        Some(Xvfb { display: format!(":{number}"), _server: server })
     }
 
     /// Runs an X client (xdotool…) on this display and checks it succeeded.

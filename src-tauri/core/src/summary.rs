@@ -1,0 +1,453 @@
+//! The weekly detox summary: how one ISO week of the break log and of screen time becomes the
+//! numbers and sentences people see. Computed once, here; `respite summary` prints it and the
+//! summary window draws it from its JSON, so [`Summary`] is the shape of both.
+//!
+//! The rules:
+//! - The week is Monday 00:00 to the next Monday 00:00 in the local zone ([`Week`]), so it lasts
+//!   167 or 169 hours when the clocks change. A break belongs to the local day in which it fell
+//!   due; screen time is cut at local midnights and local hours, each minute landing in the hour
+//!   the clock showed (the night the clocks fall back, the repeated hour holds both).
+//! - **Due** counts each break once, with its final outcome. A postponed row is not a break of
+//!   its own: the break it put off comes back as a later row that carries the outcome, so a break
+//!   postponed twice then taken is one due, one taken and two postponed. Completed, natural and
+//!   skipped rows are due. An interrupted row (on screen when Respite stopped) is counted but not
+//!   due: Respite ended it, not the person. Manual and focus breaks count like scheduled ones (a
+//!   manual break taken is one due, one taken).
+//! - **Compliance** is (taken + natural) / due; `None`, never NaN, when nothing was due.
+//! - **Covers**: a break that covered shorter kinds (a walk that fell due with an eye rest)
+//!   counts, with its outcome, for each kind it covered in the per-kind table, as the scheduler
+//!   treats it; the week's and the days' totals count it once.
+//! - **Longest stretch** of a day: its screen-time spans, joined where less than a minute apart,
+//!   cut at local midnight and at the start of every break taken (completed, natural or
+//!   interrupted: skipped and postponed ones were no rest).
+//! - **Streak**: consecutive days at or above [`STREAK_TARGET`] compliance, ending at the last day
+//!   with breaks due on or before the earlier of today and the week's Sunday, looking back across
+//!   weeks at most [`STREAK_LOOKBACK_DAYS`] days. Days with nothing due neither break nor extend
+//!   it. Today, still under way, extends it when it meets the target but never breaks it.
+//! - **Change from the previous week**: while the week is under way, last week is cut at the same
+//!   local weekday and time, so Tuesday noon is compared with last Tuesday noon.
+//!
+//! The cost is a handful of indexed range queries (see [`Store::break_briefs`],
+//! [`Store::activity_overlapping`], [`Store::outcome_counts`]); `benches/summary.rs` measures it.
+
+mod observe;
+#[doc(hidden)]
+pub mod synthetic;
+mod week;
+
+pub use observe::{Fact, Observation};
+pub use week::{day_start, instant, BadWeek, Week};
+
+use crate::kind::{BreakKind, Outcome};
+use crate::store::{OutcomeCounts, Store, StoreError};
+use crate::workhours::Span;
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The share of due breaks a day needs for the streak.
+pub const STREAK_TARGET: f64 = 0.8;
+/// How far back the streak looks.
+pub const STREAK_LOOKBACK_DAYS: u32 = 365;
+/// Screen-time spans closer than this are one stretch (unless a break started between them).
+const JOIN_GAP_MS: i64 = 60_000;
+
+/// Breaks counted by outcome. See the module documentation for what is due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Breaks that fell due, each once: taken + natural + skipped.
+    pub due: u32,
+    /// Completed: shown for their whole length.
+    pub taken: u32,
+    /// Taken away from the screen without being asked.
+    pub natural: u32,
+    pub skipped: u32,
+    /// Times a break was put off (not breaks: the break comes back with its own outcome).
+    pub postponed: u32,
+    /// On screen when Respite stopped; not due.
+    pub interrupted: u32,
+    /// (taken + natural) / due; `None` when nothing was due.
+    pub compliance: Option<f64>,
+}
+
+impl From<OutcomeCounts> for Tally {
+    fn from(c: OutcomeCounts) -> Self {
+        Self {
+            due: due(&c),
+            taken: c.completed,
+            natural: c.natural,
+            skipped: c.skipped,
+            postponed: c.postponed,
+            interrupted: c.interrupted,
+            compliance: compliance(&c),
+        }
+    }
+}
+
+fn due(c: &OutcomeCounts) -> u32 {
+    c.completed + c.natural + c.skipped
+}
+
+fn rested(c: &OutcomeCounts) -> u32 {
+    c.completed + c.natural
+}
+
+fn compliance(c: &OutcomeCounts) -> Option<f64> {
+    let due = due(c);
+    (due > 0).then(|| f64::from(rested(c)) / f64::from(due))
+}
+
+/// One local day of the week.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    /// Time at the screen.
+    pub screen_secs: u64,
+    /// The part of it outside working hours.
+    pub after_hours_secs: u64,
+    /// The longest stretch at the screen without a break.
+    pub longest_stretch_secs: u64,
+    /// The breaks due that day, each once.
+    pub breaks: Tally,
+}
+
+/// The numbers compared from week to week.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Headline {
+    pub compliance: Option<f64>,
+    pub screen_secs: u64,
+    pub after_hours_secs: u64,
+    /// Breaks had, completed or natural.
+    pub breaks_taken: u32,
+}
+
+/// This week's headline numbers minus the previous week's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Change {
+    /// In fractions (0.05 is five percentage points); `None` unless both weeks had breaks due.
+    pub compliance: Option<f64>,
+    pub screen_secs: i64,
+    pub after_hours_secs: i64,
+    pub breaks_taken: i64,
+}
+
+/// The previous week, as far as it is compared.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    pub week: Week,
+    /// Local time in the previous week where the comparison stops, while this week is under
+    /// way; `None` when whole weeks are compared.
+    pub until: Option<NaiveDateTime>,
+    pub headline: Headline,
+    pub change: Change,
+}
+
+/// Consecutive days at or above the target. See the module documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Streak {
+    pub days: u32,
+    pub target: f64,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+}
+
+/// The weekly detox summary. See the module documentation for the rules.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub week: Week,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    /// No breaks and no screen time: the window shows a friendly empty state.
+    pub is_empty: bool,
+    pub headline: Headline,
+    /// Every break of the week, each once.
+    pub breaks: Tally,
+    /// Per kind, a break counting for every kind it covered.
+    pub by_kind: BTreeMap<BreakKind, Tally>,
+    /// Monday to Sunday.
+    pub days: Vec<Day>,
+    /// Minutes at the screen, `[day][local hour]`, Monday first.
+    pub heatmap_minutes: [[u32; 24]; 7],
+    pub streak: Streak,
+    pub previous: Comparison,
+    /// One to three plain sentences the data supports; none for an empty week.
+    pub observations: Vec<Observation>,
+}
+
+/// The summary of `week` in `zone`, as of `now` (which decides where the streak ends and, for the
+/// week under way, how much of last week it is compared with).
+pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>) -> Result<Summary, StoreError> {
+    let grid = Grid::new(week, zone);
+    let breaks = store.break_briefs(grid.start(), grid.end())?;
+    let spans = store.activity_overlapping(grid.start(), grid.end())?;
+
+    let mut week_counts = OutcomeCounts::default();
+    let mut day_counts = [OutcomeCounts::default(); 7];
+    let mut kind_counts = [OutcomeCounts::default(); 3];
+    let mut by_hour = [[OutcomeCounts::default(); 24]; 3];
+    let mut cuts = Vec::with_capacity(breaks.len());
+    for brk in &breaks {
+        let Some(bucket) = grid.bucket(ms(brk.due_at)) else { continue };
+        let (day, hour) = grid.labels[bucket];
+        week_counts.add(brk.outcome);
+        day_counts[day].add(brk.outcome);
+        let mut kinds = [false; 3];
+        for kind in std::iter::once(brk.kind).chain(brk.covers.iter().copied()) {
+            kinds[kind.index()] = true;
+        }
+        for kind in (0..3).filter(|k| kinds[*k]) {
+            kind_counts[kind].add(brk.outcome);
+            by_hour[kind][hour].add(brk.outcome);
+        }
+        if matches!(brk.outcome, Outcome::Completed | Outcome::Natural | Outcome::Interrupted) {
+            cuts.extend(brk.started_at.map(ms));
+        }
+    }
+    cuts.sort_unstable();
+    let screen = Screen::measure(&grid, &spans);
+
+    let days: Vec<Day> = week
+        .days()
+        .enumerate()
+        .map(|(d, date)| Day {
+            date,
+            screen_secs: secs(screen.day_ms[d]),
+            after_hours_secs: secs(screen.after_ms[d]),
+            longest_stretch_secs: secs(longest_stretch(&screen.pieces[d], &cuts)),
+            breaks: day_counts[d].into(),
+        })
+        .collect();
+    let headline = Headline {
+        compliance: compliance(&week_counts),
+        screen_secs: secs(screen.day_ms.iter().sum()),
+        after_hours_secs: secs(screen.after_ms.iter().sum()),
+        breaks_taken: rested(&week_counts),
+    };
+    let heatmap_minutes = screen.heat_ms.map(|day| day.map(|ms| u32::try_from((ms + 30_000) / 60_000).unwrap_or(u32::MAX)));
+    let mut summary = Summary {
+        week,
+        first_day: week.monday(),
+        last_day: week.sunday(),
+        is_empty: breaks.is_empty() && !screen.any,
+        headline,
+        breaks: week_counts.into(),
+        by_kind: BreakKind::ALL.into_iter().map(|k| (k, kind_counts[k.index()].into())).collect(),
+        days,
+        heatmap_minutes,
+        streak: streak(store, week, zone, now, &day_counts)?,
+        previous: compare(store, week, zone, now, &headline)?,
+        observations: Vec::new(),
+    };
+    if !summary.is_empty {
+        summary.observations = observe::observe(&summary, &by_hour);
+    }
+    Ok(summary)
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Whole seconds, rounded, of a non-negative count of milliseconds.
+fn secs(ms: i64) -> u64 {
+    u64::try_from((ms + 500) / 1000).unwrap_or(0)
+}
+
+/// The local hours of one week as instants: bucket `i` is `[starts[i], starts[i + 1])`, labelled
+/// with its local day (0 is Monday) and hour of the day. A day the clocks fall back has 25
+/// buckets, two of them with the repeated hour's label; a day they spring forward has 23.
+struct Grid {
+    starts: Vec<i64>,
+    labels: Vec<(usize, usize)>,
+}
+
+impl Grid {
+    fn new<Z: TimeZone>(week: Week, zone: &Z) -> Self {
+        let monday = week.monday();
+        let (start, end) = (day_start(monday, zone), day_start(monday + Days::new(7), zone));
+        let mut starts = Vec::with_capacity(7 * 24 + 2);
+        let mut labels = Vec::with_capacity(7 * 24 + 1);
+        let mut t = start;
+        // The bound only guards against a zone that misbehaves; a week has 169 hours at most.
+        while t < end && labels.len() < 7 * 24 * 2 {
+            let local = t.with_timezone(zone).naive_local();
+            let day = (local.date() - monday).num_days().clamp(0, 6) as usize;
+            starts.push(ms(t));
+            labels.push((day, local.hour() as usize));
+            let into_hour = i64::from(local.minute() * 60 + local.second()) * 1000 + i64::from(local.nanosecond() / 1_000_000);
+            t += TimeDelta::milliseconds(3_600_000 - into_hour);
+        }
+        starts.push(ms(end));
+        Self { starts, labels }
+    }
+
+    fn start(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(self.starts[0]).expect("in range")
+    }
+
+    fn end(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(*self.starts.last().expect("never empty")).expect("in range")
+    }
+
+    /// The bucket holding instant `t` (milliseconds), if it is in the week.
+    fn bucket(&self, t: i64) -> Option<usize> {
+        let after = self.starts.partition_point(|&s| s <= t);
+        (after >= 1 && after < self.starts.len()).then(|| after - 1)
+    }
+}
+
+/// Screen time of one week, cut into local days and hours.
+struct Screen {
+    heat_ms: [[i64; 24]; 7],
+    day_ms: [i64; 7],
+    after_ms: [i64; 7],
+    /// Per day, the spans cut to the day, in order of start.
+    pieces: [Vec<(i64, i64)>; 7],
+    any: bool,
+}
+
+impl Screen {
+    fn measure(grid: &Grid, spans: &[Span]) -> Self {
+        let mut out = Screen { heat_ms: [[0; 24]; 7], day_ms: [0; 7], after_ms: [0; 7], pieces: Default::default(), any: false };
+        let (first, last) = (grid.starts[0], grid.starts[grid.starts.len() - 1]);
+        for span in spans {
+            let (start, end) = (ms(span.start).max(first), ms(span.end).min(last));
+            if end <= start {
+                continue;
+            }
+            out.any = true;
+            let mut bucket = grid.bucket(start).expect("inside the week");
+            let mut piece: Option<(usize, i64, i64)> = None;
+            let mut t = start;
+            while t < end {
+                let (day, hour) = grid.labels[bucket];
+                let to = end.min(grid.starts[bucket + 1]);
+                out.heat_ms[day][hour] += to - t;
+                out.day_ms[day] += to - t;
+                if span.after_hours {
+                    out.after_ms[day] += to - t;
+                }
+                piece = match piece {
+                    Some((d, from, _)) if d == day => Some((d, from, to)),
+                    other => {
+                        if let Some((d, from, until)) = other {
+                            out.pieces[d].push((from, until));
+                        }
+                        Some((day, t, to))
+                    }
+                };
+                t = to;
+                bucket += 1;
+            }
+            if let Some((d, from, until)) = piece {
+                out.pieces[d].push((from, until));
+            }
+        }
+        out
+    }
+}
+
+/// The longest run of `pieces` (sorted by start) joined where less than [`JOIN_GAP_MS`] apart,
+/// cut at every instant in `cuts` (sorted). Milliseconds.
+fn longest_stretch(pieces: &[(i64, i64)], cuts: &[i64]) -> i64 {
+    let cut_within = |lo: i64, hi: i64| {
+        let i = cuts.partition_point(|&c| c < lo);
+        i < cuts.len() && cuts[i] <= hi
+    };
+    let mut best = 0;
+    let mut run: Option<(i64, i64)> = None;
+    for &(start, end) in pieces {
+        let (mut from, until) = match run {
+            Some((from, until)) if start - until < JOIN_GAP_MS && !cut_within(until, start) => (from, until.max(end)),
+            Some((from, until)) => {
+                best = best.max(until - from);
+                (start, end)
+            }
+            None => (start, end),
+        };
+        // A break that started inside the span (the log normally ends a span there).
+        let inside = cuts.partition_point(|&c| c <= start);
+        for &cut in cuts[inside..].iter().take_while(|&&c| c < end) {
+            best = best.max(cut - from);
+            from = cut;
+        }
+        run = Some((from, until));
+    }
+    if let Some((from, until)) = run {
+        best = best.max(until - from);
+    }
+    best
+}
+
+/// The previous week's headline numbers and the change from them.
+fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this: &Headline) -> Result<Comparison, StoreError> {
+    let previous = week.previous();
+    let midnight = |date: NaiveDate| date.and_time(NaiveTime::MIN);
+    let (start, this_start) = (day_start(previous.monday(), zone), day_start(week.monday(), zone));
+    let under_way = this_start <= now && now < day_start(week.next().monday(), zone);
+    let until = under_way.then(|| midnight(previous.monday()) + (now.with_timezone(zone).naive_local() - midnight(week.monday())));
+    let end = until.map_or(this_start, |local| instant(local, zone));
+    let counts = store.outcome_counts(start, end)?;
+    let (mut screen, mut after) = (0, 0);
+    for span in store.activity_overlapping(start, end)? {
+        let length = (ms(span.end).min(ms(end)) - ms(span.start).max(ms(start))).max(0);
+        screen += length;
+        if span.after_hours {
+            after += length;
+        }
+    }
+    let headline = Headline { compliance: compliance(&counts), screen_secs: secs(screen), after_hours_secs: secs(after), breaks_taken: rested(&counts) };
+    let signed = |a: u64, b: u64| i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX);
+    let change = Change {
+        compliance: this.compliance.zip(headline.compliance).map(|(a, b)| a - b),
+        screen_secs: signed(this.screen_secs, headline.screen_secs),
+        after_hours_secs: signed(this.after_hours_secs, headline.after_hours_secs),
+        breaks_taken: i64::from(this.breaks_taken) - i64::from(headline.breaks_taken),
+    };
+    Ok(Comparison { week: previous, until, headline, change })
+}
+
+/// See the module documentation. `this_week` holds the summarized week's days, already counted.
+fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this_week: &[OutcomeCounts; 7]) -> Result<Streak, StoreError> {
+    let today = now.with_timezone(zone).date_naive();
+    let mut streak = Streak { days: 0, target: STREAK_TARGET, first_day: None, last_day: None };
+    let mut day = today.min(week.sunday());
+    for _ in 0..STREAK_LOOKBACK_DAYS {
+        let counts = if week.contains(day) {
+            this_week[day.weekday().num_days_from_monday() as usize]
+        } else {
+            store.outcome_counts(day_start(day, zone), day_start(day + Days::new(1), zone))?
+        };
+        match compliance(&counts) {
+            None => {}
+            Some(share) if share >= STREAK_TARGET - 1e-9 => {
+                streak.days += 1;
+                streak.last_day.get_or_insert(day);
+                streak.first_day = Some(day);
+            }
+            Some(_) if day == today => {}
+            Some(_) => break,
+        }
+        let Some(before) = day.pred_opt() else { break };
+        day = before;
+    }
+    Ok(streak)
+}
+
+/// `95 min` as people read it: `1 h 35 min`, `45 min`, `2 h`.
+pub fn duration_text(secs: u64) -> String {
+    let minutes = (secs + 30) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// A share as a whole percentage: `84%`.
+pub fn percent_text(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests;
