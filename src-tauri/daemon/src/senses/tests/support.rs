@@ -19,11 +19,22 @@ pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Optio
     }
 }
 
-/// A child process killed when dropped.
+/// A child process ended when dropped: asked first (SIGTERM, so that Xvfb removes its lock file
+/// and socket), killed if it has not ended within two seconds.
 pub struct Running(pub Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        if let Some(pid) = i32::try_from(self.0.id()).ok().and_then(rustix::process::Pid::from_raw) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        }
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(2) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -45,7 +56,9 @@ impl Xvfb {
         // Xvfb picks a free display number itself and prints it (`-displayfd`): choosing one
         // here races with the other tests starting theirs.
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten", "tcp"])
+            // -noreset: without it the server resets whenever its last client leaves, and a
+            // connection made meanwhile is refused.
+            .args(["-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
