@@ -5,7 +5,9 @@
 //! - [`clock`]: the time sources; the scheduler is handed `Now`, it never reads a clock.
 //! - [`kind`]: break kinds, outcomes, and the record of one finished break.
 //! - [`schedule`]: the scheduler state machine (working, on break, paused).
-//! - [`settings`]: `settings.toml` → validated [`settings::Settings`], problems reported per key.
+//! - [`settings`]: `settings.toml` → validated [`settings::Settings`], problems reported per key;
+//!   [`settings::edit`] changes the file one key at a time, keeping its comments.
+//! - [`autostart`]: launch at login (the XDG autostart entry on Linux).
 //! - [`store`]: the SQLite break log, its migrations and queries.
 //! - [`journal`]: writes to the store through a queue, so a locked, full or damaged database
 //!   never loses a record or stalls the scheduler.
@@ -16,6 +18,7 @@
 //! - [`presence`]: what the scheduler may ask about the person (idle time, do not disturb).
 //! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
 
+pub mod autostart;
 pub mod client;
 pub mod clock;
 pub mod export;

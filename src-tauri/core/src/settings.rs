@@ -3,8 +3,10 @@
 //! Loading goes in stages: the text is parsed as a TOML table, each known key is read and
 //! checked on its own, and every bad or unknown key becomes a [`Problem`] naming the key and the
 //! reason, while the rest of the file still applies and bad keys fall back to their defaults. A
-//! file that is not TOML at all gives one problem and the defaults. The user's file is never
-//! rewritten: it is created only when it does not exist.
+//! file that is not TOML at all gives one problem and the defaults. The daemon never rewrites
+//! the user's file: it creates it only when it does not exist. The settings window changes it
+//! through [`edit`], one key at a time, keeping every comment, and the daemon re-reads it on
+//! `respite reload`.
 
 use crate::kind::BreakKind;
 use crate::schedule::{FocusPlan, KindPlan, Plans, Rules, Sensing};
@@ -14,6 +16,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
+
+pub mod edit;
 
 /// Shortest interval accepted (short values are handy for trying the app out).
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
@@ -179,7 +183,7 @@ pub enum SettingsError {
 /// The file written on first run: every setting, with its default and a comment.
 pub const DEFAULT_FILE: &str = r#"# Respite settings. Durations are written like "20s", "90s", "5m", "1h 30m".
 # Only active time counts toward a break: time away from the keyboard does not.
-# Changes are read when Respite starts.
+# Changes apply when Respite starts, on `respite reload`, and at once from the Settings window.
 version = 1
 
 # Eye rest: look at something about 6 m (20 feet) away. The 20-20-20 rule.

@@ -1,0 +1,240 @@
+//! Launch at login: whether `respite` starts when the user logs in, read from and written to the
+//! place the desktop really looks, so the settings window and `respite autostart status` show
+//! the real state (also after the user changed it elsewhere, e.g. in GNOME Tweaks).
+//!
+//! On Linux this is an XDG autostart entry, `$XDG_CONFIG_HOME/autostart/respite.desktop`
+//! (`~/.config/autostart/` when `XDG_CONFIG_HOME` is unset), written here. The `auto-launch`
+//! crate (0.6) is used on macOS and Windows only: on Linux it writes to `~/.config/autostart`
+//! whatever `XDG_CONFIG_HOME` says, and puts the program path into `Exec=` unquoted, so a path
+//! with a space in it would not start. The entry written here quotes the path as the Desktop
+//! Entry specification says, and is replaced atomically.
+
+use std::path::{Path, PathBuf};
+
+/// The entry's file name in the autostart folder.
+pub const ENTRY_NAME: &str = "respite.desktop";
+
+/// Launch at login could not be read or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AutostartError {
+    #[error("cannot find the autostart folder: set HOME (or XDG_CONFIG_HOME)")]
+    NoHome,
+    #[error("the program to start at login must be an absolute path, not {0}")]
+    NotAbsolute(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Write(#[from] crate::settings::edit::WriteError),
+    #[error("cannot remove {path}: {source}")]
+    Remove { path: String, source: std::io::Error },
+    /// macOS and Windows: what `auto-launch` reported.
+    #[error("{0}")]
+    Platform(String),
+}
+
+/// Where the login entry lives. See the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Autostart {
+    /// The autostart folder (Linux).
+    dir: PathBuf,
+}
+
+impl Autostart {
+    /// The user's autostart folder: `$XDG_CONFIG_HOME/autostart` when that is an absolute path
+    /// (the XDG rule: a relative one is ignored), else `$HOME/.config/autostart`.
+    pub fn from_env() -> Result<Self, AutostartError> {
+        let config = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".config")))
+            .or_else(dirs::config_dir)
+            .ok_or(AutostartError::NoHome)?;
+        Ok(Self::in_config_home(&config))
+    }
+
+    /// The autostart folder under config folder `config` (tests use a temporary one).
+    pub fn in_config_home(config: &Path) -> Self {
+        Self { dir: config.join("autostart") }
+    }
+
+    /// The entry file (Linux).
+    pub fn entry(&self) -> PathBuf {
+        self.dir.join(ENTRY_NAME)
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Autostart {
+    /// Whether Respite starts at login: the entry exists and is not switched off
+    /// (`Hidden=true`, or GNOME's `X-GNOME-Autostart-enabled=false`).
+    pub fn is_enabled(&self) -> Result<bool, AutostartError> {
+        Ok(self.read()?.is_some_and(|text| {
+            let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)?.trim_start().strip_prefix('=').map(str::trim));
+            value("Hidden") != Some("true") && value("X-GNOME-Autostart-enabled") != Some("false")
+        }))
+    }
+
+    /// The program the entry starts, if there is an entry.
+    pub fn program(&self) -> Result<Option<PathBuf>, AutostartError> {
+        Ok(self.read()?.and_then(|text| text.lines().find_map(|l| l.strip_prefix("Exec=").map(unquote_exec))))
+    }
+
+    /// Starts `program` (the `respite` binary, absolute) at login.
+    pub fn enable(&self, program: &Path) -> Result<(), AutostartError> {
+        if !program.is_absolute() {
+            return Err(AutostartError::NotAbsolute(program.to_owned()));
+        }
+        let entry = format!(
+            "[Desktop Entry]\nType=Application\nName=Respite\nComment=Short, regular breaks from the screen\nExec={}\n\
+             Terminal=false\nStartupNotify=false\nX-GNOME-Autostart-enabled=true\n",
+            quote_exec(program)
+        );
+        Ok(crate::settings::edit::write_atomic(&self.entry(), &entry)?)
+    }
+
+    /// Stops starting at login (removes the entry; nothing to do if there is none).
+    pub fn disable(&self) -> Result<(), AutostartError> {
+        match std::fs::remove_file(self.entry()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(AutostartError::Remove { path: self.entry().display().to_string(), source: e }),
+            _ => Ok(()),
+        }
+    }
+
+    fn read(&self) -> Result<Option<String>, AutostartError> {
+        match std::fs::read_to_string(self.entry()) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(AutostartError::Read { path: self.entry().display().to_string(), source }),
+        }
+    }
+}
+
+/// `program` as the `Exec` key's value: quoted when it needs to be, with the escapes of the
+/// Desktop Entry specification (inside quotes `"`, `` ` ``, `$` and `\` take a backslash; then
+/// the value's own escape doubles every backslash; `%` is written `%%`).
+#[cfg(target_os = "linux")]
+fn quote_exec(program: &Path) -> String {
+    let path = program.to_string_lossy().replace('%', "%%");
+    let plain = path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@=".contains(c));
+    let arg = if plain {
+        path
+    } else {
+        let mut quoted = String::from("\"");
+        for c in path.chars() {
+            if matches!(c, '"' | '`' | '$' | '\\') {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        quoted
+    };
+    arg.replace('\\', "\\\\")
+}
+
+/// The program of an `Exec` value written by [`quote_exec`] (the first argument).
+#[cfg(target_os = "linux")]
+fn unquote_exec(value: &str) -> PathBuf {
+    let value = value.replace("\\\\", "\\").replace("%%", "%");
+    let Some(rest) = value.strip_prefix('"') else {
+        return PathBuf::from(value.split_whitespace().next().unwrap_or_default());
+    };
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '"' => break,
+            c => out.push(c),
+        }
+    }
+    PathBuf::from(out)
+}
+
+#[cfg(not(target_os = "linux"))]
+impl Autostart {
+    fn launcher(program: &Path) -> Result<auto_launch::AutoLaunch, AutostartError> {
+        auto_launch::AutoLaunchBuilder::new()
+            .set_app_name("Respite")
+            .set_app_path(&program.to_string_lossy())
+            .build()
+            .map_err(|e| AutostartError::Platform(e.to_string()))
+    }
+
+    fn this_program() -> Result<PathBuf, AutostartError> {
+        std::env::current_exe().map_err(|e| AutostartError::Platform(e.to_string()))
+    }
+
+    pub fn is_enabled(&self) -> Result<bool, AutostartError> {
+        Self::launcher(&Self::this_program()?)?.is_enabled().map_err(|e| AutostartError::Platform(e.to_string()))
+    }
+
+    pub fn program(&self) -> Result<Option<PathBuf>, AutostartError> {
+        Ok(self.is_enabled()?.then(Self::this_program).transpose()?)
+    }
+
+    pub fn enable(&self, program: &Path) -> Result<(), AutostartError> {
+        if !program.is_absolute() {
+            return Err(AutostartError::NotAbsolute(program.to_owned()));
+        }
+        Self::launcher(program)?.enable().map_err(|e| AutostartError::Platform(e.to_string()))
+    }
+
+    pub fn disable(&self) -> Result<(), AutostartError> {
+        Self::launcher(&Self::this_program()?)?.disable().map_err(|e| AutostartError::Platform(e.to_string()))
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn the_entry_is_created_pointing_at_the_program_and_removed() {
+        let home = tempfile::tempdir().unwrap();
+        let autostart = Autostart::in_config_home(&home.path().join("config"));
+        assert!(!autostart.is_enabled().unwrap());
+        assert_eq!(autostart.program().unwrap(), None);
+        autostart.disable().unwrap(); // nothing to remove is fine
+
+        autostart.enable(Path::new("/opt/respite/bin/respite")).unwrap();
+        let entry = home.path().join("config/autostart/respite.desktop");
+        let text = fs::read_to_string(&entry).unwrap();
+        assert!(text.starts_with("[Desktop Entry]\nType=Application\n"), "{text}");
+        assert!(text.lines().any(|l| l == "Exec=/opt/respite/bin/respite"), "{text}");
+        assert!(autostart.is_enabled().unwrap());
+        assert_eq!(autostart.program().unwrap(), Some(PathBuf::from("/opt/respite/bin/respite")));
+
+        autostart.disable().unwrap();
+        assert!(!entry.exists());
+        assert!(!autostart.is_enabled().unwrap());
+    }
+
+    #[test]
+    fn a_path_with_spaces_and_specials_is_quoted_so_it_still_starts() {
+        let home = tempfile::tempdir().unwrap();
+        let autostart = Autostart::in_config_home(home.path());
+        let program = Path::new("/home/ann/My Apps/100% \"calm\"/$HOME\\respite");
+        autostart.enable(program).unwrap();
+        let text = fs::read_to_string(autostart.entry()).unwrap();
+        let exec = text.lines().find(|l| l.starts_with("Exec=")).unwrap();
+        assert_eq!(exec, r#"Exec="/home/ann/My Apps/100%% \\"calm\\"/\\$HOME\\\\respite""#);
+        assert_eq!(autostart.program().unwrap().as_deref(), Some(program));
+        assert!(matches!(autostart.enable(Path::new("respite")), Err(AutostartError::NotAbsolute(_))));
+    }
+
+    #[test]
+    fn an_entry_switched_off_elsewhere_reads_as_off() {
+        let home = tempfile::tempdir().unwrap();
+        let autostart = Autostart::in_config_home(home.path());
+        autostart.enable(Path::new("/usr/bin/respite")).unwrap();
+        let text = fs::read_to_string(autostart.entry()).unwrap();
+        fs::write(autostart.entry(), text.replace("X-GNOME-Autostart-enabled=true", "X-GNOME-Autostart-enabled=false")).unwrap();
+        assert!(!autostart.is_enabled().unwrap());
+        fs::write(autostart.entry(), format!("{text}Hidden=true\n")).unwrap();
+        assert!(!autostart.is_enabled().unwrap());
+        autostart.enable(Path::new("/usr/bin/respite")).unwrap();
+        assert!(autostart.is_enabled().unwrap(), "enabling again switches it back on");
+    }
+}
