@@ -8,3 +8,4 @@ mod damage;
 mod idle;
 mod long_run;
 mod monitors;
+mod settings;

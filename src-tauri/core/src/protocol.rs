@@ -52,6 +52,28 @@ pub enum Request {
     Hello,
     /// Start (`on: true`) or stop focus mode.
     Focus { on: bool },
+    /// Read the settings file again and apply it (problems reported as at start).
+    Reload,
+    /// Open a window (`respite-ui <window>`); one of each at a time.
+    Open { window: WindowName },
+}
+
+/// A window the daemon opens on request (the tray, `respite settings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowName {
+    Settings,
+    Summary,
+}
+
+impl WindowName {
+    /// The `respite-ui` argument that opens it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowName::Settings => "settings",
+            WindowName::Summary => "summary",
+        }
+    }
 }
 
 /// How long to pause, as sent on the wire.
@@ -250,7 +272,7 @@ pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
         serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
     // serde does not apply `deny_unknown_fields` to field-less variants of a tagged enum
     // (serde-rs/serde#2123): check those by hand, so every command is read strictly.
-    if matches!(request, Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello) {
+    if matches!(request, Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello | Request::Reload) {
         if let Some(extra) = keys.iter().find(|k| *k != "cmd") {
             return Err(ProtocolError::Malformed(format!("unknown field `{extra}`")));
         }
@@ -282,6 +304,9 @@ mod tests {
             (Request::Postpone { break_id: None }, r#"{"cmd":"postpone","break_id":null}"#),
             (Request::Finish { break_id: Some(2) }, r#"{"cmd":"finish","break_id":2}"#),
             (Request::Shown { break_id: 2 }, r#"{"cmd":"shown","break_id":2}"#),
+            (Request::Reload, r#"{"cmd":"reload"}"#),
+            (Request::Open { window: WindowName::Settings }, r#"{"cmd":"open","window":"settings"}"#),
+            (Request::Open { window: WindowName::Summary }, r#"{"cmd":"open","window":"summary"}"#),
         ];
         for (request, wire) in cases {
             assert_eq!(to_line(&request), format!("{wire}\n"));
@@ -292,7 +317,7 @@ mod tests {
 
     #[test]
     fn malformed_and_oversized_lines_are_refused() {
-        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#, r#"{"cmd":"quit","force":true}"#, r#"["skip",3]"#] {
+        for bad in ["", "{", "null", r#"{"cmd":"explode"}"#, r#"{"cmd":"break","kind":"nap"}"#, r#"{"cmd":"skip","break_id":"x"}"#, r#"{"cmd":"quit","force":true}"#, r#"{"cmd":"reload","now":true}"#, r#"{"cmd":"open","window":"mail"}"#, r#"["skip",3]"#] {
             assert!(matches!(parse_request(bad), Err(ProtocolError::Malformed(_))), "{bad:?} was accepted");
         }
         let long = format!(r#"{{"cmd":"status","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE));

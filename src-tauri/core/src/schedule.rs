@@ -350,6 +350,21 @@ impl Scheduler {
         self
     }
 
+    /// New [`Rules`] from the settings (a reload); the break on screen follows them too.
+    pub fn set_rules(&mut self, rules: Rules) {
+        self.rules = rules;
+    }
+
+    /// New [`Sensing`] from the settings (a reload); elapsed active time is kept.
+    pub fn set_sensing(&mut self, sensing: Sensing) {
+        self.sensing = sensing;
+    }
+
+    /// A new focus rhythm from the settings (a reload); a round under way keeps the time worked.
+    pub fn set_focus_plan(&mut self, plan: FocusPlan) {
+        self.focus_plan = plan;
+    }
+
     pub fn rules(&self) -> &Rules {
         &self.rules
     }

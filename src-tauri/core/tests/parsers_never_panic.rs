@@ -11,7 +11,7 @@ use proptest::option::of as opt;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use respite_core::kind::BreakKind;
-use respite_core::protocol::{parse_request, to_line, PauseSpec, ProtocolError, Request, MAX_MESSAGE};
+use respite_core::protocol::{parse_request, to_line, PauseSpec, ProtocolError, Request, WindowName, MAX_MESSAGE};
 use respite_core::schedule::KindPlan;
 use respite_core::settings::{parse, Monitors, Settings, DEFAULT_FILE, FORMAT_VERSION};
 use respite_core::settings::{MAX_DURATION, MAX_INTERVAL, MIN_DURATION, MIN_INTERVAL, MIN_KEEP};
@@ -198,14 +198,14 @@ fn toml_soup() -> impl Strategy<Value = String> {
 /// No wildcard: a new command fails to compile here until `request()` generates it.
 fn has_fields(request: &Request) -> bool {
     match request {
-        Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello => false,
-        Request::Break { .. } | Request::Pause { .. } | Request::Shown { .. } => true,
+        Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello | Request::Reload => false,
+        Request::Break { .. } | Request::Pause { .. } | Request::Shown { .. } | Request::Open { .. } => true,
         Request::Skip { .. } | Request::Postpone { .. } | Request::Finish { .. } | Request::Focus { .. } => true,
     }
 }
 
 fn fieldless() -> impl Strategy<Value = Request> {
-    select(vec![Request::Status, Request::Resume, Request::Quit, Request::Subscribe, Request::Hello])
+    select(vec![Request::Status, Request::Resume, Request::Quit, Request::Subscribe, Request::Hello, Request::Reload])
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -220,6 +220,7 @@ fn request() -> impl Strategy<Value = Request> {
         id.prop_map(|break_id| Request::Finish { break_id }),
         any::<u64>().prop_map(|break_id| Request::Shown { break_id }),
         any::<bool>().prop_map(|on| Request::Focus { on }),
+        select(vec![WindowName::Settings, WindowName::Summary]).prop_map(|window| Request::Open { window }),
     ]
 }
 

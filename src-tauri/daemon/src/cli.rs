@@ -1,5 +1,6 @@
 //! The command line: `respite` alone starts the daemon; subcommands talk to it over the control
-//! socket, except `export`, which reads the database directly and needs no daemon.
+//! socket, except `export`, which reads the database directly, and `autostart`, which changes
+//! the login entry; neither needs a daemon.
 //!
 //! Exit codes: 0 done; 1 the daemon refused or an error occurred; 2 bad arguments (clap);
 //! 3 Respite is not running.
@@ -11,7 +12,8 @@ use respite_core::client::{self, ClientError};
 use respite_core::export::{self, Format};
 use respite_core::kind::BreakKind;
 use respite_core::paths::Paths;
-use respite_core::protocol::{PauseSpec, Request, State, Status};
+use respite_core::autostart::Autostart;
+use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
 use respite_core::store::Store;
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,6 +26,9 @@ const EXAMPLES: &str = "Examples:
   respite pause 1h             no breaks for an hour
   respite pause until-tomorrow done for today (until the next working day)
   respite focus start          25 min rounds of focus, each followed by a break
+  respite settings             open the settings window
+  respite reload               apply settings.toml after editing it by hand
+  respite autostart on         start Respite when you log in
   respite export --format csv > breaks.csv";
 
 #[derive(Debug, Parser)]
@@ -67,6 +72,15 @@ enum Cmd {
     },
     /// Stop Respite.
     Quit,
+    /// Read settings.toml again and apply it now.
+    Reload,
+    /// Open the settings window.
+    Settings,
+    /// Start Respite when you log in: on, off, or status (works without Respite running).
+    Autostart {
+        #[arg(value_enum)]
+        action: AutostartAction,
+    },
     /// Print the break log (works without Respite running).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
@@ -84,6 +98,13 @@ enum Cmd {
 enum FocusAction {
     Start,
     Stop,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum AutostartAction {
+    On,
+    Off,
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -118,6 +139,9 @@ pub fn main() -> ExitCode {
         Some(Cmd::Postpone) => Request::Postpone { break_id: None },
         Some(Cmd::Focus { action }) => Request::Focus { on: matches!(action, FocusAction::Start) },
         Some(Cmd::Quit) => return quit(&paths),
+        Some(Cmd::Reload) => return reload(&paths),
+        Some(Cmd::Settings) => return open(&paths, WindowName::Settings),
+        Some(Cmd::Autostart { action }) => return autostart(action),
     };
     match ask(&paths, &request) {
         Ok(status) => {
@@ -198,6 +222,58 @@ fn print_status(status: &Status) {
     }
     for warning in &status.warnings {
         println!("Warning: {warning}");
+    }
+}
+
+/// Asks the daemon to read the settings again; prints what it found wrong.
+fn reload(paths: &Paths) -> ExitCode {
+    match ask(paths, &Request::Reload) {
+        Ok(status) => {
+            println!("Settings applied from {}.", paths.settings_file().display());
+            for warning in &status.warnings {
+                println!("Warning: {warning}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+/// Asks the daemon to open `window` (it opens none if one is open already).
+fn open(paths: &Paths, window: WindowName) -> ExitCode {
+    match ask(paths, &Request::Open { window }) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// Turns launch at login on or off, or says whether it is on, for this `respite` binary.
+fn autostart(action: AutostartAction) -> ExitCode {
+    let result = Autostart::from_env().and_then(|entry| {
+        match action {
+            AutostartAction::On => {
+                let program = std::env::current_exe().map_err(|e| respite_core::autostart::AutostartError::Platform(e.to_string()))?;
+                entry.enable(&program)?;
+                println!("Respite will start when you log in ({}).", entry.entry().display());
+            }
+            AutostartAction::Off => {
+                entry.disable()?;
+                println!("Respite will not start when you log in.");
+            }
+            AutostartAction::Status => match (entry.is_enabled()?, entry.program()?) {
+                (true, Some(program)) => println!("On: {} starts {} when you log in.", entry.entry().display(), program.display()),
+                (true, None) => println!("On."),
+                (false, _) => println!("Off."),
+            },
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("respite: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

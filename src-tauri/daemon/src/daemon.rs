@@ -17,6 +17,7 @@ use respite_core::journal::Journal;
 use respite_core::paths::Paths;
 use respite_core::protocol::Request;
 use respite_core::settings::{self, Settings};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
 use std::thread;
@@ -31,7 +32,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (settings, warnings) = load_settings(paths);
+    let (settings, warnings) = load_settings(&paths.settings_file());
     let clock = clock_from_env();
     let now = clock.now();
     let mut journal = Journal::open(&paths.database(), now.wall, now.mono);
@@ -72,6 +73,7 @@ pub fn start(paths: &Paths) -> ExitCode {
         });
     }
     let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
+    runtime.set_settings_file(paths.settings_file());
 
     let main_loop = glib::MainLoop::new(None, false);
     match tray::start(inputs.clone()) {
@@ -98,10 +100,9 @@ pub fn start(paths: &Paths) -> ExitCode {
 }
 
 /// Reads the settings; every problem is logged, shown once as a notification, and kept for
-/// `status`. The daemon always starts: bad keys run with their defaults.
-fn load_settings(paths: &Paths) -> (Settings, Vec<String>) {
-    let file = paths.settings_file();
-    let (settings, problems) = match settings::load_or_create(&file) {
+/// `status`. The daemon always starts: bad keys run with their defaults. Also used by `reload`.
+pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>) {
+    let (settings, problems) = match settings::load_or_create(file) {
         Ok(loaded) => {
             if loaded.created {
                 tracing::info!("wrote the default settings to {}", file.display());

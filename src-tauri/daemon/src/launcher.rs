@@ -7,8 +7,13 @@
 //! Each child is watched by a thread that waits for it and reports its exit to the runtime. When
 //! its break ends the child fades out and exits by itself; one that is still running
 //! [`LINGER_LIMIT`] later is sent SIGTERM, so no WebKit process outlives a break.
+//!
+//! Other windows (settings, summary) are opened on request, one of each at a time: asking for
+//! one that is already open starts no second one. They close when the user closes them, or when
+//! the daemon stops.
 
 use crate::runtime::Input;
+use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
 use rustix::process::{kill_process, Pid, Signal};
 use std::path::PathBuf;
@@ -45,6 +50,8 @@ pub struct Launcher {
     program: PathBuf,
     prefs: OverlayPrefs,
     children: Vec<Child>,
+    /// Open windows other than overlays, and their process ids.
+    windows: Vec<(WindowName, u32)>,
     inputs: Sender<Input>,
 }
 
@@ -56,7 +63,45 @@ impl Launcher {
             .map(PathBuf::from)
             .or_else(|| beside.filter(|p| p.exists()))
             .unwrap_or_else(|| PathBuf::from("respite-ui"));
-        Self { program, prefs, children: Vec::new(), inputs }
+        Self { program, prefs, children: Vec::new(), windows: Vec::new(), inputs }
+    }
+
+    /// New overlay settings (a reload): overlays started from now on use them.
+    pub fn set_prefs(&mut self, prefs: OverlayPrefs) {
+        self.prefs = prefs;
+    }
+
+    /// Opens `respite-ui <window>` unless that window is already open; returns whether it
+    /// started one.
+    pub fn open_window(&mut self, window: WindowName) -> Result<bool, LaunchError> {
+        if let Some((_, pid)) = self.windows.iter().find(|(name, _)| *name == window) {
+            tracing::info!(pid, window = window.as_str(), "window already open");
+            return Ok(false);
+        }
+        let child = Command::new(&self.program)
+            .arg(window.as_str())
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
+        let pid = child.id();
+        tracing::info!(pid, window = window.as_str(), "window opened");
+        self.watch(child);
+        self.windows.push((window, pid));
+        Ok(true)
+    }
+
+    /// Reports the exit of `child` to the runtime, from a thread that waits for it.
+    fn watch(&self, mut child: std::process::Child) {
+        let pid = child.id();
+        let inputs = self.inputs.clone();
+        let waiter = thread::Builder::new().name(format!("ui-{pid}")).spawn(move || {
+            let status = child.wait();
+            tracing::info!(pid, ?status, "respite-ui exited");
+            let _ = inputs.send(Input::UiExited { pid });
+        });
+        if let Err(e) = waiter {
+            tracing::warn!("cannot watch respite-ui {pid}: {e}");
+        }
     }
 
     /// Starts an overlay ahead of the next break, unless one is already waiting.
@@ -120,6 +165,7 @@ impl Launcher {
     /// A child exited (reported by its waiter thread).
     pub fn exited(&mut self, pid: u32) {
         self.children.retain(|c| c.pid != pid);
+        self.windows.retain(|(_, p)| *p != pid);
     }
 
     /// When [`Launcher::enforce`] next has something to do.
@@ -141,8 +187,11 @@ impl Launcher {
         for child in &self.children {
             terminate(child.pid);
         }
+        for (_, pid) in &self.windows {
+            terminate(*pid);
+        }
         let deadline = std::time::Instant::now() + Duration::from_secs(3);
-        while !self.children.is_empty() {
+        while !self.children.is_empty() || !self.windows.is_empty() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match exits.recv_timeout(left) {
                 Ok(Input::UiExited { pid }) => self.exited(pid),
@@ -150,8 +199,8 @@ impl Launcher {
                 Err(_) => break,
             }
         }
-        for child in &self.children {
-            tracing::warn!(pid = child.pid, "respite-ui did not stop in time");
+        for pid in self.children.iter().map(|c| c.pid).chain(self.windows.iter().map(|(_, pid)| *pid)) {
+            tracing::warn!(pid, "respite-ui did not stop in time");
         }
     }
 }

@@ -11,6 +11,11 @@
 //! Writes go through the [`Journal`]: records that cannot be written (locked database, full
 //! disk, read-only folder) are kept in memory and retried with growing delays, and the user is
 //! told once, in a notification, the log and `status`, so nothing already known is lost.
+//!
+//! `respite reload` (and every change made in the settings window) reads the settings file
+//! again and applies it at once: plans, rules, sensing, focus rhythm, working hours, evening,
+//! overlays, sound and retention. Active time already worked is kept. Its problems replace the
+//! settings warnings of the last read, reported the same way as at start.
 
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
@@ -28,6 +33,7 @@ use respite_core::timefmt::next_midnight;
 use respite_core::workhours::{next_local_time, WorkHours};
 use std::io::Write;
 use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -81,8 +87,11 @@ pub struct Runtime {
     subscribers: Vec<UnixStream>,
     tray: Option<TraySink>,
     shown_tray: Option<TrayState>,
-    /// Problems to show in `status` for the whole run (settings, a replaced database, …).
+    /// Problems to show in `status` for the whole run (a replaced database, …).
     warnings: Vec<String>,
+    /// The settings file, read again on `reload`, and the problems of its last read.
+    settings_file: Option<PathBuf>,
+    settings_warnings: Vec<String>,
     /// How long records are kept (`None`: forever), and when to next delete older ones.
     keep: Option<Duration>,
     next_prune: Option<Duration>,
@@ -96,6 +105,7 @@ pub struct Runtime {
 }
 
 impl Runtime {
+    /// `warnings`: the problems found in `settings`.
     pub fn new(clock: Box<dyn Clock>, senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let now = clock.now();
         let scheduler =
@@ -123,7 +133,9 @@ impl Runtime {
             subscribers: Vec::new(),
             tray: None,
             shown_tray: None,
-            warnings,
+            warnings: Vec::new(),
+            settings_file: None,
+            settings_warnings: warnings,
             keep: settings.keep,
             next_prune: settings.keep.map(|_| now.mono),
             sound: Sound::new(settings.sound),
@@ -137,6 +149,36 @@ impl Runtime {
 
     pub fn set_tray(&mut self, tray: TraySink) {
         self.tray = Some(tray);
+    }
+
+    /// The settings file that `reload` reads.
+    pub fn set_settings_file(&mut self, file: PathBuf) {
+        self.settings_file = Some(file);
+    }
+
+    /// Reads the settings file again and applies it; see the module documentation.
+    fn reload(&mut self, now: Now) -> Response {
+        let Some(file) = self.settings_file.clone() else { return Response::error("this Respite has no settings file to reload") };
+        let (settings, warnings) = crate::daemon::load_settings(&file);
+        tracing::info!(problems = warnings.len(), "settings reloaded from {}", file.display());
+        self.settings_warnings = warnings;
+        match self.scheduler.handle(Command::SetPlans(settings.plans()), now) {
+            Ok(events) => self.apply(events, now),
+            Err(e) => tracing::warn!("cannot apply the new break plans: {e}"),
+        }
+        self.scheduler.set_rules(settings.rules);
+        self.scheduler.set_sensing(settings.sensing);
+        self.scheduler.set_focus_plan(settings.focus);
+        self.hours = settings.hours;
+        self.evening = settings.evening;
+        self.next_bedtime = settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+        self.launcher.set_prefs(settings.overlay);
+        self.sound.set_prefs(settings.sound);
+        if self.keep != settings.keep {
+            self.keep = settings.keep;
+            self.next_prune = settings.keep.map(|_| now.mono);
+        }
+        Response::ok(self.status(now))
     }
 
     /// Runs until a quit request or until every input sender is gone.
@@ -296,6 +338,14 @@ impl Runtime {
                 None
             }
             Request::Focus { on } => Some(Command::Focus(on)),
+            Request::Reload => return self.reload(now),
+            Request::Open { window } => {
+                if let Err(e) = self.launcher.open_window(window) {
+                    tracing::error!("{e}");
+                    return Response::error(format!("the {} window cannot open: {e}", window.as_str()));
+                }
+                None
+            }
             Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
         };
         if let Some(command) = command {
@@ -309,7 +359,8 @@ impl Runtime {
     }
 
     fn status(&self, now: Now) -> Status {
-        let mut warnings = self.warnings.clone();
+        let mut warnings = self.settings_warnings.clone();
+        warnings.extend(self.warnings.iter().cloned());
         warnings.extend(self.journal.problem());
         let mut status = Status::of(&self.scheduler, now, &Local, warnings, self.senses.idle_source());
         if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {

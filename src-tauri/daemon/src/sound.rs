@@ -36,6 +36,11 @@ impl Sound {
         Self { prefs, no_device: Arc::new(AtomicBool::new(false)) }
     }
 
+    /// New sound settings (a reload); a missing audio device stays remembered.
+    pub fn set_prefs(&mut self, prefs: SoundPrefs) {
+        self.prefs = prefs;
+    }
+
     /// Plays `chime` in the background (nothing if sound is off).
     pub fn play(&self, chime: Chime) {
         if !self.prefs.enabled || self.prefs.volume == 0 || self.no_device.load(Ordering::Relaxed) {

@@ -276,6 +276,23 @@ fn new_plans_apply_to_the_time_already_worked() {
 }
 
 #[test]
+fn reloaded_rules_sensing_and_focus_plan_keep_the_time_worked() {
+    let (clock, mut s) = setup();
+    s.handle(Command::Focus(true), clock.now()).unwrap();
+    let now = clock.advance(10 * MIN);
+    assert_eq!(about_breaks(s.tick(now, &mut NoSenses)), vec![]);
+    s.set_rules(Rules { postpone_by: 2 * MIN, ..Rules::default() });
+    s.set_sensing(Sensing { notice: [Duration::ZERO; 3], ..Sensing::default() });
+    s.set_focus_plan(FocusPlan { work: 30 * MIN, ..FocusPlan::default() });
+    assert_eq!(s.rules().postpone_by, 2 * MIN);
+    assert_eq!(s.focus().map(|f| f.left_secs), Some(20 * 60), "10 of the new 30 min are worked");
+    assert_eq!(s.next_break(now).map(|n| n.in_time), Some(20 * MIN));
+    s.handle(Command::Focus(false), now).unwrap();
+    assert_eq!(s.elapsed(BreakKind::Eye), 10 * MIN);
+    assert_eq!(s.next_deadline(), Some(20 * MIN), "no notice any more: the deadline is the break");
+}
+
+#[test]
 fn interrupt_ends_only_a_break_on_screen() {
     let (clock, mut s) = setup();
     assert_eq!(about_breaks(s.interrupt(clock.now())), vec![]);
