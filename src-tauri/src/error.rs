@@ -16,6 +16,9 @@ pub enum UiError {
     /// The daemon could not be reached.
     #[error("{0}")]
     Unreachable(String),
+    /// A file could not be read or written (the message says which and why).
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl From<respite_core::client::ClientError> for UiError {

@@ -3,12 +3,13 @@
 //! way, and it exits when its last window closes, taking every WebKit process with it.
 //!
 //! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
-//! the watch that fades it out when the break ends); [`fade`] (window-opacity fades); [`error`]
-//! (the error type commands return).
+//! the watch that fades it out when the break ends); [`settings_window`] (the settings, applied
+//! live); [`fade`] (window-opacity fades); [`error`] (the error type commands return).
 
 mod error;
 mod fade;
 mod overlay;
+mod settings_window;
 
 use overlay::OverlayArgs;
 use respite_core::paths::Paths;
@@ -18,9 +19,11 @@ use std::process::ExitCode;
 #[derive(Debug, PartialEq, Eq)]
 enum Window {
     Overlay(OverlayArgs),
+    /// The settings window.
+    Settings,
 }
 
-const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]";
+const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]\n       respite-ui settings";
 
 fn parse_args(args: &[String]) -> Result<Window, String> {
     match args.first().map(String::as_str) {
@@ -46,6 +49,10 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
             }
             Ok(Window::Overlay(overlay))
         }
+        Some("settings") => match &args[1..] {
+            [] => Ok(Window::Settings),
+            rest => Err(format!("unexpected arguments {rest:?}; {USAGE}")),
+        },
         Some(other) => Err(format!("unknown window {other:?}; {USAGE}")),
         None => Err(format!("which window? {USAGE}")),
     }
@@ -68,7 +75,8 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     };
     let result = match window {
-        Window::Overlay(args) => overlay::run(paths.socket(), args),
+        Window::Overlay(args) => overlay::run(paths.socket(), args).map_err(|e| e.to_string()),
+        Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -99,6 +107,8 @@ mod tests {
         assert!(parse_args(&args(&["overlay", "--monitors", "left"])).is_err());
         assert!(parse_args(&args(&["overlay", "--fade-ms"])).is_err());
         assert!(parse_args(&args(&["summary", "--now"])).is_err());
+        assert_eq!(parse_args(&args(&["settings"])), Ok(Window::Settings));
+        assert!(parse_args(&args(&["settings", "--now"])).is_err());
         assert!(parse_args(&[]).is_err());
     }
 }

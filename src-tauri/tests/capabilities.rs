@@ -53,3 +53,33 @@ fn the_overlay_window_can_call_only_what_its_capability_grants() {
     }
     assert_eq!(call(&overlay, "plugin:event|unlisten", LOCAL, json!({"event": "break-ended", "eventId": 1})), Ok(Value::Null));
 }
+
+/// The settings window's commands.
+const SETTINGS_COMMANDS: [&str; 7] =
+    ["settings_read", "settings_check", "settings_set", "settings_reset", "settings_ready", "autostart_get", "autostart_set"];
+/// The overlay's commands.
+const OVERLAY_COMMANDS: [&str; 6] = ["overlay_info", "overlay_ready", "postpone", "skip", "finish", "overlay_closed"];
+
+#[test]
+fn the_settings_window_can_call_its_commands_and_not_the_overlays_and_the_overlay_not_its() {
+    let app = mock_builder().build(tauri::generate_context!(assets = noop_assets(), test = true)).expect("mock app");
+    let settings = WebviewWindowBuilder::new(&app, "settings", WebviewUrl::App("settings.html".into())).build().expect("settings");
+    let overlay = WebviewWindowBuilder::new(&app, "overlay-0", WebviewUrl::App("overlay.html".into())).build().expect("overlay");
+    let stranger = WebviewWindowBuilder::new(&app, "settings-2", WebviewUrl::App("settings.html".into())).build().expect("window");
+    let args = json!({"key": "eye.interval", "value": "20m", "on": true, "breakId": 1});
+
+    // Granted: past the ACL (then no handler in this mock app).
+    for command in SETTINGS_COMMANDS {
+        assert_eq!(call(&settings, command, LOCAL, args.clone()), Err(format!("Command {command} not found")));
+    }
+    for command in OVERLAY_COMMANDS {
+        denied(call(&settings, command, LOCAL, args.clone()));
+    }
+    for command in SETTINGS_COMMANDS {
+        denied(call(&overlay, command, LOCAL, args.clone()));
+        denied(call(&stranger, command, LOCAL, args.clone())); // the label must be exactly "settings"
+        denied(call(&settings, command, "https://example.com/", args.clone())); // remote pages get nothing
+    }
+    denied(call(&settings, "plugin:event|listen", LOCAL, json!({"event": "x", "handler": 0})));
+    denied(call(&settings, "plugin:window|close", LOCAL, Value::Null));
+}

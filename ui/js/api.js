@@ -107,3 +107,62 @@ export async function onBreakEnded(handler) {
     throw asError(err);
   }
 }
+
+// ---- Settings window -------------------------------------------------------------------------
+
+// A browser preview of settings.html keeps its changes in memory and accepts every value.
+const demoSettings = {
+  values: {
+    'eye.enabled': true, 'eye.interval': '20m', 'eye.duration': '20s', 'eye.strict': false, 'eye.notice': '10s',
+    'stretch.enabled': true, 'stretch.interval': '50m', 'stretch.duration': '90s', 'stretch.strict': false, 'stretch.notice': '30s',
+    'walk.enabled': true, 'walk.interval': '110m', 'walk.duration': '5m', 'walk.strict': false, 'walk.notice': '30s',
+    'breaks.postpone': '5m', 'breaks.max_postpones': 2, 'breaks.wait_for_do_not_disturb': '30m', 'idle.reset_after': '5m',
+    'hours.mon': '09:00-18:00', 'hours.tue': '09:00-18:00', 'hours.wed': '09:00-18:00', 'hours.thu': '09:00-18:00',
+    'hours.fri': '09:00-18:00', 'hours.sat': 'off', 'hours.sun': 'off', 'hours.nudge_after': '15m', 'hours.bedtime': 'off',
+    'focus.work': '25m', 'focus.short_break': '5m', 'focus.long_break': '20m', 'focus.rounds': 4,
+    'overlay.monitors': 'all', 'overlay.fade': '1s', 'sound.enabled': true, 'sound.volume': 50, 'log.keep': 'forever',
+  },
+  autostart: false,
+  view() {
+    const fields = Object.entries(this.values).map(([key, value]) => ({ key, value, default: value }));
+    return { fields, problems: [], settings_file: '~/.config/respite/settings.toml', database: '~/.local/share/respite/respite.sqlite3' };
+  },
+};
+
+/** Every setting: {fields: [{key, value, default}], problems: [{key, reason}], settings_file, database}. */
+export function settingsRead() {
+  return inTauri ? invoke('settings_read') : Promise.resolve(demoSettings.view());
+}
+
+/** Resolves if `value` would be accepted for `key`; rejects with {kind: 'invalid', message: reason}. */
+export function settingsCheck(key, value) {
+  return inTauri ? invoke('settings_check', { key, value }) : Promise.resolve(null);
+}
+
+/** Saves one setting and asks Respite to apply it: {daemon: 'applied'|'not_running'|'failed', message, problems}. */
+export function settingsSet(key, value) {
+  if (inTauri) return invoke('settings_set', { key, value });
+  demoSettings.values[key] = value;
+  return Promise.resolve({ daemon: 'not_running', message: null, problems: [] });
+}
+
+/** Writes the default settings file; resolves like settingsSet. */
+export function settingsReset() {
+  return inTauri ? invoke('settings_reset') : Promise.resolve({ daemon: 'not_running', message: null, problems: [] });
+}
+
+/** The page has drawn the settings: the window may be shown. */
+export function settingsReady() {
+  return inTauri ? invoke('settings_ready') : Promise.resolve(null);
+}
+
+/** Whether Respite starts at login (read from the autostart entry itself). */
+export function autostartGet() {
+  return inTauri ? invoke('autostart_get') : Promise.resolve(demoSettings.autostart);
+}
+
+/** Turns launch at login on or off; resolves to the state afterwards. */
+export function autostartSet(on) {
+  if (!inTauri) demoSettings.autostart = on;
+  return inTauri ? invoke('autostart_set', { on }) : Promise.resolve(on);
+}

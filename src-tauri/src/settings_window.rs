@@ -1,0 +1,228 @@
+//! The settings window: one ordinary window showing `settings.html`, and the commands its page
+//! may call (capability `settings`).
+//!
+//! The page never sees the file. It asks for every setting's value ([`settings_read`]), checks a
+//! value as the user types ([`settings_check`]: the core's own reader decides, so the message
+//! beside the field is the one the log would show), and saves one key at a time
+//! ([`settings_set`]): the file is changed in place, keeping the user's comments, written
+//! atomically, and the daemon is asked to apply it at once (`Request::Reload`). When the daemon
+//! is not running the file is still saved, and the page says so. Launch at login is read from
+//! and written to the real autostart entry.
+//!
+//! The window stays hidden until the page has drawn the settings, so it never flashes empty.
+
+use crate::error::UiError;
+use respite_core::autostart::Autostart;
+use respite_core::client::{self, ClientError};
+use respite_core::paths::Paths;
+use respite_core::protocol::Request;
+use respite_core::settings::edit::{self, EditError, Field, FieldValue};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::thread;
+use std::time::Duration;
+use tauri::webview::PageLoadEvent;
+use tauri::window::Color;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+/// The page's background, painted before the page: no white flash.
+const BACKGROUND: Color = Color(247, 245, 240, 255);
+/// If the page never asks to be shown (a script error), show it anyway after this.
+const SHOW_FALLBACK: Duration = Duration::from_secs(3);
+
+/// Tauri state of the settings process.
+struct SettingsState {
+    paths: Paths,
+    /// One change at a time: each reads, edits and writes the whole file.
+    writing: Mutex<()>,
+}
+
+/// One problem in the file, as the page shows it.
+#[derive(Clone, Serialize)]
+struct ProblemView {
+    key: String,
+    reason: String,
+}
+
+/// Everything the page draws.
+#[derive(Serialize)]
+struct SettingsView {
+    fields: Vec<Field>,
+    /// What the daemon would report for the file as it is.
+    problems: Vec<ProblemView>,
+    settings_file: String,
+    database: String,
+}
+
+/// Whether the daemon applied a change.
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Daemon {
+    Applied,
+    /// Not running: the file is saved and is read when Respite starts.
+    NotRunning,
+    /// Running, but it could not be asked (the message says why).
+    Failed,
+}
+
+/// The outcome of a saved change.
+#[derive(Serialize)]
+struct Saved {
+    daemon: Daemon,
+    message: Option<String>,
+    /// The file's problems after the change (a fix here can clear another field's problem).
+    problems: Vec<ProblemView>,
+}
+
+/// Runs the settings window until it is closed.
+pub fn run(paths: Paths) -> Result<(), tauri::Error> {
+    let app = tauri::Builder::default()
+        .manage(SettingsState { paths, writing: Mutex::new(()) })
+        .invoke_handler(tauri::generate_handler![settings_read, settings_check, settings_set, settings_reset, settings_ready, autostart_get, autostart_set])
+        .setup(|app| {
+            WebviewWindowBuilder::new(app, "settings", WebviewUrl::App("settings.html".into()))
+                .title("Respite — Settings")
+                .inner_size(720.0, 640.0)
+                .min_inner_size(480.0, 400.0)
+                .resizable(true)
+                .decorations(true)
+                .background_color(BACKGROUND)
+                .visible(false)
+                .on_page_load(|window, payload| {
+                    if payload.event() == PageLoadEvent::Finished {
+                        thread::spawn(move || {
+                            thread::sleep(SHOW_FALLBACK);
+                            if !window.is_visible().unwrap_or(true) {
+                                eprintln!("respite-ui: the settings page did not ask to be shown; showing it");
+                                let _ = window.show();
+                            }
+                        });
+                    }
+                })
+                .build()?;
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+    app.run(|_, _| {});
+    Ok(())
+}
+
+impl SettingsState {
+    fn file(&self) -> PathBuf {
+        self.paths.settings_file()
+    }
+
+    fn text(&self) -> Result<String, UiError> {
+        edit::read(&self.file()).map_err(|e| UiError::Failed(e.to_string()))
+    }
+
+    fn problems(&self) -> Vec<ProblemView> {
+        self.text().map(|text| problems(&edit::fields(&text))).unwrap_or_default()
+    }
+
+    /// Asks the daemon to apply the file; the page says what happened.
+    fn apply(&self) -> Saved {
+        let (daemon, message) = match client::request(&self.paths.socket(), &Request::Reload) {
+            Ok(response) if response.ok => (Daemon::Applied, None),
+            Ok(response) => (Daemon::Failed, Some(response.error.unwrap_or_else(|| "refused".into()))),
+            Err(ClientError::NotRunning(_)) => (Daemon::NotRunning, None),
+            Err(e) => (Daemon::Failed, Some(e.to_string())),
+        };
+        Saved { daemon, message, problems: self.problems() }
+    }
+}
+
+fn problems(fields: &edit::Fields) -> Vec<ProblemView> {
+    fields.problems.iter().map(|p| ProblemView { key: p.key.clone(), reason: p.reason.clone() }).collect()
+}
+
+/// A refused change: the reader's reason for a bad value, else the whole message.
+fn refused(e: EditError) -> UiError {
+    match e {
+        EditError::Invalid(problem) => UiError::Invalid(problem.reason),
+        e @ (EditError::UnknownKey(_) | EditError::NotToml(_)) => UiError::Invalid(e.to_string()),
+        e @ (EditError::Read { .. } | EditError::Write(_)) => UiError::Failed(e.to_string()),
+    }
+}
+
+/// Every setting, its value in the file (or its default), and the file's problems.
+#[tauri::command]
+fn settings_read(state: tauri::State<'_, SettingsState>) -> Result<SettingsView, UiError> {
+    let fields = edit::fields(&state.text()?);
+    Ok(SettingsView {
+        problems: problems(&fields),
+        fields: fields.fields,
+        settings_file: state.file().display().to_string(),
+        database: state.paths.database().display().to_string(),
+    })
+}
+
+/// Whether `value` would be accepted for `key`; nothing is written.
+#[tauri::command]
+fn settings_check(state: tauri::State<'_, SettingsState>, key: String, value: FieldValue) -> Result<(), UiError> {
+    edit::check(&state.text()?, &key, &value).map_err(refused)
+}
+
+/// Saves `key` = `value` in the file and asks the daemon to apply it.
+#[tauri::command]
+fn settings_set(state: tauri::State<'_, SettingsState>, key: String, value: FieldValue) -> Result<Saved, UiError> {
+    {
+        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+        edit::save(&state.file(), &key, &value).map_err(refused)?;
+    }
+    Ok(state.apply())
+}
+
+/// Replaces the file with the defaults and asks the daemon to apply them.
+#[tauri::command]
+fn settings_reset(state: tauri::State<'_, SettingsState>) -> Result<Saved, UiError> {
+    {
+        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
+        edit::reset(&state.file()).map_err(|e| UiError::Failed(e.to_string()))?;
+    }
+    Ok(state.apply())
+}
+
+/// The page has drawn the settings: show the window.
+#[tauri::command]
+fn settings_ready(app: tauri::AppHandle) -> Result<(), UiError> {
+    let window = app.get_webview_window("settings").ok_or_else(|| UiError::Invalid("no settings window".into()))?;
+    if !window.is_visible().unwrap_or(true) {
+        window.show().map_err(|e| UiError::Failed(e.to_string()))?;
+        let _ = window.set_focus();
+    }
+    Ok(())
+}
+
+/// Whether Respite starts at login, read from the autostart entry itself.
+#[tauri::command]
+fn autostart_get() -> Result<bool, UiError> {
+    let entry = Autostart::from_env().map_err(|e| UiError::Failed(e.to_string()))?;
+    entry.is_enabled().map_err(|e| UiError::Failed(e.to_string()))
+}
+
+/// Turns launch at login on or off; returns the state the entry is in afterwards.
+#[tauri::command]
+fn autostart_set(on: bool) -> Result<bool, UiError> {
+    let failed = |e: respite_core::autostart::AutostartError| UiError::Failed(e.to_string());
+    let entry = Autostart::from_env().map_err(failed)?;
+    if on {
+        entry.enable(&respite_program()?).map_err(failed)?;
+    } else {
+        entry.disable().map_err(failed)?;
+    }
+    entry.is_enabled().map_err(failed)
+}
+
+/// The `respite` program to start at login: the one beside this `respite-ui`, else the first
+/// on `PATH`.
+fn respite_program() -> Result<PathBuf, UiError> {
+    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("respite")));
+    let on_path = std::env::var_os("PATH").and_then(|path| std::env::split_paths(&path).map(|dir| dir.join("respite")).find(|p| p.is_file()));
+    beside
+        .filter(|p| p.is_file())
+        .or(on_path)
+        .filter(|p| p.is_absolute())
+        .ok_or_else(|| UiError::Failed("cannot find the respite program beside respite-ui or on PATH".into()))
+}
