@@ -3,27 +3,32 @@
 //! way, and it exits when its last window closes, taking every WebKit process with it.
 //!
 //! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
-//! the watch that fades it out when the break ends); [`settings_window`] (the settings, applied
-//! live); [`fade`] (window-opacity fades); [`error`] (the error type commands return).
+//! the watch that fades it out when the break ends); [`summary_window`] (the weekly summary);
+//! [`settings_window`] (the settings, applied live); [`fade`] (window-opacity fades); [`error`]
+//! (the error type commands return).
 
 mod error;
 mod fade;
 mod overlay;
 mod settings_window;
+mod summary_window;
 
 use overlay::OverlayArgs;
 use respite_core::paths::Paths;
+use respite_core::summary::Week;
 use std::process::ExitCode;
 
 /// Which window to open, from the command line.
 #[derive(Debug, PartialEq, Eq)]
 enum Window {
     Overlay(OverlayArgs),
+    /// The weekly summary, opened on this week (default: the current one).
+    Summary(Option<Week>),
     /// The settings window.
     Settings,
 }
 
-const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]\n       respite-ui settings";
+const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]\n       respite-ui summary [--week 2026-W47]\n       respite-ui settings";
 
 fn parse_args(args: &[String]) -> Result<Window, String> {
     match args.first().map(String::as_str) {
@@ -49,6 +54,11 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
             }
             Ok(Window::Overlay(overlay))
         }
+        Some("summary") => match &args[1..] {
+            [] => Ok(Window::Summary(None)),
+            [flag, week] if flag == "--week" => week.parse().map(|w| Window::Summary(Some(w))).map_err(|e| format!("{e}; {USAGE}")),
+            _ => Err(format!("unexpected arguments {:?}; {USAGE}", &args[1..])),
+        },
         Some("settings") => match &args[1..] {
             [] => Ok(Window::Settings),
             rest => Err(format!("unexpected arguments {rest:?}; {USAGE}")),
@@ -76,6 +86,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     };
     let result = match window {
         Window::Overlay(args) => overlay::run(paths.socket(), args).map_err(|e| e.to_string()),
+        Window::Summary(week) => summary_window::run(paths.database(), week).map_err(|e| e.to_string()),
         Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
     };
     match result {
@@ -107,6 +118,9 @@ mod tests {
         assert!(parse_args(&args(&["overlay", "--monitors", "left"])).is_err());
         assert!(parse_args(&args(&["overlay", "--fade-ms"])).is_err());
         assert!(parse_args(&args(&["summary", "--now"])).is_err());
+        assert_eq!(parse_args(&args(&["summary"])), Ok(Window::Summary(None)));
+        assert_eq!(parse_args(&args(&["summary", "--week", "2026-W53"])), Ok(Window::Summary(Week::new(2026, 53))));
+        assert!(parse_args(&args(&["summary", "--week", "2025-W53"])).is_err(), "2025 has 52 ISO weeks");
         assert_eq!(parse_args(&args(&["settings"])), Ok(Window::Settings));
         assert!(parse_args(&args(&["settings", "--now"])).is_err());
         assert!(parse_args(&[]).is_err());

@@ -166,3 +166,38 @@ export function autostartSet(on) {
   if (!inTauri) demoSettings.autostart = on;
   return inTauri ? invoke('autostart_set', { on }) : Promise.resolve(on);
 }
+
+// ---- Weekly summary window ------------------------------------------------------------------
+
+// A demo week for a plain-browser preview of summary.html.
+function demoWeek() {
+  const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'];
+  const screen = [25200, 27000, 23400, 28800, 21600, 0, 3600];
+  const after = [0, 3600, 0, 5400, 0, 0, 3600];
+  const tally = (due, taken, natural, skipped, postponed) => ({ due, taken, natural, skipped, postponed, interrupted: 0, compliance: due ? (taken + natural) / due : null });
+  const heat = days.map((_, d) => Array.from({ length: 24 }, (__, h) => (screen[d] && h >= 9 && h < 17 ? 50 : 0) + (after[d] && h >= 19 && h < 21 ? 40 : 0)));
+  return {
+    summary: {
+      week: '2026-W47', first_day: days[0], last_day: days[6], is_empty: false,
+      headline: { compliance: 0.78, screen_secs: 129600, after_hours_secs: 12600, breaks_taken: 96 },
+      breaks: tally(130, 88, 14, 20, 9),
+      by_kind: { eye: tally(96, 68, 12, 14, 5), stretch: tally(26, 15, 2, 5, 3), walk: tally(8, 5, 0, 1, 1) },
+      days: days.map((date, i) => ({ date, screen_secs: screen[i], after_hours_secs: after[i], longest_stretch_secs: [3000, 4200, 2400, 5400, 1800, 0, 1200][i], breaks: tally(0, 0, 0, 0, 0) })),
+      heatmap_minutes: heat,
+      streak: { days: 3, target: 0.8, first_day: days[2], last_day: days[4] },
+      previous: { week: '2026-W46', headline: { compliance: 0.7, screen_secs: 136800, after_hours_secs: 5400, breaks_taken: 90 }, change: { compliance: 0.08, screen_secs: -7200, after_hours_secs: 7200, breaks_taken: 6 } },
+      observations: [{ text: 'Most skipped stretch breaks were after 15:00.' }, { text: 'You were at the screen after 19:00 on 3 days.' }],
+    },
+    week: '2026-W47', current: '2026-W48', previous: '2026-W46', next: '2026-W48',
+  };
+}
+
+/** One week's summary view: {summary, week, current, previous, next}; `week` null = the first one. */
+export function summaryWeek(week) {
+  return inTauri ? invoke('summary_week', { week }) : Promise.resolve(demoWeek());
+}
+
+/** The page has drawn: the window may be shown. */
+export function summaryReady() {
+  return inTauri ? invoke('summary_ready') : Promise.resolve(null);
+}

@@ -1,0 +1,91 @@
+//! The weekly summary window: one ordinary window showing `summary.html`, and the commands its
+//! page may call (capability `summary`). The numbers are computed by the core
+//! ([`respite_core::summary`]) from the break log, opened read-only; the page only draws them.
+//! The window stays hidden until the page has drawn the first week, so it never flashes blank.
+
+use crate::error::UiError;
+use chrono::{Local, Utc};
+use respite_core::store::Store;
+use respite_core::summary::{week_summary, Week};
+use std::path::PathBuf;
+use std::time::Instant;
+use tauri::window::Color;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+/// The page's background, painted before the page: no white flash.
+const BACKGROUND: Color = Color(247, 245, 240, 255);
+
+/// Tauri state of the summary process.
+struct SummaryState {
+    database: PathBuf,
+    started: Instant,
+    /// The week shown first.
+    first: Option<Week>,
+}
+
+/// What the page draws: one week's summary, and where it sits.
+#[derive(serde::Serialize)]
+struct WeekView {
+    /// `null` when nothing was ever logged (no database yet).
+    summary: Option<respite_core::summary::Summary>,
+    week: String,
+    /// The current week: the page offers no newer one.
+    current: String,
+    previous: String,
+    next: String,
+}
+
+/// Runs the summary window until it is closed; `week` is the one shown first (default: this one).
+pub fn run(database: PathBuf, week: Option<Week>) -> Result<(), tauri::Error> {
+    let app = tauri::Builder::default()
+        .manage(SummaryState { database, started: Instant::now(), first: week })
+        .invoke_handler(tauri::generate_handler![summary_week, summary_ready])
+        .setup(|app| {
+            WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into()))
+                .title("Respite — Weekly summary")
+                .inner_size(880.0, 760.0)
+                .min_inner_size(560.0, 480.0)
+                .background_color(BACKGROUND)
+                .visible(false)
+                .build()?;
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+    app.run(|_, _| {});
+    Ok(())
+}
+
+/// The summary of `week` ("2026-W47"; the first week asked for when absent).
+#[tauri::command]
+fn summary_week(state: tauri::State<'_, SummaryState>, week: Option<String>) -> Result<WeekView, UiError> {
+    let current = Week::containing(Utc::now(), &Local);
+    let week = match week {
+        Some(text) => text.parse::<Week>().map_err(|e| UiError::Invalid(e.to_string()))?,
+        None => state.first.unwrap_or(current),
+    };
+    let summary = if state.database.exists() {
+        let store = Store::open_read_only(&state.database).map_err(|e| UiError::Unreachable(format!("cannot read the break log: {e}")))?;
+        Some(week_summary(&store, week, &Local, Utc::now()).map_err(|e| UiError::Unreachable(format!("cannot read the break log: {e}")))?)
+    } else {
+        None
+    };
+    Ok(WeekView {
+        summary,
+        week: week.to_string(),
+        current: current.to_string(),
+        previous: week.previous().to_string(),
+        next: week.next().to_string(),
+    })
+}
+
+/// The page has drawn its first week: show the window.
+#[tauri::command]
+fn summary_ready(app: tauri::AppHandle, state: tauri::State<'_, SummaryState>) -> Result<(), UiError> {
+    let window = app.get_webview_window("summary").ok_or_else(|| UiError::Invalid("no summary window".into()))?;
+    if !window.is_visible().unwrap_or(true) {
+        window.show().map_err(|e| UiError::Invalid(e.to_string()))?;
+        let _ = window.set_focus();
+        eprintln!("respite-ui: summary on screen {} ms after start", state.started.elapsed().as_millis());
+    }
+    Ok(())
+}

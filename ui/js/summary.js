@@ -1,0 +1,236 @@
+// summary.js — draws one week's summary (computed by the core, fetched through api.js) as headline
+// cards, observations, SVG bar charts, a kind table and an hour-by-day heatmap; arrows move between
+// weeks. Draws once per week shown; nothing animates.
+
+import { summaryWeek, summaryReady } from './api.js';
+import { ready, t, translate } from './i18n.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const KINDS = ['eye', 'stretch', 'walk'];
+
+const $ = (id) => document.getElementById(id);
+let view = null;
+
+function svg(tag, attrs = {}, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** "3 h 20 min", "45 min", "0 min". */
+export function duration(secs) {
+  const minutes = Math.round(secs / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return t('summary.unit.minutes', { m });
+  return m === 0 ? t('summary.unit.hours', { h }) : t('summary.unit.hoursMinutes', { h, m });
+}
+
+const percent = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
+
+function weekday(dateText, style = 'short') {
+  const [y, m, d] = dateText.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(document.documentElement.lang, { weekday: style });
+}
+
+function dayMonth(dateText) {
+  const [y, m, d] = dateText.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(document.documentElement.lang, { day: 'numeric', month: 'short' });
+}
+
+/** A change from last week, worded, and whether it is good news. */
+function change(value, format, higherIsBetter) {
+  if (value === null || value === undefined || value === 0) return { text: t('summary.change.same'), tone: '' };
+  const up = value > 0;
+  const text = t(up ? 'summary.change.up' : 'summary.change.down', { amount: format(Math.abs(value)) });
+  return { text, tone: up === higherIsBetter ? 'better' : 'worse' };
+}
+
+function drawHeadline(summary) {
+  const list = $('headline');
+  list.replaceChildren();
+  const h = summary.headline;
+  const c = summary.previous?.change ?? {};
+  const cards = [
+    ['summary.headline.compliance', percent(h.compliance), change(c.compliance, (v) => `${Math.round(v * 100)} pts`, true)],
+    ['summary.headline.taken', String(h.breaks_taken), change(c.breaks_taken, String, true)],
+    ['summary.headline.screen', duration(h.screen_secs), change(c.screen_secs, duration, false)],
+    ['summary.headline.afterHours', duration(h.after_hours_secs), change(c.after_hours_secs, duration, false)],
+    ['summary.headline.streak', t('summary.streak.days', { n: summary.streak?.days ?? 0 }), { text: t('summary.streak.target', { target: percent(summary.streak?.target) }), tone: '' }],
+  ];
+  for (const [label, value, delta] of cards) {
+    const item = el('li');
+    item.append(el('span', { class: 'label' }, t(label)), el('span', { class: 'value' }, value), el('span', { class: `change ${delta.tone}` }, delta.text));
+    list.append(item);
+  }
+}
+
+function drawObservations(summary) {
+  const list = $('observations');
+  list.replaceChildren();
+  for (const observation of summary.observations ?? []) {
+    const item = el('li', {}, observation.text);
+    if (observation.care) item.classList.add('care');
+    list.append(item);
+  }
+  list.hidden = list.children.length === 0;
+}
+
+/** Bars per day: working hours below, after hours stacked on top. */
+function drawScreen(summary) {
+  const width = 640;
+  const height = 200;
+  const top = 18;
+  const bottom = 24;
+  const slot = width / 7;
+  const max = Math.max(3600, ...summary.days.map((d) => d.screen_secs));
+  const scale = (secs) => (secs / max) * (height - top - bottom);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.screen.title') });
+  chart.append(svg('line', { class: 'grid-line', x1: 0, x2: width, y1: height - bottom, y2: height - bottom }));
+  summary.days.forEach((day, i) => {
+    const x = i * slot + slot * 0.2;
+    const w = slot * 0.6;
+    const after = scale(day.after_hours_secs);
+    const inHours = scale(day.screen_secs - day.after_hours_secs);
+    const base = height - bottom;
+    const label = `${weekday(day.date, 'long')}: ${duration(day.screen_secs)}, ${t('summary.screen.afterHoursShort', { time: duration(day.after_hours_secs) })}`;
+    const group = svg('g', { role: 'listitem', 'aria-label': label });
+    group.append(svg('title', {}, label));
+    if (inHours > 0) group.append(svg('rect', { class: 'bar-hours', x, y: base - inHours, width: w, height: inHours, rx: 2 }));
+    if (after > 0) group.append(svg('rect', { class: 'bar-after', x, y: base - inHours - after, width: w, height: after, rx: 2 }));
+    if (day.screen_secs > 0) group.append(svg('text', { class: 'value-label', x: x + w / 2, y: base - inHours - after - 4, 'text-anchor': 'middle' }, duration(day.screen_secs)));
+    group.append(svg('text', { x: x + w / 2, y: height - 6, 'text-anchor': 'middle' }, weekday(day.date)));
+    chart.append(group);
+  });
+  chart.setAttribute('role', 'list');
+  $('screen-chart').replaceChildren(chart);
+}
+
+function drawStretch(summary) {
+  const width = 640;
+  const height = 150;
+  const bottom = 24;
+  const slot = width / 7;
+  const max = Math.max(3600, ...summary.days.map((d) => d.longest_stretch_secs));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'list', 'aria-label': t('summary.stretch.title') });
+  chart.append(svg('line', { class: 'grid-line', x1: 0, x2: width, y1: height - bottom, y2: height - bottom }));
+  summary.days.forEach((day, i) => {
+    const x = i * slot + slot * 0.2;
+    const w = slot * 0.6;
+    const h = (day.longest_stretch_secs / max) * (height - bottom - 18);
+    const label = `${weekday(day.date, 'long')}: ${duration(day.longest_stretch_secs)}`;
+    const group = svg('g', { role: 'listitem', 'aria-label': label });
+    group.append(svg('title', {}, label));
+    if (h > 0) {
+      group.append(svg('rect', { class: 'bar-stretch', x, y: height - bottom - h, width: w, height: h, rx: 2 }));
+      group.append(svg('text', { class: 'value-label', x: x + w / 2, y: height - bottom - h - 4, 'text-anchor': 'middle' }, duration(day.longest_stretch_secs)));
+    }
+    group.append(svg('text', { x: x + w / 2, y: height - 6, 'text-anchor': 'middle' }, weekday(day.date)));
+    chart.append(group);
+  });
+  $('stretch-chart').replaceChildren(chart);
+}
+
+function drawKinds(summary) {
+  const body = $('kinds').querySelector('tbody');
+  body.replaceChildren();
+  for (const kind of KINDS) {
+    const tally = summary.by_kind?.[kind];
+    if (!tally) continue;
+    const row = el('tr');
+    row.append(el('th', { scope: 'row' }, t(`overlay.kind.${kind}.title`)));
+    for (const n of [tally.due, tally.taken, tally.natural, tally.skipped, tally.postponed]) row.append(el('td', {}, String(n)));
+    const cell = el('td');
+    const meter = el('span', { class: 'meter', 'aria-hidden': 'true' });
+    const fill = el('span');
+    fill.style.width = `${Math.round((tally.compliance ?? 0) * 100)}%`;
+    meter.append(fill);
+    cell.append(meter, document.createTextNode(percent(tally.compliance)));
+    row.append(cell);
+    body.append(row);
+  }
+}
+
+/** Day × hour grid, darker for more minutes at the screen. */
+function drawHeatmap(summary) {
+  const cell = 22;
+  const left = 40;
+  const top = 16;
+  const width = left + 24 * cell;
+  const height = top + 7 * cell + 4;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.heat.label') });
+  for (let hour = 0; hour < 24; hour += 3) {
+    chart.append(svg('text', { x: left + hour * cell + cell / 2, y: 11, 'text-anchor': 'middle' }, String(hour).padStart(2, '0')));
+  }
+  summary.heatmap_minutes.forEach((hours, d) => {
+    chart.append(svg('text', { x: 0, y: top + d * cell + cell * 0.7 }, weekday(summary.days[d].date)));
+    hours.forEach((minutes, hour) => {
+      const attrs = { x: left + hour * cell + 1, y: top + d * cell + 1, width: cell - 2, height: cell - 2, rx: 3 };
+      const rect = minutes > 0
+        ? svg('rect', { ...attrs, class: 'heat-cell', 'fill-opacity': (0.15 + 0.85 * Math.min(minutes, 60) / 60).toFixed(2) })
+        : svg('rect', { ...attrs, class: 'heat-empty' });
+      if (minutes > 0) rect.append(svg('title', {}, `${weekday(summary.days[d].date, 'long')} ${String(hour).padStart(2, '0')}:00 — ${minutes} min`));
+      chart.append(rect);
+    });
+  });
+  $('heatmap').replaceChildren(chart);
+}
+
+function draw(next) {
+  view = next;
+  const summary = view.summary;
+  const isCurrent = view.week === view.current;
+  const [year, number] = view.week.split('-W');
+  $('week-title').textContent = isCurrent ? t('summary.thisWeek') : t('summary.week', { number: Number(number), year });
+  $('newer').disabled = isCurrent;
+  const empty = !summary || summary.is_empty;
+  $('empty').hidden = !empty;
+  $('week').hidden = empty;
+  if (summary) {
+    $('week-dates').textContent = `${dayMonth(summary.first_day)} – ${dayMonth(summary.last_day)} ${year}`;
+  } else {
+    $('week-dates').textContent = view.week;
+  }
+  if (empty) return;
+  drawHeadline(summary);
+  drawObservations(summary);
+  drawScreen(summary);
+  drawKinds(summary);
+  drawHeatmap(summary);
+  drawStretch(summary);
+}
+
+async function show(week) {
+  try {
+    $('status').textContent = '';
+    draw(await summaryWeek(week));
+  } catch (err) {
+    $('status').textContent = t('summary.error', { message: err.message });
+  }
+}
+
+async function start() {
+  await ready;
+  translate();
+  for (const button of document.querySelectorAll('[data-i18n-label]')) button.setAttribute('aria-label', t(button.dataset.i18nLabel));
+  $('older').addEventListener('click', () => view && show(view.previous));
+  $('newer').addEventListener('click', () => view && view.week !== view.current && show(view.next));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowLeft' && view) show(view.previous);
+    if (event.key === 'ArrowRight' && view && view.week !== view.current) show(view.next);
+  });
+  await show(null);
+  // Shown once the first week is drawn: never a blank window. (Not from requestAnimationFrame:
+  // a hidden WebKit window draws no frames.)
+  await summaryReady();
+}
+
+start();
