@@ -83,3 +83,27 @@ fn the_settings_window_can_call_its_commands_and_not_the_overlays_and_the_overla
     denied(call(&settings, "plugin:event|listen", LOCAL, json!({"event": "x", "handler": 0})));
     denied(call(&settings, "plugin:window|close", LOCAL, Value::Null));
 }
+
+/// The summary window's commands.
+const SUMMARY_COMMANDS: [&str; 2] = ["summary_week", "summary_ready"];
+
+#[test]
+fn the_summary_window_reads_summaries_and_can_do_nothing_else() {
+    let app = mock_builder().build(tauri::generate_context!(assets = noop_assets(), test = true)).expect("mock app");
+    let summary = WebviewWindowBuilder::new(&app, "summary", WebviewUrl::App("summary.html".into())).build().expect("summary");
+    let overlay = WebviewWindowBuilder::new(&app, "overlay-0", WebviewUrl::App("overlay.html".into())).build().expect("overlay");
+    let settings = WebviewWindowBuilder::new(&app, "settings", WebviewUrl::App("settings.html".into())).build().expect("settings");
+    let args = json!({"week": "2026-W47", "key": "eye.interval", "value": "20m", "on": true, "breakId": 1});
+
+    for command in SUMMARY_COMMANDS {
+        assert_eq!(call(&summary, command, LOCAL, args.clone()), Err(format!("Command {command} not found")));
+        denied(call(&overlay, command, LOCAL, args.clone()));
+        denied(call(&settings, command, LOCAL, args.clone()));
+        denied(call(&summary, command, "https://example.com/", args.clone()));
+    }
+    for command in OVERLAY_COMMANDS.iter().chain(SETTINGS_COMMANDS.iter()) {
+        denied(call(&summary, command, LOCAL, args.clone()));
+    }
+    denied(call(&summary, "plugin:event|listen", LOCAL, json!({"event": "x", "handler": 0})));
+    denied(call(&summary, "plugin:window|close", LOCAL, Value::Null));
+}

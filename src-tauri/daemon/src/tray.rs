@@ -85,6 +85,7 @@ fn build() -> Result<Tray, TrayError> {
     let skip = MenuItem::with_id("skip", "Skip next break", true, None);
     let focus_start = MenuItem::with_id("focus.start", "Start focus mode", true, None);
     let focus_stop = MenuItem::with_id("focus.stop", "Stop focus mode", false, None);
+    let summary = MenuItem::with_id("summary", "Weekly summary", true, None);
     let settings = MenuItem::with_id("settings", "Settings…", true, None);
     let quit = MenuItem::with_id("quit", "Quit Respite", true, None);
     let menu = Menu::with_items(&[
@@ -98,7 +99,9 @@ fn build() -> Result<Tray, TrayError> {
         &focus_start,
         &focus_stop,
         &PredefinedMenuItem::separator(),
+        &summary,
         &settings,
+        &PredefinedMenuItem::separator(),
         &quit,
     ])?;
     let running = icon(ICON_RUNNING)?;
@@ -140,6 +143,7 @@ fn request_for(id: &str) -> Option<Request> {
         "skip" => Request::Skip { break_id: None },
         "focus.start" => Request::Focus { on: true },
         "focus.stop" => Request::Focus { on: false },
+        "summary" => Request::Open { window: WindowName::Summary },
         "settings" => Request::Open { window: WindowName::Settings },
         "quit" => Request::Quit,
         _ => return None,
@@ -173,7 +177,7 @@ mod tests {
 
     #[test]
     fn every_menu_action_maps_to_a_request() {
-        for id in ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "focus.start", "focus.stop", "settings", "quit"] {
+        for id in ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "focus.start", "focus.stop", "summary", "settings", "quit"] {
             assert!(request_for(id).is_some(), "{id}");
         }
         assert_eq!(request_for("info"), None);
