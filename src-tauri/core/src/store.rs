@@ -11,8 +11,9 @@ use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held
 use crate::schedule::FocusRound;
 use crate::workhours::Span;
 use crate::timefmt::{from_db, to_db};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, Transaction};
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -86,6 +87,14 @@ const MIGRATIONS: &[&str] = &[
      DROP INDEX breaks_by_due;
      CREATE INDEX activity_by_start_covering ON activity (started_at, ended_at, after_hours);
      DROP INDEX activity_by_start;",
+    // 4: what the summary adds up over the week before, without reading it row by row: breaks
+    // of one outcome counted from an index, and each span's length kept with it (SQLite cannot
+    // subtract two RFC 3339 texts quickly), in the index that is read by range.
+    "CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at);
+     ALTER TABLE activity ADD COLUMN length_ms INTEGER NOT NULL DEFAULT 0 CHECK (length_ms >= 0);
+     UPDATE activity SET length_ms = max(0, CAST(round((julianday(ended_at) - julianday(started_at)) * 86400000.0) AS INTEGER));
+     DROP INDEX activity_by_start_covering;
+     CREATE INDEX activity_by_start_with_length ON activity (started_at, after_hours, length_ms, ended_at);",
 ];
 
 /// How long one statement waits for another process's lock before giving up. Short, because
@@ -198,6 +207,9 @@ pub struct OpenBreak {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// The schema as opened: [`SCHEMA_VERSION`], except a database opened read-only, which is
+    /// never migrated (an older daemon may still be running on it).
+    schema: u32,
 }
 
 impl Store {
@@ -210,7 +222,7 @@ impl Store {
         let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        let mut store = Self { conn };
+        let mut store = Self { conn, schema: SCHEMA_VERSION };
         // Look before writing anything: a damaged or newer file is set aside exactly as it was.
         store.check(path)?;
         let found = schema_version(&store.conn)?;
@@ -245,7 +257,7 @@ impl Store {
     /// A fresh, empty database in memory: the summary of a log that does not exist yet, tests.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
-        let mut store = Self { conn };
+        let mut store = Self { conn, schema: SCHEMA_VERSION };
         store.migrate(Path::new(":memory:"))?;
         Ok(store)
     }
@@ -282,7 +294,17 @@ impl Store {
         if found > SCHEMA_VERSION {
             return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
         }
-        Ok(Self { conn })
+        Ok(Self { conn, schema: found })
+    }
+
+    /// How long each span lasted, in SQL: the stored length from schema 4 on, worked out from
+    /// the times (slowly) in an older database opened read-only.
+    fn span_length_sql(&self) -> &'static str {
+        if self.schema >= 4 {
+            "length_ms"
+        } else {
+            "max(0, CAST(round((julianday(ended_at) - julianday(started_at)) * 86400000.0) AS INTEGER))"
+        }
     }
 
     fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
@@ -339,8 +361,13 @@ impl Store {
 
     /// Starts writing many breaks and spans in one transaction (an import, a synthetic history):
     /// far faster than one transaction each. Nothing is kept unless [`Batch::commit`] is called.
+    /// While it lasts, SQLite's page cache is larger ([`BATCH_CACHE_KIB`]), so a big batch
+    /// spills far less to the WAL.
     pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
-        Ok(Batch { tx: self.conn.transaction().map_err(sql("begin"))? })
+        let cache_size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).map_err(sql("read the cache size"))?;
+        self.conn.pragma_update(None, "cache_size", -BATCH_CACHE_KIB).map_err(sql("grow the cache"))?;
+        let tx = self.conn.unchecked_transaction().map_err(sql("begin"))?;
+        Ok(Batch { conn: &self.conn, tx: Some(tx), cache_size })
     }
 
     /// If a break was on screen when the last run ended, logs it as `interrupted` and returns it.
@@ -402,76 +429,148 @@ impl Store {
     }
 
     /// Spans at the screen that overlap `[from, to)`, oldest first, as logged (not cut to the
-    /// range). The log cuts spans at local midnight, so none lasts much more than a day: only
-    /// spans that start at most [`SPAN_REACH`] before `from` are looked at, which keeps this one
-    /// range scan of the start index.
+    /// range): those that start in it, and the one that started before and runs into it. Spans
+    /// follow one another without overlapping (one person, one timeline), so that is the last
+    /// to start before `from`: range scans of the start index, nothing read twice.
     pub fn activity_overlapping(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Span>, StoreError> {
+        let mut out: Vec<Span> = self.last_span_before(from)?.filter(|span| span.end > from).into_iter().collect();
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT started_at, ended_at, after_hours FROM activity
-                 WHERE started_at >= ?1 AND started_at < ?3 AND ended_at > ?2 ORDER BY started_at",
-            )
+            .prepare_cached(&format!(
+                "SELECT started_at, {}, after_hours FROM activity WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at",
+                self.span_length_sql()
+            ))
             .map_err(sql("query screen time"))?;
-        let mut rows = stmt.query(params![to_db(from - SPAN_REACH), to_db(from), to_db(to)]).map_err(sql("query screen time"))?;
-        let mut out = Vec::new();
+        let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query screen time"))?;
         while let Some(row) = rows.next().map_err(sql("read screen time"))? {
-            let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).map_err(sql("read screen time"));
-            let time = |i| text(i).and_then(|t| read_time(t).map_err(|e| StoreError::BadRow { id: 0, reason: e.to_string() }));
-            let after_hours: bool = row.get(2).map_err(sql("read screen time"))?;
-            out.push(Span { start: time(0)?, end: time(1)?, after_hours });
+            let start = read_time(column_bytes(row, 0)?).map_err(|reason| StoreError::BadRow { id: 0, reason })?;
+            let (length_ms, after_hours): (i64, bool) = (row.get(1).map_err(sql("read screen time"))?, row.get(2).map_err(sql("read screen time"))?);
+            out.push(Span { start, end: start + chrono::TimeDelta::milliseconds(length_ms), after_hours });
         }
         Ok(out)
+    }
+
+    /// Time at the screen within `[from, to)`, and the part of it after hours: sums over the
+    /// start index (spans keep their length), with the spans running over either end cut to
+    /// the range.
+    pub fn screen_time(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ScreenTime, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(length), 0), coalesce(sum(length * after_hours), 0)
+                 FROM (SELECT {} AS length, after_hours FROM activity WHERE started_at >= ?1 AND started_at < ?2)",
+                self.span_length_sql()
+            ))
+            .map_err(sql("add up screen time"))?;
+        let (total_ms, after_hours_ms) = stmt.query_row(params![to_db(from), to_db(to)], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql("add up screen time"))?;
+        let mut time = ScreenTime { total_ms, after_hours_ms };
+        let mut add = |span: &Span, ms: i64| {
+            time.total_ms += ms;
+            if span.after_hours {
+                time.after_hours_ms += ms;
+            }
+        };
+        if let Some(span) = self.last_span_before(from)? {
+            add(&span, (span.end.min(to) - from).num_milliseconds().max(0));
+        }
+        if let Some(span) = self.last_span_before(to)?.filter(|span| span.start >= from) {
+            add(&span, -(span.end - to).num_milliseconds().max(0));
+        }
+        Ok(time)
+    }
+
+    /// The last span at the screen to start before `t`.
+    fn last_span_before(&self, t: DateTime<Utc>) -> Result<Option<Span>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT started_at, ended_at, after_hours FROM activity WHERE started_at < ?1 ORDER BY started_at DESC LIMIT 1")
+            .map_err(sql("query screen time"))?;
+        let mut rows = stmt.query(params![to_db(t)]).map_err(sql("query screen time"))?;
+        rows.next().map_err(sql("read screen time"))?.map(read_span).transpose()
     }
 
     /// Breaks due in `[from, to)`, oldest first (in index order where due at the same moment),
     /// reduced to what summaries read. Much lighter than [`Store::breaks`] when there are
     /// thousands: five columns, all in one index (migration 3), read without copying.
     pub fn break_briefs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<BreakBrief>, StoreError> {
+        let mut out = Vec::new();
+        self.visit_breaks(from, to, |brief| out.push(brief))?;
+        Ok(out)
+    }
+
+    /// As [`Store::break_briefs`], handing each break to `visit` instead of collecting them.
+    pub fn visit_breaks(&self, from: DateTime<Utc>, to: DateTime<Utc>, mut visit: impl FnMut(BreakBrief)) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, kind, covers, due_at, started_at, outcome FROM breaks
+                "SELECT kind, covers, due_at, started_at, outcome FROM breaks
                  WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at",
             )
             .map_err(sql("query breaks"))?;
         let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
-        let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(sql("read a break"))? {
-            let id: i64 = row.get(0).map_err(sql("read a break"))?;
-            let bad = |reason: String| StoreError::BadRow { id, reason };
-            let text = |i| row.get_ref(i).and_then(|v| v.as_str().map_err(Into::into)).map_err(sql("read a break"));
-            let time = |t: &str| read_time(t).map_err(|e| bad(e.to_string()));
-            let started_at = match row.get_ref(4).map_err(sql("read a break"))?.as_str_or_null().map_err(|e| sql("read a break")(e.into()))? {
-                Some(t) => Some(time(t)?),
+            let word = |i| column_bytes(row, i);
+            let due_text = word(2)?;
+            let bad = |reason: String| StoreError::BadRow { id: 0, reason: format!("{reason} (the break due {})", String::from_utf8_lossy(due_text)) };
+            let started_at = match row.get_ref(3).map_err(sql("read a break"))?.as_bytes_or_null().map_err(|e| sql("read a break")(e.into()))? {
+                Some(t) => Some(read_time(t).map_err(bad)?),
                 None => None,
             };
-            out.push(BreakBrief {
-                kind: text(1)?.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
-                covers: covers_from_text(text(2)?).map_err(|e| bad(e.to_string()))?,
-                due_at: time(text(3)?)?,
+            visit(BreakBrief {
+                kind: kind_from_bytes(word(0)?).map_err(bad)?,
+                covers: match word(1)? {
+                    b"" => Vec::new(),
+                    many => many.split(|b| *b == b';').filter(|k| !k.is_empty()).map(kind_from_bytes).collect::<Result<_, _>>().map_err(bad)?,
+                },
+                due_at: read_time(due_text).map_err(bad)?,
                 started_at,
-                outcome: text(5)?.parse().map_err(bad)?,
+                outcome: outcome_from_bytes(word(4)?).map_err(bad)?,
             });
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// How the breaks due in `[from, to)` ended, counted in one pass over the due-time index.
+    /// How the breaks due in `[from, to)` ended: five counts, each a range of the outcome index.
     pub fn outcome_counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<OutcomeCounts, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FILTER (WHERE outcome = 'completed'), count(*) FILTER (WHERE outcome = 'skipped'),
-                        count(*) FILTER (WHERE outcome = 'postponed'), count(*) FILTER (WHERE outcome = 'natural'),
-                        count(*) FILTER (WHERE outcome = 'interrupted')
-                 FROM breaks WHERE due_at >= ?1 AND due_at < ?2",
+                "SELECT (SELECT count(*) FROM breaks WHERE outcome = 'completed' AND due_at >= ?1 AND due_at < ?2),
+                        (SELECT count(*) FROM breaks WHERE outcome = 'skipped' AND due_at >= ?1 AND due_at < ?2),
+                        (SELECT count(*) FROM breaks WHERE outcome = 'postponed' AND due_at >= ?1 AND due_at < ?2),
+                        (SELECT count(*) FROM breaks WHERE outcome = 'natural' AND due_at >= ?1 AND due_at < ?2),
+                        (SELECT count(*) FROM breaks WHERE outcome = 'interrupted' AND due_at >= ?1 AND due_at < ?2)",
             )
             .map_err(sql("count breaks"))?;
         stmt.query_row(params![to_db(from), to_db(to)], |r| {
             Ok(OutcomeCounts { completed: r.get(0)?, skipped: r.get(1)?, postponed: r.get(2)?, natural: r.get(3)?, interrupted: r.get(4)? })
         })
         .map_err(sql("count breaks"))
+    }
+
+    /// Hands `visit` the due time and outcome of each break due in `[from, to)`, newest first,
+    /// until it returns [`ControlFlow::Break`]: a walk back through the log that reads no further
+    /// than it needs (the summary's streak).
+    pub fn outcomes_backwards(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        mut visit: impl FnMut(DateTime<Utc>, Outcome) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT due_at, outcome FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at DESC")
+            .map_err(sql("query breaks"))?;
+        let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
+        while let Some(row) = rows.next().map_err(sql("read a break"))? {
+            let bad = |reason: String| StoreError::BadRow { id: 0, reason };
+            let due_at = read_time(column_bytes(row, 0)?).map_err(bad)?;
+            let outcome = outcome_from_bytes(column_bytes(row, 1)?).map_err(bad)?;
+            if visit(due_at, outcome).is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Logs a focus round.
@@ -564,10 +663,6 @@ impl Store {
     }
 }
 
-/// How long a logged span of screen time can be: the log cuts spans at local midnight, and a day
-/// lasts at most 25 hours; the rest is room for a change of time zone.
-pub const SPAN_REACH: chrono::TimeDelta = chrono::TimeDelta::hours(48);
-
 /// A logged break reduced to what summaries read (see [`Store::break_briefs`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BreakBrief {
@@ -576,6 +671,13 @@ pub struct BreakBrief {
     pub due_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub outcome: Outcome,
+}
+
+/// Time at the screen in a range, in milliseconds (see [`Store::screen_time`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScreenTime {
+    pub total_ms: i64,
+    pub after_hours_ms: i64,
 }
 
 /// How many breaks ended each way.
@@ -607,26 +709,40 @@ impl OutcomeCounts {
     }
 }
 
+/// SQLite's page cache while a [`Batch`] writes, in KiB (its default is 2 MiB).
+pub const BATCH_CACHE_KIB: i64 = 64 * 1024;
+
 /// Many writes in one transaction; see [`Store::batch`]. Dropped without
 /// [`commit`](Batch::commit), it writes nothing.
 pub struct Batch<'a> {
-    tx: Transaction<'a>,
+    conn: &'a Connection,
+    /// `None` once committed.
+    tx: Option<Transaction<'a>>,
+    /// The cache size to give back.
+    cache_size: i64,
 }
 
 impl Batch<'_> {
     /// Logs a break (as [`Store::record`], without touching the open break). Returns its row id.
     pub fn record(&self, record: &BreakRecord) -> Result<i64, StoreError> {
-        insert_break(&self.tx, record)
+        insert_break(self.conn, record)
     }
 
     /// Logs a span of time at the screen.
     pub fn activity(&self, span: &Span) -> Result<(), StoreError> {
-        insert_span(&self.tx, span)
+        insert_span(self.conn, span)
     }
 
     /// Keeps everything written in this batch.
-    pub fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().map_err(sql("commit the batch"))
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        self.tx.take().map_or(Ok(()), |tx| tx.commit().map_err(sql("commit the batch")))
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        drop(self.tx.take()); // rolls back what was not committed
+        let _ = self.conn.pragma_update(None, "cache_size", self.cache_size);
     }
 }
 
@@ -656,32 +772,83 @@ fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i64, StoreErr
 }
 
 fn insert_span(conn: &Connection, span: &Span) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO activity (started_at, ended_at, after_hours) VALUES (?1, ?2, ?3)")
-        .and_then(|mut stmt| stmt.execute(params![to_db(span.start), to_db(span.end), span.after_hours]))
+    let length_ms = (span.end - span.start).num_milliseconds().max(0);
+    conn.prepare_cached("INSERT INTO activity (started_at, ended_at, after_hours, length_ms) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![to_db(span.start), to_db(span.end), span.after_hours, length_ms]))
         .map_err(sql("log screen time"))?;
     Ok(())
 }
 
-/// Reads a stored time. The fixed-width form [`to_db`] writes (`2026-11-23T09:15:00.000Z`) is
-/// read field by field, several times faster than a general RFC 3339 parse, which matters when a
-/// summary reads thousands; anything else goes through [`from_db`].
-fn read_time(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
-    let b = text.as_bytes();
-    let shape = b.len() == 24
-        && (b[4], b[7], b[10], b[13], b[16], b[19], b[23]) == (b'-', b'-', b'T', b':', b':', b'.', b'Z');
-    if shape {
-        let num = |from: usize, to: usize| -> Option<u32> {
-            b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-        };
-        let fields = (num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19), num(20, 23));
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s), Some(ms)) = fields {
-            let naive = NaiveDate::from_ymd_opt(y as i32, mo, d).and_then(|date| date.and_hms_milli_opt(h, mi, s, ms));
-            if let Some(naive) = naive {
-                return Ok(naive.and_utc());
-            }
-        }
+/// A break kind as stored, read without copying it.
+fn kind_from_bytes(word: &[u8]) -> Result<BreakKind, String> {
+    match word {
+        b"eye" => Ok(BreakKind::Eye),
+        b"stretch" => Ok(BreakKind::Stretch),
+        b"walk" => Ok(BreakKind::Walk),
+        other => Err(format!("unknown break kind {:?}", String::from_utf8_lossy(other))),
     }
-    from_db(text)
+}
+
+/// An outcome as stored, read without copying it.
+fn outcome_from_bytes(word: &[u8]) -> Result<Outcome, String> {
+    match word {
+        b"completed" => Ok(Outcome::Completed),
+        b"skipped" => Ok(Outcome::Skipped),
+        b"postponed" => Ok(Outcome::Postponed),
+        b"natural" => Ok(Outcome::Natural),
+        b"interrupted" => Ok(Outcome::Interrupted),
+        other => Err(format!("unknown outcome {:?}", String::from_utf8_lossy(other))),
+    }
+}
+
+/// A row of `started_at, ended_at, after_hours` from `activity`.
+fn read_span(row: &Row<'_>) -> Result<Span, StoreError> {
+    let time = |i| read_time(column_bytes(row, i)?).map_err(|reason| StoreError::BadRow { id: 0, reason });
+    let after_hours: bool = row.get(2).map_err(sql("read screen time"))?;
+    Ok(Span { start: time(0)?, end: time(1)?, after_hours })
+}
+
+/// Column `i` of `row` as bytes (text read without checking it is UTF-8: what follows checks).
+fn column_bytes<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r [u8], StoreError> {
+    row.get_ref(i).and_then(|v| v.as_bytes().map_err(Into::into)).map_err(sql("read a time"))
+}
+
+/// Reads a stored time. The fixed-width form [`to_db`] writes (`2026-11-23T09:15:00.000Z`) is
+/// read field by field straight to an instant, several times faster than a general RFC 3339
+/// parse, which matters when a summary reads thousands; anything else goes through [`from_db`].
+fn read_time(text: &[u8]) -> Result<DateTime<Utc>, String> {
+    if let Some(t) = fixed_width_time(text) {
+        return Ok(t);
+    }
+    let text = std::str::from_utf8(text).map_err(|e| e.to_string())?;
+    from_db(text).map_err(|e| format!("{e}: {text:?}"))
+}
+
+fn fixed_width_time(b: &[u8]) -> Option<DateTime<Utc>> {
+    if b.len() != 24 || (b[4], b[7], b[10], b[13], b[16], b[19], b[23]) != (b'-', b'-', b'T', b':', b':', b'.', b'Z') {
+        return None;
+    }
+    let digit = |i: usize| -> Option<i64> {
+        let d = b[i].wrapping_sub(b'0');
+        (d < 10).then_some(i64::from(d))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let year = two(0)? * 100 + two(2)?;
+    let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
+    let milli = digit(20)? * 100 + two(21)?;
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day < 1 || day > month_days[(month - 1) as usize] || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    DateTime::from_timestamp_millis((((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + milli)
 }
 
 fn schema_version(conn: &Connection) -> Result<u32, StoreError> {
@@ -931,6 +1098,184 @@ mod tests {
         assert!(err.is_locked(), "{err}");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert!(names.iter().all(|n| !n.contains("damaged")), "nothing moved aside: {names:?}");
+    }
+
+    #[test]
+    fn the_fast_time_reader_agrees_with_the_general_one() {
+        for text in [
+            "2026-11-23T09:15:00.000Z",
+            "1970-01-01T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+            "2000-02-29T12:00:00.500Z",
+            "2024-02-29T23:59:59.999Z",
+            "2100-03-01T00:00:00.001Z",
+            "9999-12-31T23:59:59.999Z",
+        ] {
+            assert_eq!(fixed_width_time(text.as_bytes()), Some(from_db(text).unwrap()), "{text}");
+        }
+        // Other RFC 3339 forms (older rows, hand edits) take the general path.
+        assert_eq!(read_time(b"2026-11-20T09:00:00Z"), Ok(Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()));
+        assert_eq!(read_time(b"2026-11-20T10:00:00.000+01:00"), Ok(Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()));
+        for bad in ["2026-02-29T00:00:00.000Z", "2026-13-01T00:00:00.000Z", "2026-11-20T24:00:00.000Z", "2026-11-2xT00:00:00.000Z", "soon"] {
+            assert_eq!(fixed_width_time(bad.as_bytes()), None, "{bad}");
+            assert!(read_time(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn summary_queries_read_ranges_newest_first_and_the_span_running_into_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        let outcomes = [Outcome::Completed, Outcome::Skipped, Outcome::Postponed, Outcome::Natural, Outcome::Interrupted, Outcome::Completed];
+        for (minute, outcome) in outcomes.into_iter().enumerate() {
+            store.record(&record(BreakKind::Walk, t(9, minute as u32 * 10, 0), outcome), false).unwrap();
+        }
+        let briefs = store.break_briefs(t(9, 10, 0), t(9, 50, 0)).unwrap();
+        let full = store.breaks(Some(t(9, 10, 0)), Some(t(9, 50, 0))).unwrap();
+        assert_eq!(briefs.len(), 4);
+        for (brief, stored) in briefs.iter().zip(&full) {
+            let r = &stored.record;
+            assert_eq!(*brief, BreakBrief { kind: r.kind, covers: r.covers.clone(), due_at: r.due_at, started_at: r.started_at, outcome: r.outcome });
+        }
+        assert_eq!(briefs[0].covers, vec![BreakKind::Eye]);
+        let counts = store.outcome_counts(t(9, 0, 0), t(9, 50, 0)).unwrap();
+        assert_eq!(counts, OutcomeCounts { completed: 1, skipped: 1, postponed: 1, natural: 1, interrupted: 1 });
+        assert_eq!(counts.rows(), 5);
+        let mut seen = Vec::new();
+        store
+            .outcomes_backwards(t(9, 0, 0), t(10, 0, 0), |due, outcome| {
+                seen.push((due, outcome));
+                if seen.len() == 3 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            })
+            .unwrap();
+        assert_eq!(seen, vec![(t(9, 50, 0), Outcome::Completed), (t(9, 40, 0), Outcome::Interrupted), (t(9, 30, 0), Outcome::Natural)]);
+
+        let spans = [(t(8, 0, 0), t(8, 30, 0)), (t(8, 40, 0), t(9, 5, 0)), (t(9, 10, 0), t(9, 20, 0)), (t(10, 0, 0), t(10, 30, 0))];
+        for (start, end) in spans {
+            store.activity(&Span { start, end, after_hours: false }).unwrap();
+        }
+        let starts = |from, to| store.activity_overlapping(from, to).unwrap().into_iter().map(|s| s.start).collect::<Vec<_>>();
+        assert_eq!(starts(t(9, 0, 0), t(10, 0, 0)), vec![t(8, 40, 0), t(9, 10, 0)], "the span running into the range, not the one at its end");
+        assert_eq!(starts(t(9, 5, 0), t(9, 10, 1)), vec![t(9, 10, 0)], "a span ending where the range starts is not in it");
+        assert_eq!(starts(t(7, 0, 0), t(8, 0, 0)), Vec::<DateTime<Utc>>::new());
+    }
+
+    #[test]
+    fn screen_time_adds_up_a_range_cutting_the_spans_over_its_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        for (start, end, after_hours) in [(t(8, 0, 0), t(8, 30, 0), true), (t(8, 40, 0), t(9, 5, 0), false), (t(9, 10, 0), t(9, 20, 0), true), (t(9, 50, 0), t(10, 30, 0), false)] {
+            store.activity(&Span { start, end, after_hours }).unwrap();
+        }
+        let minutes = |from, to| {
+            let time = store.screen_time(from, to).unwrap();
+            (time.total_ms / 60_000, time.after_hours_ms / 60_000)
+        };
+        assert_eq!(minutes(t(9, 0, 0), t(10, 0, 0)), (5 + 10 + 10, 10));
+        assert_eq!(minutes(t(0, 0, 0), t(23, 0, 0)), (30 + 25 + 10 + 40, 40));
+        assert_eq!(minutes(t(8, 50, 0), t(9, 0, 0)), (10, 0), "inside one span");
+        assert_eq!(minutes(t(9, 30, 0), t(9, 40, 0)), (0, 0));
+        assert_eq!(minutes(t(9, 15, 0), t(9, 16, 0)), (1, 1));
+    }
+
+    #[test]
+    fn a_version_2_log_learns_how_long_each_span_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES
+                    ('2026-11-23T09:00:00.000Z', '2026-11-23T09:15:30.250Z', 0),
+                    ('2026-11-23T18:00:00Z', '2026-11-23T18:20:00Z', 1);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let lengths: Vec<i64> = store.conn.prepare("SELECT length_ms FROM activity ORDER BY id").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(lengths, [930_250, 1_200_000]);
+        assert_eq!(store.screen_time(t(0, 0, 0), t(23, 0, 0)).unwrap(), ScreenTime { total_ms: 2_130_250, after_hours_ms: 1_200_000 });
+        assert_eq!(store.activity_overlapping(t(18, 10, 0), t(19, 0, 0)).unwrap(), vec![Span { start: t(18, 0, 0), end: t(18, 20, 0), after_hours: true }]);
+    }
+
+    #[test]
+    fn a_version_2_log_opened_read_only_is_summed_from_its_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES
+                    ('2026-11-23T09:00:00.000Z', '2026-11-23T09:15:30.250Z', 0),
+                    ('2026-11-23T18:00:00.000Z', '2026-11-23T18:20:00.000Z', 1);",
+            )
+            .unwrap();
+        }
+        // An older daemon may still be running on it: it is read as it is, not migrated.
+        let store = Store::open_read_only(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.screen_time(t(0, 0, 0), t(23, 0, 0)).unwrap(), ScreenTime { total_ms: 2_130_250, after_hours_ms: 1_200_000 });
+        assert_eq!(store.activity_overlapping(t(9, 10, 0), t(9, 12, 0)).unwrap(), vec![Span { start: t(9, 0, 0), end: t(9, 15, 30) + chrono::TimeDelta::milliseconds(250), after_hours: false }]);
+        assert_eq!(store.activity_overlapping(t(17, 0, 0), t(19, 0, 0)).unwrap(), vec![Span { start: t(18, 0, 0), end: t(18, 20, 0), after_hours: true }]);
+        let summary = crate::summary::week_summary(&store, crate::summary::Week::containing(t(12, 0, 0), &Utc), &Utc, t(23, 0, 0)).unwrap();
+        assert_eq!((summary.headline.screen_secs, summary.headline.after_hours_secs), (2130, 1200));
+    }
+
+    #[test]
+    fn the_summary_reads_breaks_and_screen_time_from_covering_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let names: Vec<String> = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(names, ["activity_by_start_with_length", "breaks_by_due_covering", "breaks_by_outcome"]);
+        let plan = |query: &str| -> String {
+            let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {query}")).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ")
+        };
+        let week = "'2026-11-16T00:00:00.000Z' AND due_at < '2026-11-23T00:00:00.000Z'";
+        let breaks = plan(&format!("SELECT kind, covers, due_at, started_at, outcome FROM breaks WHERE due_at >= {week} ORDER BY due_at"));
+        assert_eq!(breaks, "SEARCH breaks USING COVERING INDEX breaks_by_due_covering (due_at>? AND due_at<?)");
+        let counts = plan(&format!("SELECT count(*) FROM breaks WHERE outcome = 'skipped' AND due_at >= {week}"));
+        assert!(counts.contains("COVERING INDEX breaks_by_outcome (outcome=? AND due_at>? AND due_at<?)"), "{counts}");
+        let spans = plan("SELECT started_at, length_ms, after_hours FROM activity WHERE started_at >= 'a' AND started_at < 'b' ORDER BY started_at");
+        assert_eq!(spans, "SEARCH activity USING COVERING INDEX activity_by_start_with_length (started_at>? AND started_at<?)");
+        let sums = plan("SELECT sum(length), sum(length * after_hours) FROM (SELECT length_ms AS length, after_hours FROM activity WHERE started_at >= 'a' AND started_at < 'b')");
+        assert_eq!(sums, "SEARCH activity USING COVERING INDEX activity_by_start_with_length (started_at>? AND started_at<?)");
+    }
+
+    #[test]
+    fn a_batch_keeps_everything_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        let span = Span { start: t(9, 0, 0), end: t(9, 10, 0), after_hours: true };
+        {
+            let batch = store.batch().unwrap();
+            batch.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed)).unwrap();
+            batch.activity(&span).unwrap();
+        } // dropped without commit
+        assert_eq!(store.count().unwrap(), 0);
+        let batch = store.batch().unwrap();
+        for minute in 0..3 {
+            batch.record(&record(BreakKind::Eye, t(9, minute, 0), Outcome::Completed)).unwrap();
+        }
+        batch.activity(&span).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(store.pragma("cache_size"), -2000, "the cache is given back");
+        assert_eq!(store.count().unwrap(), 3);
+        assert_eq!(store.activity_between(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
     }
 
     #[test]

@@ -27,8 +27,10 @@
 //! - **Change from the previous week**: while the week is under way, last week is cut at the same
 //!   local weekday and time, so Tuesday noon is compared with last Tuesday noon.
 //!
-//! The cost is a handful of indexed range queries (see [`Store::break_briefs`],
-//! [`Store::activity_overlapping`], [`Store::outcome_counts`]); `benches/summary.rs` measures it.
+//! The cost is a handful of indexed range queries: the week's breaks and spans row by row
+//! ([`Store::visit_breaks`], [`Store::activity_overlapping`]), the week before as sums
+//! ([`Store::outcome_counts`], [`Store::screen_time`]), and the streak reading back only as far
+//! as it reaches ([`Store::outcomes_backwards`]); `benches/summary.rs` measures it.
 
 mod observe;
 #[doc(hidden)]
@@ -44,6 +46,7 @@ use crate::workhours::Span;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// The share of due breaks a day needs for the streak.
 pub const STREAK_TARGET: f64 = 0.8;
@@ -178,16 +181,13 @@ pub struct Summary {
 /// week under way, how much of last week it is compared with).
 pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>) -> Result<Summary, StoreError> {
     let grid = Grid::new(week, zone);
-    let breaks = store.break_briefs(grid.start(), grid.end())?;
-    let spans = store.activity_overlapping(grid.start(), grid.end())?;
-
     let mut week_counts = OutcomeCounts::default();
     let mut day_counts = [OutcomeCounts::default(); 7];
     let mut kind_counts = [OutcomeCounts::default(); 3];
     let mut by_hour = [[OutcomeCounts::default(); 24]; 3];
-    let mut cuts = Vec::with_capacity(breaks.len());
-    for brk in &breaks {
-        let Some(bucket) = grid.bucket(ms(brk.due_at)) else { continue };
+    let mut cuts = Vec::new();
+    store.visit_breaks(grid.start(), grid.end(), |brk| {
+        let Some(bucket) = grid.bucket(ms(brk.due_at)) else { return };
         let (day, hour) = grid.labels[bucket];
         week_counts.add(brk.outcome);
         day_counts[day].add(brk.outcome);
@@ -202,7 +202,8 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         if matches!(brk.outcome, Outcome::Completed | Outcome::Natural | Outcome::Interrupted) {
             cuts.extend(brk.started_at.map(ms));
         }
-    }
+    })?;
+    let spans = store.activity_overlapping(grid.start(), grid.end())?;
     cuts.sort_unstable();
     let screen = Screen::measure(&grid, &spans);
 
@@ -228,7 +229,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         week,
         first_day: week.monday(),
         last_day: week.sunday(),
-        is_empty: breaks.is_empty() && !screen.any,
+        is_empty: week_counts.rows() == 0 && !screen.any,
         headline,
         breaks: week_counts.into(),
         by_kind: BreakKind::ALL.into_iter().map(|k| (k, kind_counts[k.index()].into())).collect(),
@@ -388,15 +389,8 @@ fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>,
     let until = under_way.then(|| midnight(previous.monday()) + (now.with_timezone(zone).naive_local() - midnight(week.monday())));
     let end = until.map_or(this_start, |local| instant(local, zone));
     let counts = store.outcome_counts(start, end)?;
-    let (mut screen, mut after) = (0, 0);
-    for span in store.activity_overlapping(start, end)? {
-        let length = (ms(span.end).min(ms(end)) - ms(span.start).max(ms(start))).max(0);
-        screen += length;
-        if span.after_hours {
-            after += length;
-        }
-    }
-    let headline = Headline { compliance: compliance(&counts), screen_secs: secs(screen), after_hours_secs: secs(after), breaks_taken: rested(&counts) };
+    let screen = store.screen_time(start, end)?;
+    let headline = Headline { compliance: compliance(&counts), screen_secs: secs(screen.total_ms), after_hours_secs: secs(screen.after_hours_ms), breaks_taken: rested(&counts) };
     let signed = |a: u64, b: u64| i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX);
     let change = Change {
         compliance: this.compliance.zip(headline.compliance).map(|(a, b)| a - b),
@@ -407,31 +401,65 @@ fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>,
     Ok(Comparison { week: previous, until, headline, change })
 }
 
-/// See the module documentation. `this_week` holds the summarized week's days, already counted.
+/// See the module documentation. `this_week` holds the summarized week's days, already counted;
+/// earlier days are read newest first, and no further back than the streak reaches.
 fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this_week: &[OutcomeCounts; 7]) -> Result<Streak, StoreError> {
     let today = now.with_timezone(zone).date_naive();
-    let mut streak = Streak { days: 0, target: STREAK_TARGET, first_day: None, last_day: None };
-    let mut day = today.min(week.sunday());
-    for _ in 0..STREAK_LOOKBACK_DAYS {
-        let counts = if week.contains(day) {
-            this_week[day.weekday().num_days_from_monday() as usize]
-        } else {
-            store.outcome_counts(day_start(day, zone), day_start(day + Days::new(1), zone))?
-        };
-        match compliance(&counts) {
-            None => {}
-            Some(share) if share >= STREAK_TARGET - 1e-9 => {
-                streak.days += 1;
-                streak.last_day.get_or_insert(day);
-                streak.first_day = Some(day);
-            }
-            Some(_) if day == today => {}
-            Some(_) => break,
+    let anchor = today.min(week.sunday());
+    let oldest = anchor - Days::new(u64::from(STREAK_LOOKBACK_DAYS) - 1);
+    let mut walk = StreakWalk { today, streak: Streak { days: 0, target: STREAK_TARGET, first_day: None, last_day: None } };
+    let mut day = anchor;
+    while week.contains(day) && day >= oldest {
+        if walk.broken_by(day, &this_week[day.weekday().num_days_from_monday() as usize]) {
+            return Ok(walk.streak);
         }
-        let Some(before) = day.pred_opt() else { break };
-        day = before;
+        day = day - Days::new(1);
     }
-    Ok(streak)
+    if day < oldest {
+        return Ok(walk.streak);
+    }
+    // `day` is the newest day not yet looked at; its breaks are the first the walk meets.
+    let (mut counts, mut starts) = (OutcomeCounts::default(), day_start(day, zone));
+    let mut broken = false;
+    store.outcomes_backwards(day_start(oldest, zone), day_start(day + Days::new(1), zone), |due_at, outcome| {
+        while due_at < starts {
+            if walk.broken_by(day, &counts) {
+                broken = true;
+                return ControlFlow::Break(());
+            }
+            (day, counts) = (day - Days::new(1), OutcomeCounts::default());
+            starts = day_start(day, zone);
+        }
+        counts.add(outcome);
+        ControlFlow::Continue(())
+    })?;
+    if !broken {
+        walk.broken_by(day, &counts);
+    }
+    Ok(walk.streak)
+}
+
+/// The streak, built one day at a time from the newest.
+struct StreakWalk {
+    today: NaiveDate,
+    streak: Streak,
+}
+
+impl StreakWalk {
+    /// Counts `day` in; whether it ends the streak.
+    fn broken_by(&mut self, day: NaiveDate, counts: &OutcomeCounts) -> bool {
+        match compliance(counts) {
+            None => false,
+            Some(share) if share >= STREAK_TARGET - 1e-9 => {
+                self.streak.days += 1;
+                self.streak.last_day.get_or_insert(day);
+                self.streak.first_day = Some(day);
+                false
+            }
+            // Today is not over: it may still reach the target.
+            Some(_) => day != self.today,
+        }
+    }
 }
 
 /// `95 min` as people read it: `1 h 35 min`, `45 min`, `2 h`.

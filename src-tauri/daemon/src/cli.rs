@@ -1,6 +1,6 @@
 //! The command line: `respite` alone starts the daemon; subcommands talk to it over the control
-//! socket, except `export`, which reads the database directly, and `autostart`, which changes
-//! the login entry; neither needs a daemon.
+//! socket, except `export` and `summary`, which read the database directly, and `autostart`,
+//! which changes the login entry; none of these needs a daemon.
 //!
 //! Exit codes: 0 done; 1 the daemon refused or an error occurred; 2 bad arguments (clap);
 //! 3 Respite is not running.
@@ -14,7 +14,9 @@ use respite_core::kind::BreakKind;
 use respite_core::paths::Paths;
 use respite_core::autostart::Autostart;
 use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
-use respite_core::store::Store;
+use respite_core::store::{Store, StoreError};
+use respite_core::summary::{self, week_summary, BadWeek, Summary, Tally, Week};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -29,6 +31,8 @@ const EXAMPLES: &str = "Examples:
   respite settings             open the settings window
   respite reload               apply settings.toml after editing it by hand
   respite autostart on         start Respite when you log in
+  respite summary              this week: breaks taken, screen time, streak
+  respite summary --week 2026-W47 --json
   respite export --format csv > breaks.csv";
 
 #[derive(Debug, Parser)]
@@ -81,6 +85,15 @@ enum Cmd {
         #[arg(value_enum)]
         action: AutostartAction,
     },
+    /// The weekly summary: breaks taken, screen time, streak (works without Respite running).
+    Summary {
+        /// The ISO week, YYYY-Www (2026-W47). Default: this week.
+        #[arg(long, value_parser = parse_week)]
+        week: Option<Week>,
+        /// Print JSON (what the summary window draws).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the break log (works without Respite running).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
@@ -117,6 +130,10 @@ fn parse_kind(text: &str) -> Result<BreakKind, String> {
     text.parse().map_err(|e: respite_core::kind::UnknownKind| e.to_string())
 }
 
+fn parse_week(text: &str) -> Result<Week, String> {
+    text.parse().map_err(|e: BadWeek| e.to_string())
+}
+
 /// Entry point of the `respite` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -131,6 +148,7 @@ pub fn main() -> ExitCode {
     let request = match cli.command {
         None | Some(Cmd::Run) => return daemon::start(&paths),
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
+        Some(Cmd::Summary { week, json }) => return print_summary(&paths, week, json),
         Some(Cmd::Status { json }) => return status(&paths, json),
         Some(Cmd::Break { kind }) => Request::Break { kind },
         Some(Cmd::Pause { length }) => Request::Pause { length },
@@ -328,6 +346,103 @@ fn export(paths: &Paths, format: ExportFormat, from: Option<NaiveDate>, to: Opti
     ExitCode::SUCCESS
 }
 
+/// Prints the summary of `week` (default: this one) from the database, opened read-only; a
+/// database that does not exist yet is an empty log.
+fn print_summary(paths: &Paths, week: Option<Week>, json: bool) -> ExitCode {
+    let now = Utc::now();
+    let week = week.unwrap_or_else(|| Week::containing(now, &Local));
+    let text = match summary_output(&paths.database(), week, json, &Local, now) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("respite: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+        eprintln!("respite: cannot write the summary: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let store = if database.exists() { Store::open_read_only(database)? } else { Store::open_in_memory()? };
+    let summary = week_summary(&store, week, zone, now)?;
+    Ok(if json { serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n" } else { summary_text(&summary) })
+}
+
+/// The summary for people: two compact tables, the comparison, the streak, the observations.
+fn summary_text(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Week {} ({} to {})", s.week, s.first_day.format("%a %-d %b"), s.last_day.format("%a %-d %b %Y"));
+    if s.is_empty {
+        out.push_str("\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
+        return out;
+    }
+    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), summary::percent_text);
+    let _ = writeln!(out, "\n{:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", "", "Due", "Taken", "Natural", "Skipped", "Postponed", "% taken");
+    let kinds = s.by_kind.iter().map(|(kind, t)| (kind.title(), t));
+    for (name, t) in kinds.chain(std::iter::once(("All breaks", &s.breaks))) {
+        let _ = writeln!(out, "{name:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", t.due, t.taken, t.natural, t.skipped, t.postponed, share(t));
+    }
+    let _ = writeln!(out, "\n{:<11}{:>7}{:>13}{:>17}{:>9}", "", "Screen", "After hours", "Longest stretch", "% taken");
+    for day in &s.days {
+        let (screen, after, longest) = (hm(day.screen_secs), hm(day.after_hours_secs), hm(day.longest_stretch_secs));
+        let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{longest:>17}{:>9}", day.date.format("%a %-d").to_string(), share(&day.breaks));
+    }
+    let (screen, after) = (hm(s.headline.screen_secs), hm(s.headline.after_hours_secs));
+    let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{:>17}{:>9}", "Week", "", share(&s.breaks));
+    out.push_str("% taken: taken or had naturally, of the breaks due. Times in h:mm.\n\n");
+
+    let previous = &s.previous;
+    let when = match previous.until {
+        Some(until) => format!("last week up to {}", until.format("%a %H:%M")),
+        None => "the week before".to_owned(),
+    };
+    if previous.headline == summary::Headline::default() {
+        let _ = writeln!(out, "Nothing was logged {when} to compare with.");
+    } else {
+        let change = &previous.change;
+        let mut parts = Vec::new();
+        if let Some(points) = change.compliance {
+            parts.push(format!("% taken {:+.0} points", points * 100.0));
+        }
+        parts.push(format!("breaks taken {:+}", change.breaks_taken));
+        parts.push(format!("screen time {}", signed_hm(change.screen_secs)));
+        parts.push(format!("after hours {}", signed_hm(change.after_hours_secs)));
+        let _ = writeln!(out, "Compared with {when}: {}.", parts.join(", "));
+    }
+    let streak = &s.streak;
+    let target = summary::percent_text(streak.target);
+    match streak.first_day {
+        Some(first) if streak.days > 0 => {
+            let days = if streak.days == 1 { "1 day".to_owned() } else { format!("{} days in a row", streak.days) };
+            let _ = writeln!(out, "Streak: {days} with {target} or more taken, since {}.", first.format("%a %-d %b"));
+        }
+        _ => {
+            let _ = writeln!(out, "Streak: none yet. Any day with {target} or more of its breaks taken starts one.");
+        }
+    }
+    if !s.observations.is_empty() {
+        out.push('\n');
+        for observation in &s.observations {
+            let _ = writeln!(out, "- {}", observation.text);
+        }
+    }
+    out
+}
+
+/// `h:mm`.
+fn hm(secs: u64) -> String {
+    let minutes = (secs + 30) / 60;
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `+h:mm` or `-h:mm`.
+fn signed_hm(secs: i64) -> String {
+    format!("{}{}", if secs < 0 { '-' } else { '+' }, hm(secs.unsigned_abs()))
+}
+
 /// The first instant of `date` in the local zone.
 fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
     let naive = date.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -338,3 +453,117 @@ fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+    use respite_core::kind::{BreakRecord, Outcome, Trigger};
+    use respite_core::workhours::Span;
+
+    fn summary_args(args: &[&str]) -> Result<(Option<Week>, bool), clap::Error> {
+        let cli = Cli::try_parse_from(["respite", "summary"].iter().chain(args))?;
+        match cli.command {
+            Some(Cmd::Summary { week, json }) => Ok((week, json)),
+            other => panic!("not the summary: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn summary_takes_an_iso_week_and_refuses_anything_else_with_exit_code_2() {
+        assert_eq!(summary_args(&[]).unwrap(), (None, false));
+        let (week, json) = summary_args(&["--week", "2027-W01", "--json"]).unwrap();
+        assert_eq!((week.unwrap().monday(), json), (NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(), true));
+        let (week, _) = summary_args(&["--week", "2026-W53"]).unwrap();
+        assert_eq!(week.unwrap().sunday(), NaiveDate::from_ymd_opt(2027, 1, 3).unwrap());
+        for (bad, says) in [("2026-W54", "2026 has 53 ISO weeks, so there is no week 54"), ("47", "expected an ISO week such as 2026-W47")] {
+            let err = summary_args(&["--week", bad]).unwrap_err();
+            assert_eq!((err.kind(), err.exit_code()), (clap::error::ErrorKind::ValueValidation, 2), "{bad}");
+            assert!(err.to_string().contains(says), "{err}");
+        }
+    }
+
+    fn zone() -> FixedOffset {
+        FixedOffset::east_opt(3600).unwrap()
+    }
+
+    /// 2026-11-`day` at `h:m` in UTC+1.
+    fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        zone().with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_missing_database_is_an_empty_summary_and_stays_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("respite.sqlite3");
+        let week: Week = "2026-W47".parse().unwrap();
+        let text = summary_output(&database, week, false, &zone(), at(25, 12, 0)).unwrap();
+        assert_eq!(text, "Week 2026-W47 (Mon 16 Nov to Sun 22 Nov 2026)\n\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
+        let json: serde_json::Value = serde_json::from_str(&summary_output(&database, week, true, &zone(), at(25, 12, 0)).unwrap()).unwrap();
+        assert_eq!((json["is_empty"].as_bool(), json["breaks"]["compliance"].is_null()), (Some(true), true));
+        assert!(!database.exists(), "the summary never creates the database");
+    }
+
+    #[test]
+    fn the_summary_prints_its_tables_comparison_streak_and_observations() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("respite.sqlite3");
+        let mut store = Store::open(&database).unwrap();
+        let mut brk = |kind: BreakKind, due: DateTime<Utc>, outcome: Outcome| {
+            let record = BreakRecord {
+                kind,
+                covers: vec![],
+                trigger: Trigger::Scheduled,
+                due_at: due,
+                started_at: Some(due),
+                ended_at: due + chrono::TimeDelta::seconds(20),
+                planned_secs: 20,
+                actual_secs: 20,
+                outcome,
+                held: None,
+            };
+            store.record(&record, false).unwrap();
+        };
+        brk(BreakKind::Eye, at(16, 9, 20), Outcome::Completed);
+        brk(BreakKind::Stretch, at(16, 10, 0), Outcome::Completed);
+        for minute in [0, 20, 40] {
+            brk(BreakKind::Stretch, at(16, 15, minute), Outcome::Skipped);
+        }
+        brk(BreakKind::Stretch, at(16, 16, 0), Outcome::Postponed);
+        for (start, end, after_hours) in [(at(16, 9, 0), at(16, 12, 0), false), (at(16, 18, 0), at(16, 19, 0), true), (at(17, 18, 30), at(17, 19, 30), true)] {
+            store.activity(&Span { start, end, after_hours }).unwrap();
+        }
+        drop(store);
+        // Monday's 09:00-12:00 is cut by the breaks taken at 09:20 and 10:00 (the skips at
+        // 15:00-15:40 are no rest, but no screen time is logged then): 20, 40 and 120 minutes.
+        let text = summary_output(&database, "2026-W47".parse().unwrap(), false, &zone(), at(25, 12, 0)).unwrap();
+        let expected = "\
+Week 2026-W47 (Mon 16 Nov to Sun 22 Nov 2026)
+
+             Due  Taken  Natural  Skipped  Postponed  % taken
+Eye rest       1      1        0        0          0     100%
+Stretch        4      1        0        3          1      25%
+Walk           0      0        0        0          0        -
+All breaks     5      2        0        3          1      40%
+
+            Screen  After hours  Longest stretch  % taken
+Mon 16        4:00         1:00             2:00      40%
+Tue 17        1:00         1:00             1:00        -
+Wed 18        0:00         0:00             0:00        -
+Thu 19        0:00         0:00             0:00        -
+Fri 20        0:00         0:00             0:00        -
+Sat 21        0:00         0:00             0:00        -
+Sun 22        0:00         0:00             0:00        -
+Week          5:00         2:00                       40%
+% taken: taken or had naturally, of the breaks due. Times in h:mm.
+
+Nothing was logged the week before to compare with.
+Streak: none yet. Any day with 80% or more of its breaks taken starts one.
+
+- Most skipped stretch breaks were after 15:00 (3 of 3).
+- You were at the screen after working hours on 2 days (2 h in all).
+- Your longest stretch without a break was 2 h, on Monday.
+";
+        assert_eq!(text, expected);
+    }
+}

@@ -13,28 +13,51 @@ use crate::store::{Store, StoreError};
 use crate::workhours::Span;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 
-/// Break intervals (of active time) and lengths, in seconds, indexed by [`BreakKind::index`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The rhythm and the person. Times in seconds; arrays indexed by [`BreakKind::index`].
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Profile {
+    /// Active time between breaks of each kind.
     pub every: [i64; 3],
     pub length: [i64; 3],
     pub postpone: i64,
+    /// Kinds falling due this close together are shown as one break.
+    pub together: i64,
+    /// Each day's willingness to take a break is drawn from this range.
+    pub willing: (f64, f64),
+    /// How much less willing to stretch after 15:00.
+    pub afternoon_dip: f64,
 }
 
 impl Profile {
-    /// Respite's defaults: eye rest 20 s every 20 min, stretch 90 s every 50 min, walk 5 min
-    /// every 110 min; postpone by 5 min. About 45 rows on a working day.
-    pub const DEFAULTS: Profile = Profile { every: [20 * 60, 50 * 60, 110 * 60], length: [20, 90, 300], postpone: 300 };
+    /// Respite's defaults (eye rest 20 s every 20 min, stretch 90 s every 50 min, walk 5 min
+    /// every 110 min, postpone by 5 min) and a person who takes most breaks, fewer stretches in
+    /// the afternoon. About 40 rows on a working day.
+    pub const DEFAULTS: Profile = Profile {
+        every: [20 * 60, 50 * 60, 110 * 60],
+        length: [20, 90, 300],
+        postpone: 300,
+        together: 30,
+        willing: (0.62, 0.98),
+        afternoon_dip: 0.3,
+    };
 
     /// Everything `factor` times faster, so about `factor` times as many breaks in the same
     /// days: a stress test, not a person.
     pub fn denser(self, factor: i64) -> Self {
         let factor = factor.max(1);
         Self {
-            every: self.every.map(|s| (s / factor).max(30)),
-            length: self.length.map(|s| (s / factor).max(2)),
-            postpone: (self.postpone / factor).max(10),
+            every: self.every.map(|s| (s / factor).max(1)),
+            length: self.length.map(|s| (s / factor).max(1)),
+            postpone: (self.postpone / factor).max(1),
+            together: (self.together / factor).max(1),
+            ..self
         }
+    }
+
+    /// Someone who takes nearly every break, every day: the streak never ends, so the summary
+    /// walks back as far as it looks.
+    pub fn diligent(self) -> Self {
+        Self { willing: (0.97, 1.0), afternoon_dip: 0.0, ..self }
     }
 }
 
@@ -73,7 +96,7 @@ pub fn history_of<Z: TimeZone>(date: NaiveDate, zone: &Z, profile: Profile, seed
         hour_of: &|t: DateTime<Utc>| t.with_timezone(zone).hour(),
         profile,
         work: workday.then(|| (at(9, 0), at(18, 0))),
-        mood: 0.62 + 0.36 * rng.unit(),
+        mood: profile.willing.0 + (profile.willing.1 - profile.willing.0) * rng.unit(),
         rng,
         elapsed: [0; 3],
         postponed: [0; 3],
@@ -107,7 +130,7 @@ struct Day<'a> {
     profile: Profile,
     /// 09:00 and 18:00 on a working day.
     work: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    /// The day's willingness to take a break, 0.62 to 0.98.
+    /// The day's willingness to take a break.
     mood: f64,
     rng: Rng,
     /// Active seconds since each kind's last break.
@@ -160,16 +183,16 @@ impl Day<'_> {
 
     /// The kinds due at `t` are shown as one break, the longest covering the others.
     fn falls_due(&mut self, t: DateTime<Utc>) -> BreakRecord {
-        let due: Vec<BreakKind> = BreakKind::ALL.into_iter().filter(|k| self.elapsed[k.index()] >= self.profile.every[k.index()] - 30).collect();
+        let due: Vec<BreakKind> = BreakKind::ALL.into_iter().filter(|k| self.elapsed[k.index()] >= self.profile.every[k.index()] - self.profile.together).collect();
         let kind = *due.last().expect("something is due");
         let covers: Vec<BreakKind> = due.iter().copied().filter(|k| *k != kind).collect();
         let length = self.profile.length[kind.index()];
         let mut take = self.mood;
         if (self.hour_of)(t) >= 15 {
-            take -= if kind == BreakKind::Stretch { 0.3 } else { 0.06 };
+            take -= if kind == BreakKind::Stretch { self.profile.afternoon_dip } else { self.profile.afternoon_dip / 5.0 };
         }
         if kind == BreakKind::Walk {
-            take -= 0.1;
+            take -= self.profile.afternoon_dip / 3.0;
         }
         let draw = self.rng.unit();
         let outcome = if draw < 0.004 {
