@@ -86,7 +86,11 @@ pub fn run(args: Vec<String>) -> ExitCode {
     };
     let result = match window {
         Window::Overlay(args) => overlay::run(paths.socket(), args).map_err(|e| e.to_string()),
-        Window::Summary(week) => summary_window::run(paths.database(), week).map_err(|e| e.to_string()),
+        Window::Summary(week) => {
+            // The self-check shows when it is on; a settings file that cannot be read means off.
+            let selfcheck = std::fs::read_to_string(paths.settings_file()).map(|text| respite_core::settings::parse(&text).0.selfcheck.enabled);
+            summary_window::run(paths.database(), paths.socket(), selfcheck.unwrap_or(false), week).map_err(|e| e.to_string())
+        }
         Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
     };
     match result {

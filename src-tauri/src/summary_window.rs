@@ -2,9 +2,14 @@
 //! page may call (capability `summary`). The numbers are computed by the core
 //! ([`respite_core::summary`]) from the break log, opened read-only; the page only draws them.
 //! The window stays hidden until the page has drawn the first week, so it never flashes blank.
+//! The weekly self-check is shown and answered here too; answers go to the daemon, which owns
+//! every write to the log.
 
 use crate::error::UiError;
 use chrono::{Local, Utc};
+use respite_core::client;
+use respite_core::protocol::Request;
+use respite_core::selfcheck::{Answers, SelfCheck};
 use respite_core::store::Store;
 use respite_core::summary::{week_summary, Week};
 use std::path::PathBuf;
@@ -18,6 +23,9 @@ const BACKGROUND: Color = Color(247, 245, 240, 255);
 /// Tauri state of the summary process.
 struct SummaryState {
     database: PathBuf,
+    socket: PathBuf,
+    /// Whether the weekly self-check is switched on in the settings.
+    selfcheck_enabled: bool,
     started: Instant,
     /// The week shown first.
     first: Option<Week>,
@@ -28,6 +36,8 @@ struct SummaryState {
 struct WeekView {
     /// `null` when nothing was ever logged (no database yet).
     summary: Option<respite_core::summary::Summary>,
+    /// The self-check for this week and its trend; `null` when it is off and was never answered.
+    self_check: Option<SelfCheck>,
     week: String,
     /// The current week: the page offers no newer one.
     current: String,
@@ -36,10 +46,10 @@ struct WeekView {
 }
 
 /// Runs the summary window until it is closed; `week` is the one shown first (default: this one).
-pub fn run(database: PathBuf, week: Option<Week>) -> Result<(), tauri::Error> {
+pub fn run(database: PathBuf, socket: PathBuf, selfcheck_enabled: bool, week: Option<Week>) -> Result<(), tauri::Error> {
     let app = tauri::Builder::default()
-        .manage(SummaryState { database, started: Instant::now(), first: week })
-        .invoke_handler(tauri::generate_handler![summary_week, summary_ready])
+        .manage(SummaryState { database, socket, selfcheck_enabled, started: Instant::now(), first: week })
+        .invoke_handler(tauri::generate_handler![summary_week, summary_ready, self_check_save])
         .setup(|app| {
             WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into()))
                 .title("Respite — Weekly summary")
@@ -63,19 +73,37 @@ fn summary_week(state: tauri::State<'_, SummaryState>, week: Option<String>) -> 
         Some(text) => text.parse::<Week>().map_err(|e| UiError::Invalid(e.to_string()))?,
         None => state.first.unwrap_or(current),
     };
-    let summary = if state.database.exists() {
-        let store = Store::open_read_only(&state.database).map_err(|e| UiError::Unreachable(format!("cannot read the break log: {e}")))?;
-        Some(week_summary(&store, week, &Local, Utc::now()).map_err(|e| UiError::Unreachable(format!("cannot read the break log: {e}")))?)
+    let unreadable = |e: respite_core::store::StoreError| UiError::Unreachable(format!("cannot read the break log: {e}"));
+    let (summary, self_check) = if state.database.exists() {
+        let store = Store::open_read_only(&state.database).map_err(unreadable)?;
+        let summary = week_summary(&store, week, &Local, Utc::now()).map_err(unreadable)?;
+        let answered = store.self_checks(Week::new(week.year() - 1, 1).unwrap_or(week), week).map_err(unreadable)?;
+        let check = SelfCheck::of(week, answered);
+        (Some(summary), (state.selfcheck_enabled || !check.trend.is_empty()).then_some(check))
     } else {
-        None
+        (None, state.selfcheck_enabled.then(|| SelfCheck::of(week, Vec::new())))
     };
     Ok(WeekView {
         summary,
+        self_check,
         week: week.to_string(),
         current: current.to_string(),
         previous: week.previous().to_string(),
         next: week.next().to_string(),
     })
+}
+
+/// Saves this week's self-check answers (through the daemon, which writes the log).
+#[tauri::command]
+fn self_check_save(state: tauri::State<'_, SummaryState>, week: String, energy: u8, closeness: u8, accomplishment: u8) -> Result<(), UiError> {
+    let week = week.parse::<Week>().map_err(|e| UiError::Invalid(e.to_string()))?;
+    let answers = Answers::new(energy, closeness, accomplishment).map_err(|e| UiError::Invalid(e.to_string()))?;
+    let response = client::request(&state.socket, &Request::SelfCheck { week, answers })?;
+    if response.ok {
+        Ok(())
+    } else {
+        Err(UiError::Refused(response.error.unwrap_or_else(|| "refused".into())))
+    }
 }
 
 /// The page has drawn its first week: show the window.

@@ -85,7 +85,7 @@ fn the_settings_window_can_call_its_commands_and_not_the_overlays_and_the_overla
 }
 
 /// The summary window's commands.
-const SUMMARY_COMMANDS: [&str; 2] = ["summary_week", "summary_ready"];
+const SUMMARY_COMMANDS: [&str; 3] = ["summary_week", "summary_ready", "self_check_save"];
 
 #[test]
 fn the_summary_window_reads_summaries_and_can_do_nothing_else() {

@@ -201,3 +201,8 @@ export function summaryWeek(week) {
 export function summaryReady() {
   return inTauri ? invoke('summary_ready') : Promise.resolve(null);
 }
+
+/** Saves the weekly self-check answers ({energy, closeness, accomplishment}, each 1–5) for `week`. */
+export function selfCheckSave(week, answers) {
+  return inTauri ? invoke('self_check_save', { week, ...answers }) : Promise.resolve(null);
+}

@@ -10,9 +10,9 @@ const $ = (id) => document.getElementById(id);
 const CHECK_DELAY_MS = 300;
 const KINDS = ['eye', 'stretch', 'walk'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const SWITCHES = new Set(['sound.enabled', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`])]);
+const SWITCHES = new Set(['sound.enabled', 'selfcheck.enabled', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`])]);
 const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume']);
-const CHOICES = { 'overlay.monitors': ['all', 'primary', 'cursor'] };
+const CHOICES = { 'overlay.monitors': ['all', 'primary', 'cursor'], 'selfcheck.day': DAYS };
 
 // Which settings each section shows, in groups (a group with a legend is a fieldset).
 const LAYOUT = {
@@ -25,6 +25,7 @@ const LAYOUT = {
     { legend: 'settings.group.evening', keys: ['hours.nudge_after', 'hours.bedtime'] },
     { legend: 'settings.group.away', keys: ['idle.reset_after', 'breaks.wait_for_do_not_disturb'] },
     { legend: 'settings.group.focus', note: 'settings.group.focus.note', keys: ['focus.work', 'focus.short_break', 'focus.long_break', 'focus.rounds'] },
+    { legend: 'settings.group.selfcheck', note: 'settings.group.selfcheck.note', keys: ['selfcheck.enabled', 'selfcheck.day', 'selfcheck.time'] },
   ],
   overlays: [{ keys: ['overlay.monitors', 'overlay.fade'] }],
   sound: [{ keys: ['sound.enabled', 'sound.volume'] }],

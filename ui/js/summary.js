@@ -2,7 +2,7 @@
 // cards, observations, SVG bar charts, a kind table and an hour-by-day heatmap; arrows move between
 // weeks. Draws once per week shown; nothing animates.
 
-import { summaryWeek, summaryReady } from './api.js';
+import { summaryWeek, summaryReady, selfCheckSave } from './api.js';
 import { ready, t, translate } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -184,8 +184,69 @@ function drawHeatmap(summary) {
   $('heatmap').replaceChildren(chart);
 }
 
+const QUESTIONS = ['energy', 'closeness', 'accomplishment'];
+
+/** The weekly check-in: three 1–5 questions, the last weeks' answers, and care when they stay low. */
+function drawCheckin() {
+  const check = view.self_check;
+  $('checkin').hidden = !check;
+  if (!check) return;
+  const box = $('checkin-questions');
+  box.replaceChildren();
+  for (const question of QUESTIONS) {
+    const set = el('fieldset');
+    set.append(el('legend', {}, t(`checkin.${question}.question`)));
+    const scale = el('div', { class: 'scale' });
+    scale.append(el('span', { class: 'end', 'aria-hidden': 'true' }, t(`checkin.${question}.low`)));
+    for (let n = 1; n <= 5; n += 1) {
+      const label = el('label');
+      const input = el('input', { type: 'radio', name: question, value: n, 'aria-label': `${n} — ${t(`checkin.${question}.${n <= 2 ? 'low' : n >= 4 ? 'high' : 'middle'}`)}` });
+      if (check.answers && check.answers[question] === n) input.checked = true;
+      label.append(input, el('span', {}, String(n)));
+      scale.append(label);
+    }
+    scale.append(el('span', { class: 'end', 'aria-hidden': 'true' }, t(`checkin.${question}.high`)));
+    set.append(scale);
+    box.append(set);
+  }
+  $('checkin-status').textContent = check.answers ? t('checkin.saved') : '';
+  const help = $('checkin-help');
+  help.hidden = !check.suggest_help;
+  help.textContent = check.suggest_help ? t('checkin.help') : '';
+  const trend = $('checkin-trend');
+  trend.hidden = check.trend.length === 0;
+  const head = trend.querySelector('thead tr');
+  head.replaceChildren(el('th', { scope: 'col' }, t('checkin.week')), ...QUESTIONS.map((q) => el('th', { scope: 'col' }, t(`checkin.${q}.short`))));
+  const body = trend.querySelector('tbody');
+  body.replaceChildren();
+  for (const row of check.trend) {
+    const tr = el('tr');
+    tr.append(el('th', { scope: 'row' }, row.week));
+    for (const q of QUESTIONS) tr.append(el('td', {}, String(row.answers[q])));
+    body.append(tr);
+  }
+}
+
+async function saveCheckin(event) {
+  event.preventDefault();
+  const form = $('checkin-form');
+  const answers = Object.fromEntries(QUESTIONS.map((q) => [q, Number(form.elements[q].value)]));
+  if (QUESTIONS.some((q) => !answers[q])) {
+    $('checkin-status').textContent = t('checkin.incomplete');
+    return;
+  }
+  try {
+    await selfCheckSave(view.week, answers);
+    $('checkin-status').textContent = t('checkin.saved');
+    draw(await summaryWeek(view.week));
+  } catch (err) {
+    $('checkin-status').textContent = t('checkin.error', { message: err.message });
+  }
+}
+
 function draw(next) {
   view = next;
+  drawCheckin();
   const summary = view.summary;
   const isCurrent = view.week === view.current;
   const [year, number] = view.week.split('-W');
@@ -213,6 +274,8 @@ async function show(week) {
     $('status').textContent = '';
     draw(await summaryWeek(week));
   } catch (err) {
+    $('week').hidden = true;
+    $('empty').hidden = true;
     $('status').textContent = t('summary.error', { message: err.message });
   }
 }
@@ -222,6 +285,7 @@ async function start() {
   translate();
   for (const button of document.querySelectorAll('[data-i18n-label]')) button.setAttribute('aria-label', t(button.dataset.i18nLabel));
   $('older').addEventListener('click', () => view && show(view.previous));
+  $('checkin-form').addEventListener('submit', saveCheckin);
   $('newer').addEventListener('click', () => view && view.week !== view.current && show(view.next));
   document.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowLeft' && view) show(view.previous);

@@ -9,6 +9,8 @@
 
 use crate::kind::BreakRecord;
 use crate::schedule::FocusRound;
+use crate::selfcheck::Answers;
+use crate::summary::Week;
 use crate::workhours::Span;
 use crate::store::{OpenBreak, Recovery, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -33,6 +35,8 @@ enum Write {
     Activity(Span),
     /// Log a focus round.
     FocusRound(FocusRound),
+    /// Save a week's self-check answers.
+    SelfCheck { week: Week, answers: Answers, at: DateTime<Utc> },
 }
 
 /// Something the user should be told, once.
@@ -101,6 +105,11 @@ impl Journal {
     /// Logs a focus round.
     pub fn focus_round(&mut self, round: FocusRound, wall: DateTime<Utc>, mono: Duration) {
         self.push(Write::FocusRound(round), wall, mono);
+    }
+
+    /// Saves a week's self-check answers (replacing that week's earlier ones).
+    pub fn self_check(&mut self, week: Week, answers: Answers, wall: DateTime<Utc>, mono: Duration) {
+        self.push(Write::SelfCheck { week, answers, at: wall }, wall, mono);
     }
 
     /// Deletes breaks due before `before` (retention). Skipped, and said so in the log by the
@@ -182,6 +191,7 @@ impl Journal {
                 Write::Record { record, closes_open } => store.record(record, *closes_open).map(drop),
                 Write::Activity(span) => store.activity(span),
                 Write::FocusRound(round) => store.focus_round(round),
+                Write::SelfCheck { week, answers, at } => store.save_self_check(*week, *answers, *at),
             };
             match result {
                 Ok(()) => {

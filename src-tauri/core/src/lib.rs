@@ -15,6 +15,7 @@
 //! - [`summary`]: the weekly detox summary (compliance, screen time, streak, observations).
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
+//! - [`selfcheck`]: the optional weekly self-check (three questions) and its trend.
 //! - [`presence`]: what the scheduler may ask about the person (idle time, do not disturb).
 //! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
 
@@ -28,6 +29,7 @@ pub mod paths;
 pub mod presence;
 pub mod protocol;
 pub mod schedule;
+pub mod selfcheck;
 pub mod settings;
 pub mod store;
 pub mod summary;

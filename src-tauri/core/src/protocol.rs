@@ -8,6 +8,8 @@
 
 use crate::kind::{BreakKind, Outcome};
 use crate::presence::HoldReason;
+use crate::selfcheck::Answers;
+use crate::summary::Week;
 use crate::schedule::{FocusStatus, Phase, Scheduler};
 use crate::clock::Now;
 use chrono::{DateTime, FixedOffset, SubsecRound, TimeZone, Utc};
@@ -56,6 +58,8 @@ pub enum Request {
     Reload,
     /// Open a window (`respite-ui <window>`); one of each at a time.
     Open { window: WindowName },
+    /// Save the weekly self-check's answers for `week` (replacing earlier answers that week).
+    SelfCheck { week: Week, answers: Answers },
 }
 
 /// A window the daemon opens on request (the tray, `respite settings`).
@@ -307,6 +311,10 @@ mod tests {
             (Request::Reload, r#"{"cmd":"reload"}"#),
             (Request::Open { window: WindowName::Settings }, r#"{"cmd":"open","window":"settings"}"#),
             (Request::Open { window: WindowName::Summary }, r#"{"cmd":"open","window":"summary"}"#),
+            (
+                Request::SelfCheck { week: Week::new(2026, 47).unwrap(), answers: Answers::new(4, 3, 2).unwrap() },
+                r#"{"cmd":"self_check","week":"2026-W47","answers":{"energy":4,"closeness":3,"accomplishment":2}}"#,
+            ),
         ];
         for (request, wire) in cases {
             assert_eq!(to_line(&request), format!("{wire}\n"));

@@ -94,6 +94,21 @@ pub struct Settings {
     pub focus: FocusPlan,
     pub hours: WorkHours,
     pub evening: Evening,
+    pub selfcheck: SelfCheckPrefs,
+}
+
+/// The weekly self-check: whether and when it is offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelfCheckPrefs {
+    pub enabled: bool,
+    pub day: Weekday,
+    pub time: NaiveTime,
+}
+
+impl Default for SelfCheckPrefs {
+    fn default() -> Self {
+        Self { enabled: false, day: Weekday::Fri, time: NaiveTime::from_hms_opt(16, 0, 0).expect("a time") }
+    }
 }
 
 /// After working hours.
@@ -129,6 +144,7 @@ impl Default for Settings {
             focus: FocusPlan::default(),
             hours: WorkHours::default(),
             evening: Evening::default(),
+            selfcheck: SelfCheckPrefs::default(),
         }
     }
 }
@@ -252,6 +268,14 @@ short_break = "5m"
 long_break = "20m"
 rounds = 4
 
+# A weekly self-check: three questions, on your energy, how close you feel to your work, and
+# whether you got done what mattered. A personal check, not a diagnosis: the answers stay on this
+# computer and show in the weekly summary. When enabled, offered on this day at this time.
+[selfcheck]
+enabled = false
+day = "fri"
+time = "16:00"
+
 # Overlays: on "all" monitors, the "primary" one, or the one under the "cursor".
 [overlay]
 monitors = "all"
@@ -315,7 +339,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" => {
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" => {
                 let Some(fields) = value.as_table() else {
                     problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
                     continue;
@@ -326,6 +350,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
                     "focus" => settings.focus = read_focus(fields, settings.focus, &mut problems),
+                    "selfcheck" => read_selfcheck(fields, &mut settings.selfcheck, &mut problems),
                     "overlay" => read_overlay(fields, &mut settings.overlay, &mut problems),
                     _ => read_sound(fields, &mut settings.sound, &mut problems),
                 }
@@ -436,6 +461,21 @@ fn read_hours(fields: &toml::Table, hours: &mut WorkHours, evening: &mut Evening
             }
             _ => Err("unknown setting, ignored (days are mon, tue, wed, thu, fri, sat, sun)".into()),
         },
+    });
+}
+
+fn read_selfcheck(fields: &toml::Table, prefs: &mut SelfCheckPrefs, problems: &mut Vec<Problem>) {
+    read_table("selfcheck", fields, problems, |field, value| match field {
+        "enabled" => boolean(value).map(|b| prefs.enabled = b),
+        "day" => match value.as_str().map(str::trim) {
+            Some(day) if day.len() == 3 => day.parse().map(|d| prefs.day = d).map_err(|_| format!("{day:?} is not a day (mon, tue, wed, thu, fri, sat, sun)")),
+            _ => Err(format!("must be a day such as \"fri\", not {value}")),
+        },
+        "time" => {
+            let text = value.as_str().ok_or_else(|| format!("must be a time such as \"16:00\", not {value}"))?;
+            NaiveTime::parse_from_str(text.trim(), "%H:%M").map(|t| prefs.time = t).map_err(|_| format!("{text:?} is not a time such as \"16:00\""))
+        }
+        _ => unknown(),
     });
 }
 
@@ -632,6 +672,18 @@ rounds = 0
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["focus.rounds", "hours.friday", "hours.sun", "idle.reset_after", "walk.notice"]);
         assert_eq!(parse("[hours]\nbedtime = \"late\"\n").1[0].to_string(), "hours.bedtime: \"late\" is not a time such as \"23:00\"; or write \"off\"");
+    }
+
+    #[test]
+    fn the_selfcheck_is_off_by_default_and_its_day_and_time_are_checked() {
+        assert!(!Settings::default().selfcheck.enabled);
+        let (settings, problems) = parse("[selfcheck]\nenabled = true\nday = \"mon\"\ntime = \"09:30\"\n");
+        assert_eq!(settings.selfcheck, SelfCheckPrefs { enabled: true, day: Weekday::Mon, time: NaiveTime::from_hms_opt(9, 30, 0).unwrap() });
+        assert!(problems.is_empty());
+        let (settings, problems) = parse("[selfcheck]\nday = \"friday\"\ntime = \"4pm\"\n");
+        assert_eq!(settings.selfcheck, SelfCheckPrefs::default());
+        let texts: Vec<_> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts, ["selfcheck.day: must be a day such as \"fri\", not \"friday\"", "selfcheck.time: \"4pm\" is not a time such as \"16:00\""]);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 
 use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
 use crate::schedule::FocusRound;
+use crate::selfcheck::{Answers, Checked};
+use crate::summary::Week;
 use crate::workhours::Span;
 use crate::timefmt::{from_db, to_db};
 use chrono::{DateTime, Utc};
@@ -95,6 +97,14 @@ const MIGRATIONS: &[&str] = &[
      UPDATE activity SET length_ms = max(0, CAST(round((julianday(ended_at) - julianday(started_at)) * 86400000.0) AS INTEGER));
      DROP INDEX activity_by_start_covering;
      CREATE INDEX activity_by_start_with_length ON activity (started_at, after_hours, length_ms, ended_at);",
+    // 5: the weekly self-check's answers, one row per ISO week.
+    "CREATE TABLE self_checks (
+        week           TEXT    PRIMARY KEY CHECK (week GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'),
+        answered_at    TEXT    NOT NULL,
+        energy         INTEGER NOT NULL CHECK (energy BETWEEN 1 AND 5),
+        closeness      INTEGER NOT NULL CHECK (closeness BETWEEN 1 AND 5),
+        accomplishment INTEGER NOT NULL CHECK (accomplishment BETWEEN 1 AND 5)
+     );",
 ];
 
 /// How long one statement waits for another process's lock before giving up. Short, because
@@ -650,6 +660,47 @@ impl Store {
     }
 }
 
+/// The weekly self-check's answers.
+impl Store {
+    /// Saves `answers` for `week`, replacing that week's earlier ones.
+    pub fn save_self_check(&mut self, week: Week, answers: Answers, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO self_checks (week, answered_at, energy, closeness, accomplishment) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (week) DO UPDATE SET answered_at = excluded.answered_at, energy = excluded.energy,
+                    closeness = excluded.closeness, accomplishment = excluded.accomplishment",
+                params![week.to_string(), to_db(at), answers.energy, answers.closeness, answers.accomplishment],
+            )
+            .map_err(sql("save the self-check"))?;
+        Ok(())
+    }
+
+    /// The answers for `week`, if given.
+    pub fn self_check(&self, week: Week) -> Result<Option<Answers>, StoreError> {
+        Ok(self.self_checks(week, week)?.pop().map(|c| c.answers))
+    }
+
+    /// Answered weeks from `from` to `to` (both included), oldest first. Rows that do not read
+    /// back (edited by hand) are skipped.
+    pub fn self_checks(&self, from: Week, to: Week) -> Result<Vec<Checked>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT week, energy, closeness, accomplishment FROM self_checks WHERE week >= ?1 AND week <= ?2 ORDER BY week")
+            .map_err(sql("read the self-checks"))?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get::<_, u8>(2)?, r.get::<_, u8>(3)?)))
+            .map_err(sql("read the self-checks"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (week, e, c, a) = row.map_err(sql("read a self-check"))?;
+            if let (Ok(week), Ok(answers)) = (week.parse::<Week>(), Answers::new(e, c, a)) {
+                out.push(Checked { week, answers });
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 impl Store {
     /// Reads an integer pragma (tests).
@@ -989,6 +1040,24 @@ mod tests {
         store.record(&rec, true).unwrap();
         assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
         assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn self_check_answers_are_kept_per_week_and_replaced_when_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let w = |n| Week::new(2026, n).unwrap();
+        store.save_self_check(w(46), Answers::new(2, 3, 4).unwrap(), t(16, 0, 0)).unwrap();
+        store.save_self_check(w(47), Answers::new(1, 1, 2).unwrap(), t(16, 0, 0)).unwrap();
+        store.save_self_check(w(47), Answers::new(3, 3, 3).unwrap(), t(17, 0, 0)).unwrap();
+        store.save_self_check(w(5), Answers::new(5, 5, 5).unwrap(), t(17, 0, 0)).unwrap();
+        drop(store);
+        let store = Store::open_read_only(&path).unwrap();
+        assert_eq!(store.self_check(w(47)).unwrap(), Some(Answers::new(3, 3, 3).unwrap()), "the later answers replace the earlier");
+        assert_eq!(store.self_check(w(48)).unwrap(), None);
+        let weeks: Vec<_> = store.self_checks(w(1), w(47)).unwrap().into_iter().map(|c| c.week.number()).collect();
+        assert_eq!(weeks, [5, 46, 47], "week 5 sorts before 46: the text is zero-padded");
     }
 
     #[test]

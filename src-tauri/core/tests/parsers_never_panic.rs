@@ -199,7 +199,7 @@ fn toml_soup() -> impl Strategy<Value = String> {
 fn has_fields(request: &Request) -> bool {
     match request {
         Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello | Request::Reload => false,
-        Request::Break { .. } | Request::Pause { .. } | Request::Shown { .. } | Request::Open { .. } => true,
+        Request::Break { .. } | Request::Pause { .. } | Request::Shown { .. } | Request::Open { .. } | Request::SelfCheck { .. } => true,
         Request::Skip { .. } | Request::Postpone { .. } | Request::Finish { .. } | Request::Focus { .. } => true,
     }
 }
@@ -221,6 +221,10 @@ fn request() -> impl Strategy<Value = Request> {
         any::<u64>().prop_map(|break_id| Request::Shown { break_id }),
         any::<bool>().prop_map(|on| Request::Focus { on }),
         select(vec![WindowName::Settings, WindowName::Summary]).prop_map(|window| Request::Open { window }),
+        (2000..2100i32, 1..=52u32, 1..=5u8, 1..=5u8, 1..=5u8).prop_map(|(y, w, e, c, a)| Request::SelfCheck {
+            week: respite_core::summary::Week::new(y, w).expect("every year has 52 weeks"),
+            answers: respite_core::selfcheck::Answers::new(e, c, a).expect("1 to 5"),
+        }),
     ]
 }
 

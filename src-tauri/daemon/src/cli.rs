@@ -93,6 +93,9 @@ enum Cmd {
         /// Print JSON (what the summary window draws).
         #[arg(long)]
         json: bool,
+        /// Open the summary window instead (asks the running Respite).
+        #[arg(long, conflicts_with = "json")]
+        open: bool,
     },
     /// Print the break log (works without Respite running).
     Export {
@@ -148,7 +151,8 @@ pub fn main() -> ExitCode {
     let request = match cli.command {
         None | Some(Cmd::Run) => return daemon::start(&paths),
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
-        Some(Cmd::Summary { week, json }) => return print_summary(&paths, week, json),
+        Some(Cmd::Summary { open: true, .. }) => return open(&paths, WindowName::Summary),
+        Some(Cmd::Summary { week, json, open: false }) => return print_summary(&paths, week, json),
         Some(Cmd::Status { json }) => return status(&paths, json),
         Some(Cmd::Break { kind }) => Request::Break { kind },
         Some(Cmd::Pause { length }) => Request::Pause { length },

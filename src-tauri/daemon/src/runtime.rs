@@ -21,13 +21,14 @@ use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
 use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::kind::{BreakKind, Outcome};
-use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status};
+use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
-use respite_core::settings::{Evening, Settings};
+use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
+use respite_core::summary::Week;
 use respite_core::store::OpenBreak;
 use respite_core::timefmt::next_midnight;
 use respite_core::workhours::{next_local_time, WorkHours};
@@ -82,6 +83,9 @@ pub struct Runtime {
     after_hours: (NaiveDate, Duration),
     nudged_on: Option<NaiveDate>,
     next_bedtime: Option<DateTime<Utc>>,
+    selfcheck: SelfCheckPrefs,
+    /// When the weekly self-check is next offered, if it is enabled.
+    next_selfcheck: Option<DateTime<Utc>>,
     journal: Journal,
     launcher: Launcher,
     subscribers: Vec<UnixStream>,
@@ -128,6 +132,8 @@ impl Runtime {
             after_hours: (today, Duration::ZERO),
             nudged_on: None,
             next_bedtime: settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local)),
+            selfcheck: settings.selfcheck,
+            next_selfcheck: next_selfcheck(settings.selfcheck, now.wall),
             journal,
             launcher,
             subscribers: Vec::new(),
@@ -172,6 +178,8 @@ impl Runtime {
         self.hours = settings.hours;
         self.evening = settings.evening;
         self.next_bedtime = settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+        self.selfcheck = settings.selfcheck;
+        self.next_selfcheck = next_selfcheck(settings.selfcheck, now.wall);
         self.launcher.set_prefs(settings.overlay);
         self.sound.set_prefs(settings.sound);
         if self.keep != settings.keep {
@@ -188,7 +196,7 @@ impl Runtime {
             self.watch_clocks(now);
             let events = self.scheduler.tick(now, &mut self.senses);
             self.apply(events, now);
-            let reminder_at = self.evening_reminders(now);
+            let reminder_at = [self.evening_reminders(now), self.offer_selfcheck(now)].into_iter().flatten().min();
             self.launcher.enforce(now.mono);
             if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
                 self.journal.retry(now.wall, now.mono);
@@ -258,6 +266,7 @@ impl Runtime {
                     tracing::warn!(seconds = by.num_seconds(), "the wall clock moved; breaks keep their rhythm, reminders follow the new time");
                     self.scheduler.wall_changed(now);
                     self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+                    self.next_selfcheck = next_selfcheck(self.selfcheck, now.wall);
                 }
             }
         }
@@ -346,6 +355,11 @@ impl Runtime {
                 }
                 None
             }
+            Request::SelfCheck { week, answers } => {
+                tracing::info!(%week, "weekly self-check answered");
+                self.journal.self_check(week, answers, now.wall, now.mono);
+                None
+            }
             Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
         };
         if let Some(command) = command {
@@ -431,6 +445,34 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// Offers the weekly self-check at its time, unless this week's is answered; returns when to
+    /// look again.
+    fn offer_selfcheck(&mut self, now: Now) -> Option<Duration> {
+        let at = self.next_selfcheck?;
+        if at <= now.wall {
+            let week = Week::containing(now.wall, &Local);
+            let answered = self.journal.store_mut().and_then(|store| store.self_check(week).ok()).flatten().is_some();
+            if !answered {
+                tracing::info!(%week, "offering the weekly self-check");
+                let inputs = self.inputs.clone();
+                notify::send_with_action(
+                    "Your weekly check-in".into(),
+                    "Three questions, half a minute: how was this week for you? It stays on this computer.".into(),
+                    notify::Action {
+                        key: "open",
+                        label: "Open".into(),
+                        lasts: Duration::from_secs(3600),
+                        chosen: Box::new(move || {
+                            let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary }, reply: None });
+                        }),
+                    },
+                );
+            }
+            self.next_selfcheck = next_selfcheck(self.selfcheck, now.wall);
+        }
+        self.next_selfcheck.map(|at| now.mono_at(at))
     }
 
     /// The notice before a break, offering to postpone it.
@@ -568,6 +610,21 @@ impl Runtime {
         }
         tracing::info!("runtime stopped");
     }
+}
+
+/// The next time the self-check is offered (its weekday and time, local), if it is enabled.
+fn next_selfcheck(prefs: SelfCheckPrefs, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if !prefs.enabled {
+        return None;
+    }
+    let mut at = next_local_time(after, prefs.time, &Local);
+    for _ in 0..8 {
+        if at.with_timezone(&Local).weekday() == prefs.day {
+            return Some(at);
+        }
+        at = next_local_time(at, prefs.time, &Local);
+    }
+    None
 }
 
 /// "12 min", "1 h 5 min", or "less than a minute".
