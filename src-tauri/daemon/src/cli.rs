@@ -468,7 +468,7 @@ mod tests {
     fn summary_args(args: &[&str]) -> Result<(Option<Week>, bool), clap::Error> {
         let cli = Cli::try_parse_from(["respite", "summary"].iter().chain(args))?;
         match cli.command {
-            Some(Cmd::Summary { week, json }) => Ok((week, json)),
+            Some(Cmd::Summary { week, json, open: false }) => Ok((week, json)),
             other => panic!("not the summary: {other:?}"),
         }
     }
@@ -480,6 +480,9 @@ mod tests {
         assert_eq!((week.unwrap().monday(), json), (NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(), true));
         let (week, _) = summary_args(&["--week", "2026-W53"]).unwrap();
         assert_eq!(week.unwrap().sunday(), NaiveDate::from_ymd_opt(2027, 1, 3).unwrap());
+        let open = Cli::try_parse_from(["respite", "summary", "--open"]).unwrap();
+        assert!(matches!(open.command, Some(Cmd::Summary { open: true, .. })));
+        assert!(Cli::try_parse_from(["respite", "summary", "--open", "--json"]).is_err(), "--open draws, --json prints: not both");
         for (bad, says) in [("2026-W54", "2026 has 53 ISO weeks, so there is no week 54"), ("47", "expected an ISO week such as 2026-W47")] {
             let err = summary_args(&["--week", bad]).unwrap_err();
             assert_eq!((err.kind(), err.exit_code()), (clap::error::ErrorKind::ValueValidation, 2), "{bad}");
