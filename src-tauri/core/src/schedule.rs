@@ -432,6 +432,13 @@ impl Scheduler {
         self.presence.span_from.map(|(_, wall)| wall)
     }
 
+    /// When the next break falls due (monotonic), while working and present. Unlike
+    /// [`Scheduler::next_deadline`], not the notice or an idle reading: the moment to prepare an
+    /// overlay for.
+    pub fn next_due_mono(&self) -> Option<Duration> {
+        (matches!(self.phase, Phase::Working) && !self.is_away()).then(|| self.next_due().map(|(_, at)| at)).flatten()
+    }
+
     /// The next monotonic instant at which [`Scheduler::tick`] has something to do, if any.
     pub fn next_deadline(&self) -> Option<Duration> {
         let phase = match &self.phase {

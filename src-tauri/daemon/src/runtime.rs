@@ -501,7 +501,7 @@ impl Runtime {
         if !matches!(self.scheduler.phase(), Phase::Working) || self.launcher.is_prepared() {
             return None;
         }
-        let deadline = self.scheduler.next_deadline()?;
+        let deadline = self.scheduler.next_due_mono()?;
         if self.prepared_for == Some(deadline) {
             return None;
         }

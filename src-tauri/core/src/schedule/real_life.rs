@@ -167,6 +167,18 @@ fn approx(actual: u32, expected: Duration, tolerance: Duration) -> bool {
 }
 
 #[test]
+fn the_next_due_time_is_the_break_not_a_notice_or_an_idle_reading() {
+    let mut w = World::new(monday());
+    w.work(MIN);
+    assert_eq!(w.s.next_due_mono(), Some(20 * MIN), "the eye rest, 20 min in");
+    assert!(w.s.next_deadline().unwrap() < 20 * MIN - 10 * SEC, "the next wake-up is an idle reading");
+    w.work(19 * MIN - 5 * SEC);
+    assert_eq!(w.s.next_due_mono(), Some(20 * MIN), "after the notice, still the break");
+    w.away(MIN);
+    assert_eq!(w.s.next_due_mono(), None, "nothing to prepare while away");
+}
+
+#[test]
 fn idle_time_does_not_count_and_short_pauses_do() {
     let mut w = World::new(monday());
     w.work(5 * MIN);
