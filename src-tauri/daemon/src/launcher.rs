@@ -134,7 +134,7 @@ impl Launcher {
             Some(id) => command.args(["--break-id", &id.to_string()]),
             None => command.arg("--prepare"),
         };
-        let mut child = command
+        let child = command
             .args(["--monitors", self.prefs.monitors.as_str()])
             .args(["--fade-ms", &self.prefs.fade.as_millis().to_string()])
             .stdin(Stdio::null())
@@ -142,15 +142,7 @@ impl Launcher {
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
         let pid = child.id();
         tracing::info!(pid, ?break_id, "overlay started");
-        let inputs = self.inputs.clone();
-        let waiter = thread::Builder::new().name(format!("ui-{pid}")).spawn(move || {
-            let status = child.wait();
-            tracing::info!(pid, ?status, "respite-ui exited");
-            let _ = inputs.send(Input::UiExited { pid });
-        });
-        if let Err(e) = waiter {
-            tracing::warn!("cannot watch respite-ui {pid}: {e}");
-        }
+        self.watch(child);
         self.children.push(Child { pid, break_id, stop_at: None });
         Ok(())
     }
