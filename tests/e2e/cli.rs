@@ -61,7 +61,7 @@ fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0]["kind"].as_str(), rows[0]["outcome"].as_str()), (Some("eye"), Some("skipped")));
 
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     let exit = wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
     assert!(exit.success());
     assert_eq!(std::fs::read_to_string(session.config_dir().join("settings.toml")).unwrap(), settings, "the user's file is untouched");

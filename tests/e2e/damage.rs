@@ -29,7 +29,7 @@ fn a_damaged_database_is_set_aside_and_a_fresh_one_started() {
     assert!(session.respite(&["break", "eye"]).status.success());
     assert!(session.respite(&["skip"]).status.success());
     assert_eq!(session.export().len(), 1, "the fresh database takes records");
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     daemon.wait().unwrap();
     assert!(session.daemon_log().contains("break log was damaged"));
     let sent = fs::read_to_string(notifications).unwrap();
@@ -98,6 +98,6 @@ fn a_full_disk_keeps_records_in_memory_and_loses_none_when_space_returns() {
     assert_eq!(sent.matches("Respite cannot save breaks").count(), 1, "told once that saving fails: {sent}");
     assert_eq!(sent.matches("Respite saves breaks again").count(), 1, "and once that it works again");
     assert_eq!(rows.iter().filter(|r| r["kind"] == "eye" && r["outcome"] == "skipped").count(), 3);
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     daemon.wait().unwrap();
 }

@@ -63,6 +63,6 @@ fn x11_idle_time_pauses_the_count_and_an_absence_is_a_natural_break() {
     // The eye timer started afresh when the person came back.
     assert!(status["next"]["in_secs"].as_u64().unwrap() >= 15, "{status}");
     assert!(session.daemon_log().contains("x11-screensaver"), "{}", session.daemon_log());
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().expect("wait"));
 }

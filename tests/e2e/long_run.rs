@@ -29,7 +29,7 @@ fn ten_thousand_break_cycles_log_every_break_with_flat_memory() {
     let early = rss_kib(daemon.id());
     wait_for(Duration::from_secs(600), "10,000 breaks", || (logged(&session) >= CYCLES).then_some(()));
     let late = rss_kib(daemon.id());
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     assert!(daemon.wait().unwrap().success());
 
     let store = Store::open_read_only(&session.data_dir().join("respite.sqlite3")).unwrap();

@@ -63,7 +63,7 @@ fn one_overlay_per_monitor_and_the_page_controls_are_logged() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!((rows[0]["kind"].as_str(), rows[1]["kind"].as_str()), (Some("stretch"), Some("eye")));
 
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     assert!(daemon.wait().unwrap().success());
     session.wait_for(Duration::from_secs(10), "every Respite and WebKit process to end", || session.live_processes().is_empty().then_some(()));
 }

@@ -47,7 +47,7 @@ fn reload_applies_a_changed_file_at_once_and_replaces_the_settings_warnings() {
     assert_eq!(session.status().unwrap()["warnings"], serde_json::json!([]));
     assert_eq!(fs::read_to_string(session.config_dir().join("settings.toml")).unwrap(), FILE, "the daemon never rewrites the file");
 
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
 }
 
@@ -69,7 +69,7 @@ fn the_settings_window_opens_once_at_a_time_and_closes_with_the_daemon() {
     assert_eq!(fs::read_to_string(&calls).unwrap(), "settings\n", "one settings window at a time");
     assert!(session.daemon_log().contains("window already open"));
 
-    assert!(session.respite(&["quit"]).status.success());
+    session.quit();
     wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
     assert!(!session.live_processes().iter().any(|p| p.contains("sleep")), "the window closed with the daemon: {:?}", session.live_processes());
 }

@@ -181,6 +181,19 @@ impl Session {
         self.command(&bin("respite")).args(args).output().expect("run respite")
     }
 
+    /// `respite quit`, which must succeed; a failure shows what quit said and the daemon's log.
+    pub fn quit(&self) {
+        let out = self.respite(&["quit"]);
+        assert!(
+            out.status.success(),
+            "respite quit failed ({}): {}{}\n--- daemon log ---\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            self.daemon_log()
+        );
+    }
+
     /// `respite status --json`, parsed, or `None` while the daemon does not answer.
     pub fn status(&self) -> Option<serde_json::Value> {
         let out = self.respite(&["status", "--json"]);
