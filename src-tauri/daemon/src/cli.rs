@@ -33,7 +33,9 @@ const EXAMPLES: &str = "Examples:
   respite autostart on         start Respite when you log in
   respite summary              this week: breaks taken, screen time, streak
   respite summary --week 2026-W47 --json
-  respite export --format csv > breaks.csv";
+  respite export --format csv > breaks.csv
+  respite completions bash > ~/.local/share/bash-completion/completions/respite
+  respite man > respite.1";
 
 #[derive(Debug, Parser)]
 #[command(name = "respite", version, about = "Respite: short, regular breaks that protect you from burnout.", after_help = EXAMPLES)]
@@ -46,6 +48,13 @@ struct Cli {
 enum Cmd {
     /// Start Respite (the same as no command).
     Run,
+    /// Print the shell completion script for bash, zsh or fish.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from the same definitions as --help.
+    Man,
     /// Show the state and the next break.
     Status {
         /// Print JSON.
@@ -141,6 +150,11 @@ fn parse_week(text: &str) -> Result<Week, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(matches!(cli.command, None | Some(Cmd::Run)));
+    match cli.command {
+        Some(Cmd::Completions { shell }) => return write_out(&completions(shell)),
+        Some(Cmd::Man) => return write_out(&man_page()),
+        _ => {}
+    }
     let paths = match Paths::from_env() {
         Ok(paths) => paths,
         Err(e) => {
@@ -149,6 +163,7 @@ pub fn main() -> ExitCode {
         }
     };
     let request = match cli.command {
+        Some(Cmd::Completions { .. } | Cmd::Man) => unreachable!("answered above"),
         None | Some(Cmd::Run) => return daemon::start(&paths),
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
         Some(Cmd::Summary { open: true, .. }) => return open(&paths, WindowName::Summary),
@@ -171,6 +186,33 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(code) => code,
+    }
+}
+
+/// The completion script for `shell`, from the same definitions as `--help`.
+fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "respite", &mut out);
+    out
+}
+
+/// The manual page (roff), from the same definitions as `--help`: every command with its
+/// one-line description, the examples, the version.
+fn man_page() -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out);
+    out
+}
+
+/// Writes `bytes` to standard output (a closed pipe is not an error worth more than a line).
+fn write_out(bytes: &[u8]) -> ExitCode {
+    match std::io::stdout().write_all(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("respite: cannot write: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -464,6 +506,22 @@ mod tests {
     use chrono::FixedOffset;
     use respite_core::kind::{BreakRecord, Outcome, Trigger};
     use respite_core::workhours::Span;
+
+    #[test]
+    fn completions_and_the_man_page_come_from_the_same_definitions_as_help() {
+        for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish] {
+            let script = String::from_utf8(completions(shell)).unwrap();
+            for command in ["status", "pause", "summary", "focus", "autostart", "completions"] {
+                assert!(script.contains(command), "{shell}: no {command}");
+            }
+        }
+        assert!(String::from_utf8(completions(clap_complete::Shell::Bash)).unwrap().contains("--week"));
+        let man = String::from_utf8(man_page()).unwrap();
+        assert!(man.starts_with(".ie") || man.contains(".TH respite"), "{}", &man[..200.min(man.len())]);
+        for text in [".SH NAME", "respite \\- Respite", ".SH SYNOPSIS", "respite\\-summary", "respite\\-pause", "respite summary \\-\\-week", "Examples:"] {
+            assert!(man.contains(text), "the man page has no {text:?}");
+        }
+    }
 
     fn summary_args(args: &[&str]) -> Result<(Option<Week>, bool), clap::Error> {
         let cli = Cli::try_parse_from(["respite", "summary"].iter().chain(args))?;
