@@ -420,24 +420,6 @@ impl Store {
         insert_span(&self.conn, span)
     }
 
-    /// Spans at the screen that start in `[from, to)`, oldest first.
-    pub fn activity_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Span>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT started_at, ended_at, after_hours FROM activity WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at")
-            .map_err(sql("query screen time"))?;
-        let rows = stmt
-            .query_map(params![to_db(from), to_db(to)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))
-            .map_err(sql("query screen time"))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (start, end, after_hours) = row.map_err(sql("read screen time"))?;
-            let bad = |e: chrono::ParseError| StoreError::BadRow { id: 0, reason: e.to_string() };
-            out.push(Span { start: from_db(&start).map_err(bad)?, end: from_db(&end).map_err(bad)?, after_hours });
-        }
-        Ok(out)
-    }
-
     /// Spans at the screen that overlap `[from, to)`, oldest first, as logged (not cut to the
     /// range): those that start in it, and the one that started before and runs into it. Spans
     /// follow one another without overlapping (one person, one timeline), so that is the last
@@ -1091,7 +1073,7 @@ mod tests {
         drop(store);
         let store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.breaks(None, None).unwrap()[1].record, focus);
-        assert_eq!(store.activity_between(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
+        assert_eq!(store.activity_overlapping(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
         assert_eq!(store.focus_rounds(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![round]);
     }
 
@@ -1247,22 +1229,27 @@ mod tests {
         assert_eq!(minutes(t(9, 15, 0), t(9, 16, 0)), (1, 1));
     }
 
-    #[test]
-    fn a_version_2_log_learns_how_long_each_span_was() {
+    /// A log at schema version 2 (before span lengths were stored) with a working-hours span of
+    /// 15 min 30.25 s and an after-hours span written with `start` and `end` as given.
+    fn version_2_log_with_two_spans(start: &str, end: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("respite.sqlite3");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
-            conn.execute_batch(MIGRATIONS[1]).unwrap();
-            conn.pragma_update(None, "user_version", 2).unwrap();
-            conn.execute_batch(
-                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES
-                    ('2026-11-23T09:00:00.000Z', '2026-11-23T09:15:30.250Z', 0),
-                    ('2026-11-23T18:00:00Z', '2026-11-23T18:20:00Z', 1);",
-            )
-            .unwrap();
-        }
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO activity (started_at, ended_at, after_hours) VALUES
+                ('2026-11-23T09:00:00.000Z', '2026-11-23T09:15:30.250Z', 0), (?1, ?2, 1)",
+            params![start, end],
+        )
+        .unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_version_2_log_learns_how_long_each_span_was() {
+        let (_dir, path) = version_2_log_with_two_spans("2026-11-23T18:00:00Z", "2026-11-23T18:20:00Z");
         let store = Store::open(&path).unwrap();
         let lengths: Vec<i64> = store.conn.prepare("SELECT length_ms FROM activity ORDER BY id").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
         assert_eq!(lengths, [930_250, 1_200_000]);
@@ -1272,20 +1259,7 @@ mod tests {
 
     #[test]
     fn a_version_2_log_opened_read_only_is_summed_from_its_times() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("respite.sqlite3");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
-            conn.execute_batch(MIGRATIONS[1]).unwrap();
-            conn.pragma_update(None, "user_version", 2).unwrap();
-            conn.execute_batch(
-                "INSERT INTO activity (started_at, ended_at, after_hours) VALUES
-                    ('2026-11-23T09:00:00.000Z', '2026-11-23T09:15:30.250Z', 0),
-                    ('2026-11-23T18:00:00.000Z', '2026-11-23T18:20:00.000Z', 1);",
-            )
-            .unwrap();
-        }
+        let (_dir, path) = version_2_log_with_two_spans("2026-11-23T18:00:00.000Z", "2026-11-23T18:20:00.000Z");
         // An older daemon may still be running on it: it is read as it is, not migrated.
         let store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), 2);
@@ -1344,7 +1318,7 @@ mod tests {
         batch.commit().unwrap();
         assert_eq!(store.pragma("cache_size"), -2000, "the cache is given back");
         assert_eq!(store.count().unwrap(), 3);
-        assert_eq!(store.activity_between(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
+        assert_eq!(store.activity_overlapping(t(0, 0, 0), t(23, 0, 0)).unwrap(), vec![span]);
     }
 
     #[test]
