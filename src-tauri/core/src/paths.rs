@@ -3,6 +3,8 @@
 //!
 //! - settings: `$RESPITE_CONFIG_DIR` or `$XDG_CONFIG_HOME/respite` (`~/.config/respite`)
 //! - database: `$RESPITE_DATA_DIR` or `$XDG_DATA_HOME/respite` (`~/.local/share/respite`)
+//! - log: `$RESPITE_STATE_DIR` or `$XDG_STATE_HOME/respite` (`~/.local/state/respite`); where
+//!   there is no state dir (macOS, Windows), the data folder
 //! - socket and lock: `$XDG_RUNTIME_DIR/respite` (private to the user), or a private folder in
 //!   the temporary directory when there is no runtime dir.
 
@@ -14,6 +16,7 @@ use std::path::PathBuf;
 pub struct Paths {
     pub config_dir: PathBuf,
     pub data_dir: PathBuf,
+    pub state_dir: PathBuf,
     pub runtime_dir: PathBuf,
 }
 
@@ -31,11 +34,14 @@ impl Paths {
         let data_dir = env_dir("RESPITE_DATA_DIR")
             .or_else(|| dirs::data_dir().map(|d| d.join("respite")))
             .ok_or(NoHome("data"))?;
+        let state_dir = env_dir("RESPITE_STATE_DIR")
+            .or_else(|| dirs::state_dir().map(|d| d.join("respite")))
+            .unwrap_or_else(|| data_dir.clone());
         let runtime_dir = env_dir("XDG_RUNTIME_DIR").map(|d| d.join("respite")).unwrap_or_else(|| {
             let user = env::var("USER").unwrap_or_else(|_| "user".into());
             env::temp_dir().join(format!("respite-{user}"))
         });
-        Ok(Self { config_dir, data_dir, runtime_dir })
+        Ok(Self { config_dir, data_dir, state_dir, runtime_dir })
     }
 
     pub fn settings_file(&self) -> PathBuf {

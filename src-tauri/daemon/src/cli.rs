@@ -5,7 +5,7 @@
 //! Exit codes: 0 done; 1 the daemon refused or an error occurred; 2 bad arguments (clap);
 //! 3 Respite is not running.
 
-use crate::{daemon, instance};
+use crate::{daemon, instance, logging};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use respite_core::client::{self, ClientError};
@@ -35,7 +35,8 @@ const EXAMPLES: &str = "Examples:
   respite summary --week 2026-W47 --json
   respite export --format csv > breaks.csv
   respite completions bash > ~/.local/share/bash-completion/completions/respite
-  respite man > respite.1";
+  respite man > respite.1
+  respite log -n 100           the end of the daemon's log (RUST_LOG=debug respite: more of it)";
 
 #[derive(Debug, Parser)]
 #[command(name = "respite", version, about = "Respite: short, regular breaks that protect you from burnout.", after_help = EXAMPLES)]
@@ -55,6 +56,12 @@ enum Cmd {
     },
     /// Print the manual page (roff), made from the same definitions as --help.
     Man,
+    /// Print the end of the daemon's log (in ~/.local/state/respite, a file a day, a week kept).
+    Log {
+        /// How many lines.
+        #[arg(short = 'n', long, default_value_t = 50)]
+        lines: usize,
+    },
     /// Show the state and the next break.
     Status {
         /// Print JSON.
@@ -149,7 +156,6 @@ fn parse_week(text: &str) -> Result<Week, String> {
 /// Entry point of the `respite` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(matches!(cli.command, None | Some(Cmd::Run)));
     match cli.command {
         Some(Cmd::Completions { shell }) => return write_out(&completions(shell)),
         Some(Cmd::Man) => return write_out(&man_page()),
@@ -162,8 +168,14 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if matches!(cli.command, None | Some(Cmd::Run)) {
+        logging::init("info", Some(&paths.state_dir));
+    } else {
+        logging::init("warn", None);
+    }
     let request = match cli.command {
         Some(Cmd::Completions { .. } | Cmd::Man) => unreachable!("answered above"),
+        Some(Cmd::Log { lines }) => return print_log(&paths, lines),
         None | Some(Cmd::Run) => return daemon::start(&paths),
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
         Some(Cmd::Summary { open: true, .. }) => return open(&paths, WindowName::Summary),
@@ -216,10 +228,20 @@ fn write_out(bytes: &[u8]) -> ExitCode {
     }
 }
 
-fn init_logging(daemon: bool) {
-    let default = if daemon { "info" } else { "warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+/// Prints the last `lines` lines of the daemon's log.
+fn print_log(paths: &Paths, lines: usize) -> ExitCode {
+    let dir = &paths.state_dir;
+    match logging::recent(dir, lines) {
+        Ok(recent) if recent.is_empty() => {
+            eprintln!("respite: no log in {} yet (the daemon writes one while it runs)", dir.display());
+            ExitCode::FAILURE
+        }
+        Ok(recent) => write_out(format!("{}\n", recent.join("\n")).as_bytes()),
+        Err(e) => {
+            eprintln!("respite: cannot read the log in {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Sends `request`; prints why it failed and returns the exit code when it did.

@@ -16,6 +16,7 @@ use crate::runtime::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
 use rustix::process::{kill_process, Pid, Signal};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::Sender;
@@ -81,6 +82,7 @@ impl Launcher {
         let child = Command::new(&self.program)
             .arg(window.as_str())
             .stdin(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
         let pid = child.id();
@@ -90,9 +92,21 @@ impl Launcher {
         Ok(true)
     }
 
-    /// Reports the exit of `child` to the runtime, from a thread that waits for it.
+    /// Reports the exit of `child` to the runtime, from a thread that waits for it; what the
+    /// child writes to standard error goes into the daemon's log, from a second thread (WebKit's
+    /// helper processes share that pipe and may close it later than the child exits).
     fn watch(&self, mut child: std::process::Child) {
         let pid = child.id();
+        if let Some(stderr) = child.stderr.take() {
+            let reader = thread::Builder::new().name(format!("ui-log-{pid}")).spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    tracing::info!(target: "respite_ui", pid, "{line}");
+                }
+            });
+            if let Err(e) = reader {
+                tracing::warn!("cannot read the output of respite-ui {pid}: {e}");
+            }
+        }
         let inputs = self.inputs.clone();
         let waiter = thread::Builder::new().name(format!("ui-{pid}")).spawn(move || {
             let status = child.wait();
@@ -138,6 +152,7 @@ impl Launcher {
             .args(["--monitors", self.prefs.monitors.as_str()])
             .args(["--fade-ms", &self.prefs.fade.as_millis().to_string()])
             .stdin(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
         let pid = child.id();

@@ -7,13 +7,14 @@
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
 //! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime;
-//! [`senses`] reads idle time and do-not-disturb from the desktop.
+//! [`senses`] reads idle time and do-not-disturb from the desktop; [`logging`] is where the log goes.
 
 mod cli;
 mod control;
 mod daemon;
 mod instance;
 mod launcher;
+mod logging;
 mod notify;
 mod runtime;
 mod senses;

@@ -1,0 +1,113 @@
+//! Where the log goes. Every command logs to standard error; the daemon also writes a file a day
+//! in the XDG state dir (`~/.local/state/respite/respite.2026-11-23.log`, dated in UTC), and the
+//! oldest is removed once there are more than [`KEEP_FILES`]. `RUST_LOG` sets what is logged
+//! (default: `info` for the daemon, `warn` for other commands). `respite log` reads the newest
+//! lines back ([`recent`]).
+//!
+//! tracing-appender does the daily files and their removal: it is the tracing project's own
+//! writer, and a daemon that logs a few lines an hour needs nothing finer than a day.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// How many daily files are kept.
+pub const KEEP_FILES: usize = 7;
+const PREFIX: &str = "respite";
+const SUFFIX: &str = "log";
+
+/// Sets up logging: to standard error, and with `file_dir` also to a file a day there.
+pub fn init(default_level: &str, file_dir: Option<&Path>) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let (file, problem) = match file_dir.map(daily_files) {
+        Some(Ok(appender)) => (Some(fmt::layer().with_ansi(false).with_writer(appender)), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    tracing_subscriber::registry().with(filter).with(fmt::layer().with_writer(io::stderr)).with(file).init();
+    if let (Some(dir), Some(e)) = (file_dir, problem) {
+        tracing::warn!("cannot write the log in {}: {e}; logging to standard error only", dir.display());
+    }
+}
+
+fn daily_files(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
+    RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix(PREFIX)
+        .filename_suffix(SUFFIX)
+        .max_log_files(KEEP_FILES)
+        .build(dir)
+}
+
+/// The log files in `dir`, oldest first.
+pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(is_log_name))
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    // The date in the name sorts as text.
+    files.sort();
+    Ok(files)
+}
+
+/// `respite.2026-11-23.log`
+fn is_log_name(name: &str) -> bool {
+    name.strip_prefix("respite.")
+        .and_then(|rest| rest.strip_suffix(".log"))
+        .is_some_and(|date| date.len() == 10 && date.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+}
+
+/// The last `count` lines logged in `dir`, oldest first, across the daily files.
+pub fn recent(dir: &Path, count: usize) -> io::Result<Vec<String>> {
+    let mut lines: Vec<String> = Vec::new();
+    for file in files(dir)?.iter().rev() {
+        if lines.len() >= count {
+            break;
+        }
+        let text = fs::read(file)?;
+        let text = String::from_utf8_lossy(&text);
+        let wanted = count - lines.len();
+        let mut newest_first: Vec<String> = text.lines().rev().take(wanted).map(str::to_owned).collect();
+        lines.append(&mut newest_first);
+    }
+    lines.reverse();
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_lines_run_across_days_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("respite.2026-11-21.log"), "a1\na2\n").unwrap();
+        fs::write(dir.path().join("respite.2026-11-22.log"), "b1\nb2\nb3\n").unwrap();
+        fs::write(dir.path().join("respite.2026-11-23.log"), "c1\n").unwrap();
+        fs::write(dir.path().join("notes.txt"), "not a log\n").unwrap();
+        assert_eq!(recent(dir.path(), 3).unwrap(), ["b2", "b3", "c1"]);
+        assert_eq!(recent(dir.path(), 100).unwrap(), ["a1", "a2", "b1", "b2", "b3", "c1"]);
+        assert!(recent(&dir.path().join("missing"), 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_appender_keeps_a_week_of_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for day in 1..=9 {
+            fs::write(dir.path().join(format!("respite.2026-11-0{day}.log")), "old\n").unwrap();
+        }
+        // Building the appender prunes the oldest files past the limit (it counts today's too).
+        let _appender = daily_files(dir.path()).unwrap();
+        let left = files(dir.path()).unwrap();
+        assert!(left.len() <= KEEP_FILES, "{left:?}");
+        assert!(!left.iter().any(|f| f.ends_with("respite.2026-11-01.log")), "{left:?}");
+    }
+}
