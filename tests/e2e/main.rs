@@ -8,4 +8,5 @@ mod damage;
 mod idle;
 mod long_run;
 mod monitors;
+mod packaging;
 mod settings;
