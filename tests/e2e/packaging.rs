@@ -126,7 +126,7 @@ const INSTALLED: &[&str] = &[
 
 /// The package to test: `RESPITE_DEB`, else the newest `target/debian/respite_*.deb`.
 fn package() -> PathBuf {
-    if let Some(path) = std::env::var_os("RESPITE_DEB").filter(|p| !p.is_empty()) {
+    if let Some(path) = std::env::var_os("RESPITE_DEB") {
         let path = fs::canonicalize(&path).unwrap_or_else(|e| panic!("RESPITE_DEB={}: {e}", Path::new(&path).display()));
         return path;
     }
