@@ -4,7 +4,8 @@
 //!
 //! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
 //! the watch that fades it out when the break ends); [`summary_window`] (the weekly summary);
-//! [`settings_window`] (the settings, applied live); [`fade`] (window-opacity fades); [`error`]
+//! [`settings_window`] (the settings, applied live); [`welcome_window`] (the first start's
+//! preset, launch at login and sound); [`fade`] (window-opacity fades); [`error`]
 //! (the error type commands return).
 
 mod error;
@@ -12,6 +13,7 @@ mod fade;
 mod overlay;
 mod settings_window;
 mod summary_window;
+mod welcome_window;
 
 use overlay::OverlayArgs;
 use respite_core::paths::Paths;
@@ -26,9 +28,11 @@ enum Window {
     Summary(Option<Week>),
     /// The settings window.
     Settings,
+    /// The first-start window.
+    Welcome,
 }
 
-const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]\n       respite-ui summary [--week 2026-W47]\n       respite-ui settings";
+const USAGE: &str = "usage: respite-ui overlay [--break-id N] [--monitors all|primary|cursor] [--fade-ms N] [--prepare]\n       respite-ui summary [--week 2026-W47]\n       respite-ui settings\n       respite-ui welcome";
 
 fn parse_args(args: &[String]) -> Result<Window, String> {
     match args.first().map(String::as_str) {
@@ -59,12 +63,18 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
             [flag, week] if flag == "--week" => week.parse().map(|w| Window::Summary(Some(w))).map_err(|e| format!("{e}; {USAGE}")),
             _ => Err(format!("unexpected arguments {:?}; {USAGE}", &args[1..])),
         },
-        Some("settings") => match &args[1..] {
-            [] => Ok(Window::Settings),
-            rest => Err(format!("unexpected arguments {rest:?}; {USAGE}")),
-        },
+        Some("settings") => alone(&args[1..], Window::Settings),
+        Some("welcome") => alone(&args[1..], Window::Welcome),
         Some(other) => Err(format!("unknown window {other:?}; {USAGE}")),
         None => Err(format!("which window? {USAGE}")),
+    }
+}
+
+/// `window`, which takes no arguments.
+fn alone(rest: &[String], window: Window) -> Result<Window, String> {
+    match rest {
+        [] => Ok(window),
+        rest => Err(format!("unexpected arguments {rest:?}; {USAGE}")),
     }
 }
 
@@ -77,6 +87,11 @@ pub fn run(args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if cfg!(target_os = "linux") && ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|name| std::env::var_os(name).is_none_or(|v| v.is_empty())) {
+        // GTK would panic; say it plainly instead.
+        eprintln!("respite-ui: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)");
+        return ExitCode::FAILURE;
+    }
     let paths = match Paths::from_env() {
         Ok(paths) => paths,
         Err(e) => {
@@ -92,6 +107,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
             summary_window::run(paths.database(), paths.socket(), selfcheck.unwrap_or(false), week).map_err(|e| e.to_string())
         }
         Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
+        Window::Welcome => welcome_window::run(paths).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +143,7 @@ mod tests {
         assert!(parse_args(&args(&["summary", "--week", "2025-W53"])).is_err(), "2025 has 52 ISO weeks");
         assert_eq!(parse_args(&args(&["settings"])), Ok(Window::Settings));
         assert!(parse_args(&args(&["settings", "--now"])).is_err());
+        assert_eq!(parse_args(&args(&["welcome"])), Ok(Window::Welcome));
         assert!(parse_args(&[]).is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! `respite-ui`: the Tauri shell, started by the daemon only while a window is needed.
-//! Usage: `respite-ui overlay [--break-id N]`.
+//! Usage: `respite-ui overlay|summary|settings|welcome …` (see `USAGE` in lib.rs).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {

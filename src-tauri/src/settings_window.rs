@@ -27,15 +27,15 @@ use tauri::window::Color;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
 /// The page's background, painted before the page: no white flash.
-const BACKGROUND: Color = Color(247, 245, 240, 255);
+pub(crate) const BACKGROUND: Color = Color(247, 245, 240, 255);
 /// If the page never asks to be shown (a script error), show it anyway after this.
 const SHOW_FALLBACK: Duration = Duration::from_secs(3);
 
-/// Tauri state of the settings process.
-struct SettingsState {
-    paths: Paths,
+/// Tauri state of the settings process (and of the welcome window, which changes a few settings).
+pub(crate) struct SettingsState {
+    pub(crate) paths: Paths,
     /// One change at a time: each reads, edits and writes the whole file.
-    writing: Mutex<()>,
+    pub(crate) writing: Mutex<()>,
 }
 
 /// One problem in the file, as the page shows it.
@@ -68,7 +68,7 @@ enum Daemon {
 
 /// The outcome of a saved change.
 #[derive(Serialize)]
-struct Saved {
+pub(crate) struct Saved {
     daemon: Daemon,
     message: Option<String>,
     /// The file's problems after the change (a fix here can clear another field's problem).
@@ -78,28 +78,13 @@ struct Saved {
 /// Runs the settings window until it is closed.
 pub fn run(paths: Paths) -> Result<(), tauri::Error> {
     let app = tauri::Builder::default()
-        .manage(SettingsState { paths, writing: Mutex::new(()) })
+        .manage(SettingsState::new(paths))
         .invoke_handler(tauri::generate_handler![settings_read, settings_check, settings_set, settings_reset, settings_ready, autostart_get, autostart_set])
         .setup(|app| {
-            WebviewWindowBuilder::new(app, "settings", WebviewUrl::App("settings.html".into()))
+            hidden_until_drawn(WebviewWindowBuilder::new(app, "settings", WebviewUrl::App("settings.html".into())))
                 .title("Respite — Settings")
                 .inner_size(720.0, 640.0)
                 .min_inner_size(480.0, 400.0)
-                .resizable(true)
-                .decorations(true)
-                .background_color(BACKGROUND)
-                .visible(false)
-                .on_page_load(|window, payload| {
-                    if payload.event() == PageLoadEvent::Finished {
-                        thread::spawn(move || {
-                            thread::sleep(SHOW_FALLBACK);
-                            if !window.is_visible().unwrap_or(true) {
-                                eprintln!("respite-ui: the settings page did not ask to be shown; showing it");
-                                let _ = window.show();
-                            }
-                        });
-                    }
-                })
                 .build()?;
             Ok(())
         })
@@ -108,12 +93,42 @@ pub fn run(paths: Paths) -> Result<(), tauri::Error> {
     Ok(())
 }
 
+/// A window of this process: resizable, painted in the page's background, and hidden until its
+/// page asks to be shown (or, after a script error, [`SHOW_FALLBACK`] later).
+pub(crate) fn hidden_until_drawn<'a, R: tauri::Runtime, M: Manager<R>>(builder: WebviewWindowBuilder<'a, R, M>) -> WebviewWindowBuilder<'a, R, M> {
+    builder.resizable(true).decorations(true).background_color(BACKGROUND).visible(false).on_page_load(|window, payload| {
+        if payload.event() == PageLoadEvent::Finished {
+            thread::spawn(move || {
+                thread::sleep(SHOW_FALLBACK);
+                if !window.is_visible().unwrap_or(true) {
+                    eprintln!("respite-ui: the {} page did not ask to be shown; showing it", window.label());
+                    let _ = window.show();
+                }
+            });
+        }
+    })
+}
+
+/// Shows the window `label` (its page has drawn) and gives it the focus.
+pub(crate) fn show_drawn(app: &tauri::AppHandle, label: &str) -> Result<(), UiError> {
+    let window = app.get_webview_window(label).ok_or_else(|| UiError::Invalid(format!("no {label} window")))?;
+    if !window.is_visible().unwrap_or(true) {
+        window.show().map_err(|e| UiError::Failed(e.to_string()))?;
+        let _ = window.set_focus();
+    }
+    Ok(())
+}
+
 impl SettingsState {
-    fn file(&self) -> PathBuf {
+    pub(crate) fn new(paths: Paths) -> Self {
+        Self { paths, writing: Mutex::new(()) }
+    }
+
+    pub(crate) fn file(&self) -> PathBuf {
         self.paths.settings_file()
     }
 
-    fn text(&self) -> Result<String, UiError> {
+    pub(crate) fn text(&self) -> Result<String, UiError> {
         edit::read(&self.file()).map_err(|e| UiError::Failed(e.to_string()))
     }
 
@@ -122,7 +137,7 @@ impl SettingsState {
     }
 
     /// Asks the daemon to apply the file; the page says what happened.
-    fn apply(&self) -> Saved {
+    pub(crate) fn apply(&self) -> Saved {
         let (daemon, message) = match client::request(&self.paths.socket(), &Request::Reload) {
             Ok(response) if response.ok => (Daemon::Applied, None),
             Ok(response) => (Daemon::Failed, Some(response.error.unwrap_or_else(|| "refused".into()))),
@@ -138,7 +153,7 @@ fn problems(fields: &edit::Fields) -> Vec<ProblemView> {
 }
 
 /// A refused change: the reader's reason for a bad value, else the whole message.
-fn refused(e: EditError) -> UiError {
+pub(crate) fn refused(e: EditError) -> UiError {
     match e {
         EditError::Invalid(problem) => UiError::Invalid(problem.reason),
         e @ (EditError::UnknownKey(_) | EditError::NotToml(_)) => UiError::Invalid(e.to_string()),
@@ -187,24 +202,19 @@ fn settings_reset(state: tauri::State<'_, SettingsState>) -> Result<Saved, UiErr
 /// The page has drawn the settings: show the window.
 #[tauri::command]
 fn settings_ready(app: tauri::AppHandle) -> Result<(), UiError> {
-    let window = app.get_webview_window("settings").ok_or_else(|| UiError::Invalid("no settings window".into()))?;
-    if !window.is_visible().unwrap_or(true) {
-        window.show().map_err(|e| UiError::Failed(e.to_string()))?;
-        let _ = window.set_focus();
-    }
-    Ok(())
+    show_drawn(&app, "settings")
 }
 
 /// Whether Respite starts at login, read from the autostart entry itself.
 #[tauri::command]
-fn autostart_get() -> Result<bool, UiError> {
+pub(crate) fn autostart_get() -> Result<bool, UiError> {
     let entry = Autostart::from_env().map_err(|e| UiError::Failed(e.to_string()))?;
     entry.is_enabled().map_err(|e| UiError::Failed(e.to_string()))
 }
 
 /// Turns launch at login on or off; returns the state the entry is in afterwards.
 #[tauri::command]
-fn autostart_set(on: bool) -> Result<bool, UiError> {
+pub(crate) fn autostart_set(on: bool) -> Result<bool, UiError> {
     let failed = |e: respite_core::autostart::AutostartError| UiError::Failed(e.to_string());
     let entry = Autostart::from_env().map_err(failed)?;
     if on {

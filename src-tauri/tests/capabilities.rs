@@ -107,3 +107,29 @@ fn the_summary_window_reads_summaries_and_can_do_nothing_else() {
     denied(call(&summary, "plugin:event|listen", LOCAL, json!({"event": "x", "handler": 0})));
     denied(call(&summary, "plugin:window|close", LOCAL, Value::Null));
 }
+
+/// The welcome window's commands (launch at login is the settings window's command, shared).
+const WELCOME_COMMANDS: [&str; 6] = ["welcome_read", "welcome_preset", "welcome_sound", "welcome_ready", "welcome_done", "autostart_set"];
+
+#[test]
+fn the_welcome_window_chooses_a_preset_sound_and_login_and_nothing_else() {
+    let app = mock_builder().build(tauri::generate_context!(assets = noop_assets(), test = true)).expect("mock app");
+    let welcome = WebviewWindowBuilder::new(&app, "welcome", WebviewUrl::App("welcome.html".into())).build().expect("welcome");
+    let settings = WebviewWindowBuilder::new(&app, "settings", WebviewUrl::App("settings.html".into())).build().expect("settings");
+    let overlay = WebviewWindowBuilder::new(&app, "overlay-0", WebviewUrl::App("overlay.html".into())).build().expect("overlay");
+    let args = json!({"preset": "gentle", "key": "eye.interval", "value": "20m", "on": true, "breakId": 1, "week": "2026-W47"});
+
+    for command in WELCOME_COMMANDS {
+        assert_eq!(call(&welcome, command, LOCAL, args.clone()), Err(format!("Command {command} not found")));
+        denied(call(&welcome, command, "https://example.com/", args.clone()));
+        denied(call(&overlay, command, LOCAL, args.clone()));
+    }
+    for command in WELCOME_COMMANDS.iter().filter(|c| c.starts_with("welcome_")) {
+        denied(call(&settings, command, LOCAL, args.clone()));
+    }
+    // Not the whole settings file, not the overlay's or the summary's commands.
+    for command in ["settings_read", "settings_set", "settings_reset", "autostart_get"].iter().chain(OVERLAY_COMMANDS.iter()).chain(SUMMARY_COMMANDS.iter()) {
+        denied(call(&welcome, command, LOCAL, args.clone()));
+    }
+    denied(call(&welcome, "plugin:window|close", LOCAL, Value::Null));
+}

@@ -206,3 +206,34 @@ export function summaryReady() {
 export function selfCheckSave(week, answers) {
   return inTauri ? invoke('self_check_save', { week, ...answers }) : Promise.resolve(null);
 }
+
+// ---- Welcome window -------------------------------------------------------------------------
+
+const demoWelcome = { preset: 'standard', autostart: true, sound: true };
+
+/** {preset: 'gentle'|'standard'|'focus'|null (hand-tuned), autostart: bool|null (unreadable), sound: bool}. */
+export function welcomeRead() {
+  return inTauri ? invoke('welcome_read') : Promise.resolve({ ...demoWelcome });
+}
+
+/** Writes the preset into the settings and has Respite apply it; resolves like settingsSet. */
+export function welcomePreset(preset) {
+  if (!inTauri) demoWelcome.preset = preset;
+  return inTauri ? invoke('welcome_preset', { preset }) : Promise.resolve({ daemon: 'not_running', message: null, problems: [] });
+}
+
+/** Turns the break sounds on or off; resolves like settingsSet. */
+export function welcomeSound(on) {
+  if (!inTauri) demoWelcome.sound = on;
+  return inTauri ? invoke('welcome_sound', { on }) : Promise.resolve({ daemon: 'not_running', message: null, problems: [] });
+}
+
+/** The page has drawn: the window may be shown. */
+export function welcomeReady() {
+  return inTauri ? invoke('welcome_ready') : Promise.resolve(null);
+}
+
+/** Closes the welcome window (the choices are already saved). */
+export function welcomeDone() {
+  return inTauri ? invoke('welcome_done') : Promise.resolve(null);
+}

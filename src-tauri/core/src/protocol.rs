@@ -68,6 +68,8 @@ pub enum Request {
 pub enum WindowName {
     Settings,
     Summary,
+    /// The first-start window: what Respite does, a preset, launch at login and sound.
+    Welcome,
 }
 
 impl WindowName {
@@ -76,6 +78,7 @@ impl WindowName {
         match self {
             WindowName::Settings => "settings",
             WindowName::Summary => "summary",
+            WindowName::Welcome => "welcome",
         }
     }
 }
@@ -311,6 +314,7 @@ mod tests {
             (Request::Reload, r#"{"cmd":"reload"}"#),
             (Request::Open { window: WindowName::Settings }, r#"{"cmd":"open","window":"settings"}"#),
             (Request::Open { window: WindowName::Summary }, r#"{"cmd":"open","window":"summary"}"#),
+            (Request::Open { window: WindowName::Welcome }, r#"{"cmd":"open","window":"welcome"}"#),
             (
                 Request::SelfCheck { week: Week::new(2026, 47).unwrap(), answers: Answers::new(4, 3, 2).unwrap() },
                 r#"{"cmd":"self_check","week":"2026-W47","answers":{"energy":4,"closeness":3,"accomplishment":2}}"#,

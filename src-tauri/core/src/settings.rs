@@ -18,6 +18,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub mod edit;
+pub mod preset;
 
 /// Shortest interval accepted (short values are handy for trying the app out).
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
@@ -92,6 +93,8 @@ pub struct Settings {
     pub keep: Option<Duration>,
     pub sensing: Sensing,
     pub focus: FocusPlan,
+    /// Focus mode starts with Respite.
+    pub focus_on_start: bool,
     pub hours: WorkHours,
     pub evening: Evening,
     pub selfcheck: SelfCheckPrefs,
@@ -142,6 +145,7 @@ impl Default for Settings {
             keep: None,
             sensing: Sensing::default(),
             focus: FocusPlan::default(),
+            focus_on_start: false,
             hours: WorkHours::default(),
             evening: Evening::default(),
             selfcheck: SelfCheckPrefs::default(),
@@ -263,6 +267,8 @@ bedtime = "off"
 # Focus mode (Pomodoro), from the tray or `respite focus start`: rounds of work, each followed
 # by a short break, and a long break after the last round.
 [focus]
+# Start focus mode whenever Respite starts (the Focus preset of the welcome window).
+on_start = false
 work = "25m"
 short_break = "5m"
 long_break = "20m"
@@ -349,7 +355,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                     "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut problems),
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
-                    "focus" => settings.focus = read_focus(fields, settings.focus, &mut problems),
+                    "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
                     "selfcheck" => read_selfcheck(fields, &mut settings.selfcheck, &mut problems),
                     "overlay" => read_overlay(fields, &mut settings.overlay, &mut problems),
                     _ => read_sound(fields, &mut settings.sound, &mut problems),
@@ -479,16 +485,15 @@ fn read_selfcheck(fields: &toml::Table, prefs: &mut SelfCheckPrefs, problems: &m
     });
 }
 
-fn read_focus(fields: &toml::Table, default: FocusPlan, problems: &mut Vec<Problem>) -> FocusPlan {
-    let mut plan = default;
+fn read_focus(fields: &toml::Table, plan: &mut FocusPlan, on_start: &mut bool, problems: &mut Vec<Problem>) {
     read_table("focus", fields, problems, |field, value| match field {
+        "on_start" => boolean(value).map(|b| *on_start = b),
         "work" => duration(value, mins(1), Duration::from_secs(4 * 3600)).map(|d| plan.work = d),
         "short_break" => duration(value, Duration::from_secs(30), mins(60)).map(|d| plan.short_break = d),
         "long_break" => duration(value, mins(1), mins(120)).map(|d| plan.long_break = d),
         "rounds" => whole(value, 1, 12).map(|n| plan.rounds = n as u32),
         _ => unknown(),
     });
-    plan
 }
 
 /// The per-kind settings that live outside its [`KindPlan`].

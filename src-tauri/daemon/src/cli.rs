@@ -96,6 +96,8 @@ enum Cmd {
     Reload,
     /// Open the settings window.
     Settings,
+    /// Open the welcome window again (a preset, launch at login, sounds).
+    Welcome,
     /// Start Respite when you log in: on, off, or status (works without Respite running).
     Autostart {
         #[arg(value_enum)]
@@ -190,6 +192,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Quit) => return quit(&paths),
         Some(Cmd::Reload) => return reload(&paths),
         Some(Cmd::Settings) => return open(&paths, WindowName::Settings),
+        Some(Cmd::Welcome) => return open(&paths, WindowName::Welcome),
         Some(Cmd::Autostart { action }) => return autostart(action),
     };
     match ask(&paths, &request) {

@@ -1,4 +1,5 @@
-//! Assembles and runs the daemon: one instance per user, settings (problems reported), the
+//! Assembles and runs the daemon: one instance per user, settings (problems reported; a first
+//! start writes the defaults, turns launch at login on and opens the welcome window), the
 //! journal over the store (a damaged database replaced, an interrupted break recovered), the
 //! senses (idle and do-not-disturb sources, probed once; sleep and lock watched), the control
 //! socket, the runtime thread, and on the
@@ -15,7 +16,8 @@ use respite_core::client;
 use respite_core::clock::{Clock, ScaledClock, SystemClock};
 use respite_core::journal::Journal;
 use respite_core::paths::Paths;
-use respite_core::protocol::Request;
+use respite_core::autostart::Autostart;
+use respite_core::protocol::{Request, WindowName};
 use respite_core::settings::{self, Settings};
 use std::path::Path;
 use std::process::ExitCode;
@@ -32,7 +34,10 @@ pub fn start(paths: &Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (settings, warnings) = load_settings(&paths.settings_file());
+    let (settings, warnings, first_start) = load_settings(&paths.settings_file());
+    if first_start {
+        turn_on_autostart();
+    }
     let clock = clock_from_env();
     let now = clock.now();
     let mut journal = Journal::open(&paths.database(), now.wall, now.mono);
@@ -81,6 +86,16 @@ pub fn start(paths: &Paths) -> ExitCode {
         Err(e) => tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)"),
     }
     quit_on_signals(&inputs);
+    let mut opening = Vec::new();
+    if first_start {
+        opening.push(Request::Open { window: WindowName::Welcome });
+    }
+    if settings.focus_on_start {
+        opening.push(Request::Focus { on: true });
+    }
+    for request in opening {
+        let _ = inputs.send(Input::Request { request, reply: None });
+    }
     let looping = main_loop.clone();
     let runtime_thread = thread::Builder::new()
         .name("runtime".into())
@@ -101,15 +116,16 @@ pub fn start(paths: &Paths) -> ExitCode {
 
 /// Reads the settings; every problem is logged, shown once as a notification, and kept for
 /// `status`. The daemon always starts: bad keys run with their defaults. Also used by `reload`.
-pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>) {
-    let (settings, problems) = match settings::load_or_create(file) {
+/// The flag says the file did not exist and the defaults were written: a first start.
+pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>, bool) {
+    let (settings, problems, created) = match settings::load_or_create(file) {
         Ok(loaded) => {
             if loaded.created {
-                tracing::info!("wrote the default settings to {}", file.display());
+                tracing::info!("first start: wrote the default settings to {}", file.display());
             }
-            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect())
+            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect(), loaded.created)
         }
-        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")]),
+        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")], false),
     };
     for problem in &problems {
         tracing::warn!("settings: {problem}");
@@ -118,7 +134,23 @@ pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>) {
         let body = format!("{}\nThe rest of your settings apply; the file was left as it is.", problems.join("\n"));
         notify::send("Respite: some settings were not understood".into(), body);
     }
-    (settings, problems)
+    (settings, problems, created)
+}
+
+/// A first start turns launch at login on (the welcome window offers to turn it off): a break
+/// app only helps while it runs. The entry starts this very program.
+fn turn_on_autostart() {
+    let enabled = std::env::current_exe()
+        .map_err(|e| e.to_string())
+        .and_then(|program| {
+            let entry = Autostart::from_env().map_err(|e| e.to_string())?;
+            entry.enable(&program).map_err(|e| e.to_string())?;
+            Ok(entry.entry())
+        });
+    match enabled {
+        Ok(entry) => tracing::info!("first start: Respite starts at login ({})", entry.display()),
+        Err(e) => tracing::warn!("first start: cannot turn on launch at login: {e}"),
+    }
 }
 
 /// The real clock, or with `RESPITE_TIME_SCALE=N` (long-run tests and benchmarks) the real
@@ -133,10 +165,10 @@ fn clock_from_env() -> Box<dyn Clock> {
     }
 }
 
-/// Another daemon holds the lock: tell it we were started, and stop.
+/// Another daemon holds the lock: tell it we were started (it opens its settings), and stop.
 fn hand_over(paths: &Paths) -> ExitCode {
     match client::request(&paths.socket(), &Request::Hello) {
-        Ok(_) => println!("Respite is already running."),
+        Ok(_) => println!("Respite is already running; it opens its settings."),
         Err(e) => println!("Respite is already running (it did not answer: {e})."),
     }
     ExitCode::SUCCESS

@@ -34,13 +34,16 @@ pub fn init(default_level: &str, file_dir: Option<&Path>) {
     }
 }
 
-fn daily_files(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
+fn daily_files(dir: &Path) -> Result<RollingFileAppender, String> {
+    // The appender would complain on stderr about a missing folder before creating it.
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(PREFIX)
         .filename_suffix(SUFFIX)
         .max_log_files(KEEP_FILES)
         .build(dir)
+        .map_err(|e| e.to_string())
 }
 
 /// The log files in `dir`, oldest first.

@@ -165,7 +165,7 @@ impl Runtime {
     /// Reads the settings file again and applies it; see the module documentation.
     fn reload(&mut self, now: Now) -> Response {
         let Some(file) = self.settings_file.clone() else { return Response::error("this Respite has no settings file to reload") };
-        let (settings, warnings) = crate::daemon::load_settings(&file);
+        let (settings, warnings, _) = crate::daemon::load_settings(&file);
         tracing::info!(problems = warnings.len(), "settings reloaded from {}", file.display());
         self.settings_warnings = warnings;
         match self.scheduler.handle(Command::SetPlans(settings.plans()), now) {
@@ -320,9 +320,11 @@ impl Runtime {
         let command = match request {
             Request::Status => None,
             Request::Hello => {
-                tracing::info!("another start of respite handed over to this one");
-                let info = self.tray_state(now).info;
-                notify::send("Respite is already running".into(), info);
+                tracing::info!("another start of respite handed over to this one: opening the settings");
+                if let Err(e) = self.launcher.open_window(WindowName::Settings) {
+                    tracing::warn!("{e}");
+                    notify::send("Respite is already running".into(), self.tray_state(now).info);
+                }
                 None
             }
             Request::Break { kind } => Some(Command::TakeBreak(kind)),
