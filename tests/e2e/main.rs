@@ -5,6 +5,7 @@ mod break_loop;
 mod cli;
 mod crash;
 mod damage;
+mod first_start;
 mod idle;
 mod long_run;
 mod monitors;

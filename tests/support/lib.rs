@@ -84,6 +84,9 @@ impl Session {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(root.path().join("runtime"), fs::Permissions::from_mode(0o700)).expect("chmod");
         }
+        // A settings file: the daemon's first start (defaults, launch at login, welcome window) is
+        // what `forget_settings` sets up, for the tests of that start.
+        fs::write(root.path().join("config/settings.toml"), "# An end-to-end test's session: not a first start.\n").expect("settings file");
         let mut helpers = Vec::new();
         let display = match screen {
             Screen::None => None,
@@ -113,6 +116,11 @@ impl Session {
 
     pub fn runtime_dir(&self) -> PathBuf {
         self.root.path().join("runtime")
+    }
+
+    /// Removes the settings file, so the daemon's next start is a first start.
+    pub fn forget_settings(&self) {
+        fs::remove_file(self.config_dir().join("settings.toml")).expect("remove the settings file");
     }
 
     pub fn write_settings(&self, text: &str) {

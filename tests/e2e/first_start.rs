@@ -1,0 +1,63 @@
+//! The first start: with no settings file the daemon writes the defaults, turns launch at login
+//! on and opens the welcome window; later starts do neither, `respite welcome` brings the window
+//! back, and a second `respite` opens the settings. Also the daemon's log file and `respite log`.
+
+use respite_e2e::{bin, Session};
+use std::fs;
+use std::time::Duration;
+
+/// The ids of visible windows titled exactly `title`.
+fn windows(session: &Session, title: &str) -> Vec<String> {
+    let found = session.x("xdotool", &["search", "--onlyvisible", "--name", &format!("^{title}$")]);
+    String::from_utf8_lossy(&found.stdout).split_whitespace().map(str::to_owned).collect()
+}
+
+#[test]
+fn a_first_start_writes_the_defaults_turns_on_launch_at_login_and_welcomes_once() {
+    let session = Session::with_display();
+    session.forget_settings();
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
+
+    let settings = fs::read_to_string(session.config_dir().join("settings.toml")).expect("the defaults were written");
+    assert!(settings.contains("[eye]") && settings.contains("on_start = false"), "{settings}");
+    let entry_path = session.root.path().join(".config/autostart/respite.desktop");
+    let entry = fs::read_to_string(&entry_path).expect("launch at login is on after a first start");
+    let exec = format!("Exec={}", bin("respite").display());
+    assert!(entry.lines().any(|line| line == exec), "the entry starts this respite:\n{entry}");
+    session.wait_for(Duration::from_secs(30), "the welcome window", || (windows(&session, "Welcome to Respite").len() == 1).then_some(()));
+
+    // Chosen in the welcome window: launch at login off. Stopping closes the window too.
+    assert!(session.respite(&["autostart", "off"]).status.success());
+    session.quit();
+    let exit = session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
+    assert!(exit.success());
+    session.wait_for(Duration::from_secs(10), "the welcome window to close", || windows(&session, "Welcome to Respite").is_empty().then_some(()));
+
+    // A later start: no welcome, and launch at login stays as the user left it.
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the daemon to answer again", || session.status());
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(windows(&session, "Welcome to Respite").is_empty(), "the welcome window comes only on a first start");
+    assert!(!entry_path.exists(), "a later start leaves launch at login off");
+
+    // Asked for: `respite welcome`; and a second `respite` opens the settings.
+    assert!(session.respite(&["welcome"]).status.success());
+    session.wait_for(Duration::from_secs(30), "the welcome window, asked for", || (windows(&session, "Welcome to Respite").len() == 1).then_some(()));
+    let second = session.respite(&[]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already running"), "{second:?}");
+    session.wait_for(Duration::from_secs(30), "the settings window", || (windows(&session, "Respite — Settings").len() == 1).then_some(()));
+
+    // The daemon's log: a file a day in the state dir, and `respite log` shows its end.
+    let log = session.respite(&["log", "-n", "200"]);
+    let text = String::from_utf8_lossy(&log.stdout);
+    assert!(log.status.success() && text.contains("first start: wrote the default settings"), "{log:?}");
+    assert!(text.contains("window opened") && text.contains("window=\"welcome\""), "{text}");
+    let state = session.root.path().join(".local/state/respite");
+    let files: Vec<_> = fs::read_dir(&state).expect("the state dir").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(files.len(), 1, "one file for today: {files:?}");
+
+    session.quit();
+    let exit = session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
+    assert!(exit.success());
+}
