@@ -3,6 +3,8 @@
 //!
 //! The binaries are the workspace's own `target/<profile>/respite` and `respite-ui`; build them
 //! first (`cargo build --workspace`, which the README's test command does).
+//!
+//! [`webdriver`]: tauri-driver and a small WebDriver client, for tests of the real WebViews.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -10,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+pub mod webdriver;
 
 /// Path of a workspace binary next to this test's build profile.
 pub fn bin(name: &str) -> PathBuf {

@@ -1,0 +1,186 @@
+//! The real windows driven through WebDriver (tauri-driver → WebKitWebDriver → respite-ui's
+//! WebView), as a user would: the break overlay's text, countdown and Skip; the weekly summary's
+//! numbers against `respite summary --json`; a setting changed in the settings form and written
+//! to `settings.toml`. Skipped with a notice when the WebDriver tools are missing (never in CI).
+
+use chrono::{Datelike, Local, NaiveDate};
+use respite_core::store::Store;
+use respite_core::summary::synthetic::{seed, Profile};
+use respite_e2e::webdriver::{Driver, Tools, ENTER};
+use respite_e2e::{bin, wait_for, Session};
+use serde_json::Value;
+use std::fs;
+use std::time::Duration;
+
+const LONG: Duration = Duration::from_secs(20);
+
+/// One long eye rest and nothing scheduled soon, so only the break asked for shows.
+const ONE_EYE_REST: &str = "[eye]\ninterval = \"1h\"\nduration = \"2m\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n";
+
+#[test]
+fn the_overlay_shows_what_to_do_counts_down_and_skip_is_logged() {
+    let Some(tools) = Tools::find("webview::the_overlay_shows_what_to_do_counts_down_and_skip_is_logged") else { return };
+    let session = Session::with_display();
+    session.write_settings(ONE_EYE_REST);
+    // The daemon's own overlay is a no-op here: WebDriver starts the real one for the break.
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
+    session.wait_for(LONG, "the daemon to answer", || session.status());
+    let driver = Driver::start(&session, &tools);
+    let out = session.respite(&["break", "eye"]);
+    assert!(out.status.success(), "respite break eye: {out:?}");
+    let id = session.wait_for(LONG, "the break on screen", || {
+        let status = session.status()?;
+        (status["state"] == "on_break").then(|| status["current"]["id"].as_u64()).flatten()
+    });
+    let overlay = driver.open("overlay", &["overlay", "--break-id", &id.to_string()]);
+    overlay.checked(|| {
+        let instruction = overlay.wait_find("#instruction", LONG);
+        let text = overlay.wait(LONG, "the instruction to be drawn", || overlay.text(&instruction).ok().filter(|t| !t.is_empty()));
+        assert_eq!(text, "Look at something about 6 metres (20 feet) away for the next 120 seconds.");
+        assert_eq!(overlay.text(&overlay.find("#title").unwrap()).unwrap(), "Eye rest");
+        assert_eq!(overlay.title().unwrap(), "Respite — Eye rest");
+
+        // The countdown moves: read twice, 1.5 s apart ("1:58" → "1:56" or "1:57").
+        let count = overlay.find("#count").unwrap();
+        let seconds = |text: String| -> u64 {
+            let (m, s) = text.split_once(':').unwrap_or_else(|| panic!("countdown {text:?} is not m:ss"));
+            m.parse::<u64>().unwrap() * 60 + s.parse::<u64>().unwrap()
+        };
+        let first = seconds(overlay.text(&count).unwrap());
+        std::thread::sleep(Duration::from_millis(1500));
+        let second = seconds(overlay.text(&count).unwrap());
+        assert!(first <= 120 && first > 100, "countdown starts near 2:00, shows {first} s");
+        assert!(second < first && first - second <= 2, "countdown moved from {first} s to {second} s in 1.5 s");
+
+        let skip = overlay.find("#skip").unwrap();
+        assert_eq!(overlay.text(&skip).unwrap(), "Skip");
+        overlay.click(&skip).unwrap();
+        let row = session.wait_for(LONG, "the skipped break in the log", || session.export().into_iter().find(|r| r["outcome"] == "skipped"));
+        assert_eq!(row["kind"], "eye", "{row}");
+        assert_eq!(row["trigger"], "manual", "{row}");
+        assert_eq!(session.export().len(), 1, "one break, logged once");
+    });
+    assert_eq!(session.status().unwrap()["state"], "working");
+    // The overlay closes itself after the break; ending the WebDriver session is then a no-op.
+    drop(overlay);
+    drop(driver);
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
+/// Monday of the seeded week, 2026-W40 (a finished week, so "now" does not cut it short).
+const WEEK: &str = "2026-W40";
+
+#[test]
+fn the_summary_window_shows_the_numbers_the_cli_computes() {
+    let Some(tools) = Tools::find("webview::the_summary_window_shows_the_numbers_the_cli_computes") else { return };
+    let session = Session::with_display();
+    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
+    assert_eq!(monday.iso_week().week(), 40);
+    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
+    // The week before too, so the page shows changes from last week.
+    let seeded = seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 47).expect("seed the break log");
+    assert!(seeded.breaks > 50, "{} breaks seeded", seeded.breaks);
+    drop(store);
+
+    let out = session.respite(&["summary", "--week", WEEK, "--json"]);
+    assert!(out.status.success(), "respite summary: {out:?}");
+    let cli: Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    let headline = &cli["headline"];
+    assert!(headline["breaks_taken"].as_u64().unwrap() > 10, "{headline}");
+
+    let driver = Driver::start(&session, &tools);
+    let page = driver.open("summary", &["summary", "--week", WEEK]);
+    page.checked(|| {
+        let cards = page.wait(LONG, "the headline cards", || {
+            let cards = page.execute(
+                "return Array.from(document.querySelectorAll('#headline li')).map(li => [li.querySelector('.label').textContent, li.querySelector('.value').textContent]);",
+                Value::Array(vec![]),
+            );
+            cards.ok().filter(|c| c.as_array().is_some_and(|a| a.len() == 5))
+        });
+        let card = |label: &str| -> String {
+            let found = cards.as_array().unwrap().iter().find(|c| c[0] == label);
+            found.unwrap_or_else(|| panic!("no card {label:?} in {cards}"))[1].as_str().unwrap().to_owned()
+        };
+        assert_eq!(card("Breaks taken"), headline["breaks_taken"].to_string());
+        assert_eq!(card("Breaks taken or natural"), percent(&headline["compliance"]));
+        assert_eq!(card("Time at the screen"), duration(headline["screen_secs"].as_u64().unwrap()));
+        assert_eq!(card("After hours"), duration(headline["after_hours_secs"].as_u64().unwrap()));
+        assert_eq!(card("Streak"), format!("{} days", cli["streak"]["days"]));
+        assert_eq!(page.text(&page.find("#week-title").unwrap()).unwrap(), "Week 40, 2026");
+
+        // The table of kinds: due, taken, natural, skipped, postponed, share.
+        let rows = page
+            .execute("return Array.from(document.querySelectorAll('#kinds tbody tr')).map(tr => Array.from(tr.children).map(c => c.textContent));", Value::Array(vec![]))
+            .unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        for (row, kind) in rows.iter().zip(["eye", "stretch", "walk"]) {
+            let tally = &cli["by_kind"][kind];
+            let expected: Vec<String> = ["due", "taken", "natural", "skipped", "postponed"].iter().map(|k| tally[k].to_string()).chain([percent(&tally["compliance"])]).collect();
+            let shown: Vec<String> = row.as_array().unwrap()[1..].iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+            assert_eq!(shown, expected, "{kind} row");
+        }
+    });
+}
+
+/// How summary.js shows a share: "87 %", or "—" for none.
+fn percent(share: &Value) -> String {
+    share.as_f64().map_or("—".to_owned(), |s| format!("{} %", (s * 100.0).round()))
+}
+
+/// How summary.js shows a time: "3 h 20 min", "4 h", "45 min".
+fn duration(secs: u64) -> String {
+    let minutes = (secs as f64 / 60.0).round() as u64;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+const MY_SETTINGS: &str = "# My own notes, kept.\n[eye]\ninterval = \"20m\"  # as the optician said\nduration = \"20s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n";
+
+#[test]
+fn a_setting_changed_in_the_window_is_written_keeping_comments_and_applied() {
+    let Some(tools) = Tools::find("webview::a_setting_changed_in_the_window_is_written_keeping_comments_and_applied") else { return };
+    let session = Session::with_display();
+    session.write_settings(MY_SETTINGS);
+    let mut daemon = session.spawn_daemon();
+    let before = session.wait_for(LONG, "the daemon to answer", || session.status());
+    assert!(before["next"]["in_secs"].as_u64().unwrap() <= 20 * 60, "{before}");
+
+    let driver = Driver::start(&session, &tools);
+    let page = driver.open("settings", &["settings"]);
+    page.checked(|| {
+        let field = page.wait_find("#f-eye-interval", LONG);
+        page.wait(LONG, "the form to be filled", || page.property(&field, "value").ok().filter(|v| v == "20m"));
+        page.clear(&field).unwrap();
+        page.send_keys(&field, &format!("45m{ENTER}")).unwrap();
+        let file = session.config_dir().join("settings.toml");
+        let text = page.wait(LONG, "settings.toml to change", || fs::read_to_string(&file).ok().filter(|t| t.contains("45m")));
+        assert_eq!(text, MY_SETTINGS.replace("\"20m\"", "\"45m\""), "only the value changed; comments and order kept");
+        // Applied live: the next eye rest moved out past 20 minutes.
+        let status = session.wait_for(LONG, "the daemon to apply it", || session.status().filter(|s| s["next"]["in_secs"].as_u64() > Some(20 * 60)));
+        assert!(status["next"]["in_secs"].as_u64().unwrap() <= 45 * 60, "{status}");
+        let said = page.find("#status").unwrap();
+        let message = page.wait(LONG, "the page to say it was saved", || page.text(&said).ok().filter(|t| t.starts_with("Saved")));
+        assert_eq!(message, "Saved and applied.");
+
+        // A bad value is refused in the form and the file is left alone.
+        page.clear(&field).unwrap();
+        page.send_keys(&field, &format!("soon{ENTER}")).unwrap();
+        let error = page.find("#f-eye-interval-error").unwrap();
+        let shown = page.wait(LONG, "the field's error", || page.text(&error).ok().filter(|t| !t.is_empty()));
+        assert!(shown.contains("soon"), "{shown}");
+        assert_eq!(page.attribute(&field, "aria-invalid").unwrap(), "true");
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(fs::read_to_string(&file).unwrap().contains("\"45m\""));
+    });
+    drop(page);
+    drop(driver);
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+    assert!(bin("respite").exists());
+}
