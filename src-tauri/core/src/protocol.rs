@@ -56,8 +56,13 @@ pub enum Request {
     Focus { on: bool },
     /// Read the settings file again and apply it (problems reported as at start).
     Reload,
-    /// Open a window (`respite-ui <window>`); one of each at a time.
-    Open { window: WindowName },
+    /// Open a window (`respite-ui <window>`); one of each at a time. `week`: the summary's
+    /// first week (default: this one); other windows ignore it.
+    Open {
+        window: WindowName,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        week: Option<Week>,
+    },
     /// Save the weekly self-check's answers for `week` (replacing earlier answers that week).
     SelfCheck { week: Week, answers: Answers },
 }
@@ -312,9 +317,10 @@ mod tests {
             (Request::Finish { break_id: Some(2) }, r#"{"cmd":"finish","break_id":2}"#),
             (Request::Shown { break_id: 2 }, r#"{"cmd":"shown","break_id":2}"#),
             (Request::Reload, r#"{"cmd":"reload"}"#),
-            (Request::Open { window: WindowName::Settings }, r#"{"cmd":"open","window":"settings"}"#),
-            (Request::Open { window: WindowName::Summary }, r#"{"cmd":"open","window":"summary"}"#),
-            (Request::Open { window: WindowName::Welcome }, r#"{"cmd":"open","window":"welcome"}"#),
+            (Request::Open { window: WindowName::Settings, week: None }, r#"{"cmd":"open","window":"settings"}"#),
+            (Request::Open { window: WindowName::Summary, week: None }, r#"{"cmd":"open","window":"summary"}"#),
+            (Request::Open { window: WindowName::Summary, week: Week::new(2026, 47) }, r#"{"cmd":"open","window":"summary","week":"2026-W47"}"#),
+            (Request::Open { window: WindowName::Welcome, week: None }, r#"{"cmd":"open","window":"welcome"}"#),
             (
                 Request::SelfCheck { week: Week::new(2026, 47).unwrap(), answers: Answers::new(4, 3, 2).unwrap() },
                 r#"{"cmd":"self_check","week":"2026-W47","answers":{"energy":4,"closeness":3,"accomplishment":2}}"#,

@@ -32,6 +32,7 @@
 //! ([`Store::outcome_counts`], [`Store::screen_time`]), and the streak reading back only as far
 //! as it reaches ([`Store::outcomes_backwards`]); `benches/summary.rs` measures it.
 
+pub mod announce;
 mod observe;
 #[doc(hidden)]
 pub mod synthetic;

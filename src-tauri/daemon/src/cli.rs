@@ -180,7 +180,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Log { lines }) => return print_log(&paths, lines),
         None | Some(Cmd::Run) => return daemon::start(&paths),
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
-        Some(Cmd::Summary { open: true, .. }) => return open(&paths, WindowName::Summary),
+        Some(Cmd::Summary { open: true, week, .. }) => return open(&paths, WindowName::Summary, week),
         Some(Cmd::Summary { week, json, open: false }) => return print_summary(&paths, week, json),
         Some(Cmd::Status { json }) => return status(&paths, json),
         Some(Cmd::Break { kind }) => Request::Break { kind },
@@ -191,8 +191,8 @@ pub fn main() -> ExitCode {
         Some(Cmd::Focus { action }) => Request::Focus { on: matches!(action, FocusAction::Start) },
         Some(Cmd::Quit) => return quit(&paths),
         Some(Cmd::Reload) => return reload(&paths),
-        Some(Cmd::Settings) => return open(&paths, WindowName::Settings),
-        Some(Cmd::Welcome) => return open(&paths, WindowName::Welcome),
+        Some(Cmd::Settings) => return open(&paths, WindowName::Settings, None),
+        Some(Cmd::Welcome) => return open(&paths, WindowName::Welcome, None),
         Some(Cmd::Autostart { action }) => return autostart(action),
     };
     match ask(&paths, &request) {
@@ -329,8 +329,8 @@ fn reload(paths: &Paths) -> ExitCode {
 }
 
 /// Asks the daemon to open `window` (it opens none if one is open already).
-fn open(paths: &Paths, window: WindowName) -> ExitCode {
-    match ask(paths, &Request::Open { window }) {
+fn open(paths: &Paths, window: WindowName, week: Option<Week>) -> ExitCode {
+    match ask(paths, &Request::Open { window, week }) {
         Ok(_) => ExitCode::SUCCESS,
         Err(code) => code,
     }

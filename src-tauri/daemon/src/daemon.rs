@@ -9,6 +9,7 @@
 use crate::instance::{self, Acquired};
 use crate::launcher::Launcher;
 use crate::runtime::{Input, Runtime};
+use crate::weekly::Announcer;
 use crate::senses::{self, LiveSenses};
 use crate::{control, notify, tray};
 use gtk::glib;
@@ -79,6 +80,7 @@ pub fn start(paths: &Paths) -> ExitCode {
     }
     let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
     runtime.set_settings_file(paths.settings_file());
+    runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
     let main_loop = glib::MainLoop::new(None, false);
     match tray::start(inputs.clone()) {
@@ -88,7 +90,7 @@ pub fn start(paths: &Paths) -> ExitCode {
     quit_on_signals(&inputs);
     let mut opening = Vec::new();
     if first_start {
-        opening.push(Request::Open { window: WindowName::Welcome });
+        opening.push(Request::Open { window: WindowName::Welcome, week: None });
     }
     if settings.focus_on_start {
         opening.push(Request::Focus { on: true });

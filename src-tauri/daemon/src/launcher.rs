@@ -15,6 +15,7 @@
 use crate::runtime::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
+use respite_core::summary::Week;
 use rustix::process::{kill_process, Pid, Signal};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -72,15 +73,19 @@ impl Launcher {
         self.prefs = prefs;
     }
 
-    /// Opens `respite-ui <window>` unless that window is already open; returns whether it
-    /// started one.
-    pub fn open_window(&mut self, window: WindowName) -> Result<bool, LaunchError> {
+    /// Opens `respite-ui <window>` (the summary on `week`, if given) unless that window is
+    /// already open; returns whether it started one.
+    pub fn open_window(&mut self, window: WindowName, week: Option<Week>) -> Result<bool, LaunchError> {
         if let Some((_, pid)) = self.windows.iter().find(|(name, _)| *name == window) {
             tracing::info!(pid, window = window.as_str(), "window already open");
             return Ok(false);
         }
-        let child = Command::new(&self.program)
-            .arg(window.as_str())
+        let mut command = Command::new(&self.program);
+        command.arg(window.as_str());
+        if let (WindowName::Summary, Some(week)) = (window, week) {
+            command.args(["--week", &week.to_string()]);
+        }
+        let child = command
             .stdin(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -7,7 +7,7 @@
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
 //! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime;
-//! [`senses`] reads idle time and do-not-disturb from the desktop; [`logging`] is where the log goes.
+//! [`senses`] reads idle time and do-not-disturb from the desktop; [`logging`] is where the log goes; [`weekly`] announces the weekly summary.
 
 mod cli;
 mod control;
@@ -20,6 +20,7 @@ mod runtime;
 mod senses;
 mod sound;
 mod tray;
+mod weekly;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -21,6 +21,7 @@ use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
 use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
+use crate::weekly::Announcer;
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
@@ -106,6 +107,7 @@ pub struct Runtime {
     idea_on_screen: Option<(u64, u32)>,
     /// The break deadline an overlay was last prepared for (once per break, even if it exits).
     prepared_for: Option<Duration>,
+    summary_announcer: Announcer,
 }
 
 impl Runtime {
@@ -148,6 +150,7 @@ impl Runtime {
             next_idea,
             idea_on_screen: None,
             prepared_for: None,
+            summary_announcer: Announcer::default(),
         };
         runtime.tell_journal_notices();
         runtime
@@ -155,6 +158,11 @@ impl Runtime {
 
     pub fn set_tray(&mut self, tray: TraySink) {
         self.tray = Some(tray);
+    }
+
+    /// Where the weekly summary notification remembers the last week it announced.
+    pub fn set_announcer(&mut self, announcer: Announcer) {
+        self.summary_announcer = announcer;
     }
 
     /// The settings file that `reload` reads.
@@ -197,6 +205,8 @@ impl Runtime {
             let events = self.scheduler.tick(now, &mut self.senses);
             self.apply(events, now);
             let reminder_at = [self.evening_reminders(now), self.offer_selfcheck(now)].into_iter().flatten().min();
+            let present = self.scheduler.active_since().is_some();
+            self.summary_announcer.check(now.wall, present, self.journal.store_mut().map(|s| &*s), &self.inputs);
             self.launcher.enforce(now.mono);
             if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
                 self.journal.retry(now.wall, now.mono);
@@ -321,7 +331,7 @@ impl Runtime {
             Request::Status => None,
             Request::Hello => {
                 tracing::info!("another start of respite handed over to this one: opening the settings");
-                if let Err(e) = self.launcher.open_window(WindowName::Settings) {
+                if let Err(e) = self.launcher.open_window(WindowName::Settings, None) {
                     tracing::warn!("{e}");
                     notify::send("Respite is already running".into(), self.tray_state(now).info);
                 }
@@ -350,8 +360,8 @@ impl Runtime {
             }
             Request::Focus { on } => Some(Command::Focus(on)),
             Request::Reload => return self.reload(now),
-            Request::Open { window } => {
-                if let Err(e) = self.launcher.open_window(window) {
+            Request::Open { window, week } => {
+                if let Err(e) = self.launcher.open_window(window, week) {
                     tracing::error!("{e}");
                     return Response::error(format!("the {} window cannot open: {e}", window.as_str()));
                 }
@@ -467,7 +477,7 @@ impl Runtime {
                         label: "Open".into(),
                         lasts: Duration::from_secs(3600),
                         chosen: Box::new(move || {
-                            let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary }, reply: None });
+                            let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
                         }),
                     },
                 );

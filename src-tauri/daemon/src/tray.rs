@@ -143,8 +143,8 @@ fn request_for(id: &str) -> Option<Request> {
         "skip" => Request::Skip { break_id: None },
         "focus.start" => Request::Focus { on: true },
         "focus.stop" => Request::Focus { on: false },
-        "summary" => Request::Open { window: WindowName::Summary },
-        "settings" => Request::Open { window: WindowName::Settings },
+        "summary" => Request::Open { window: WindowName::Summary, week: None },
+        "settings" => Request::Open { window: WindowName::Settings, week: None },
         "quit" => Request::Quit,
         _ => return None,
     })

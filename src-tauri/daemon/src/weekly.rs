@@ -1,0 +1,87 @@
+//! The weekly "your summary is ready" notification: once a week, the first time the person is at
+//! the screen in a new week (from 05:00; [`respite_core::summary::announce`] decides), for the
+//! week before, if anything was logged in it. Choosing it opens the summary window on that week.
+//! The last week announced is kept in a small file in the state dir, so a restart does not
+//! announce it again.
+
+use crate::notify;
+use crate::runtime::Input;
+use chrono::{DateTime, Local, Utc};
+use respite_core::protocol::{Request, WindowName};
+use respite_core::store::Store;
+use respite_core::summary::announce::week_to_announce;
+use respite_core::summary::{week_summary, Summary, Week};
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+/// How long the notification offers to open the summary.
+const OFFER_FOR: Duration = Duration::from_secs(4 * 3600);
+
+/// Remembers which week's summary was announced.
+#[derive(Debug, Default)]
+pub struct Announcer {
+    /// Where the last announced week is kept; `None`: only for this run (tests).
+    file: Option<PathBuf>,
+    announced: Option<Week>,
+}
+
+impl Announcer {
+    /// The announcer whose memory is `file` (`2026-W47`); a missing or unreadable file means
+    /// nothing was announced yet.
+    pub fn with_file(file: PathBuf) -> Self {
+        let announced = std::fs::read_to_string(&file).ok().and_then(|text| text.trim().parse().ok());
+        Self { file: Some(file), announced }
+    }
+
+    /// Announces last week's summary if it is time and someone is at the screen.
+    pub fn check(&mut self, now: DateTime<Utc>, present: bool, store: Option<&Store>, inputs: &Sender<Input>) {
+        if !present {
+            return;
+        }
+        let Some(week) = week_to_announce(now, &Local, self.announced) else { return };
+        let Some(store) = store else { return }; // the log cannot be read now: try again later
+        match week_summary(store, week, &Local, now) {
+            Ok(summary) if summary.is_empty => tracing::info!(%week, "nothing logged last week: no summary to announce"),
+            Ok(summary) => announce(&summary, inputs.clone()),
+            Err(e) => {
+                tracing::warn!(%week, "cannot read last week's summary: {e}");
+                return;
+            }
+        }
+        self.remember(week);
+    }
+
+    fn remember(&mut self, week: Week) {
+        self.announced = Some(week);
+        if let Some(file) = &self.file {
+            let written = file.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(file, format!("{week}\n")));
+            if let Err(e) = written {
+                tracing::warn!("cannot remember that {week} was announced in {}: {e}", file.display());
+            }
+        }
+    }
+}
+
+fn announce(summary: &Summary, inputs: Sender<Input>) {
+    let week = summary.week;
+    tracing::info!(%week, "announcing the weekly summary");
+    let headline = &summary.headline;
+    let hours = headline.screen_secs / 3600;
+    let body = match headline.compliance {
+        Some(share) => format!("Last week: {} breaks taken ({:.0}%), {hours} h at the screen. See your pattern.", headline.breaks_taken, share * 100.0),
+        None => format!("Last week: {hours} h at the screen. See your pattern."),
+    };
+    notify::send_with_action(
+        "Your weekly summary is ready".into(),
+        body,
+        notify::Action {
+            key: "open",
+            label: "Open summary".into(),
+            lasts: OFFER_FOR,
+            chosen: Box::new(move || {
+                let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
+            }),
+        },
+    );
+}
