@@ -11,3 +11,4 @@ mod long_run;
 mod monitors;
 mod packaging;
 mod settings;
+mod weekly;
