@@ -70,6 +70,15 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
     }
 }
 
+/// A window builder whose page learns the locale the shell runs in (`RESPITE_LOCALE=pseudo`:
+/// the pseudo-locale, see `respite_core::text` and `ui/js/i18n.js`).
+pub(crate) fn in_locale<'a, R: tauri::Runtime, M: tauri::Manager<R>>(builder: tauri::WebviewWindowBuilder<'a, R, M>) -> tauri::WebviewWindowBuilder<'a, R, M> {
+    match std::env::var("RESPITE_LOCALE").as_deref() {
+        Ok("pseudo") => builder.initialization_script("window.__RESPITE_LOCALE__ = 'pseudo';"),
+        _ => builder,
+    }
+}
+
 /// `window`, which takes no arguments.
 fn alone(rest: &[String], window: Window) -> Result<Window, String> {
     match rest {

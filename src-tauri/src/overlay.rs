@@ -155,10 +155,9 @@ fn current_break(socket: &std::path::Path, expected: Option<u64>) -> Result<(Cur
 }
 
 fn title_for(kind: Option<BreakKind>) -> String {
-    match kind {
-        Some(kind) => format!("Respite — {}", kind.title()),
-        None => "Respite — Break".to_owned(),
-    }
+    let texts = respite_core::text::texts();
+    let kind = kind.map_or_else(|| texts.get("overlay.kind.other.title").to_owned(), |kind| texts.kind_title(kind));
+    texts.fill("overlay.windowTitle", &[("app", &texts.get("app.name")), ("kind", &kind)])
 }
 
 /// The monitors to cover, from the setting and what is connected now.
@@ -200,7 +199,7 @@ fn open_windows(app: &AppHandle, choice: Monitors, kind: Option<BreakKind>) -> t
 
 /// An overlay window, hidden until its page asks to be shown.
 fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
-    WebviewWindowBuilder::new(app, label, WebviewUrl::App("overlay.html".into()))
+    crate::in_locale(WebviewWindowBuilder::new(app, label, WebviewUrl::App("overlay.html".into())))
         .title(title)
         .decorations(false)
         .always_on_top(true)

@@ -82,7 +82,7 @@ pub fn run(paths: Paths) -> Result<(), tauri::Error> {
         .invoke_handler(tauri::generate_handler![settings_read, settings_check, settings_set, settings_reset, settings_ready, autostart_get, autostart_set])
         .setup(|app| {
             hidden_until_drawn(WebviewWindowBuilder::new(app, "settings", WebviewUrl::App("settings.html".into())))
-                .title("Respite — Settings")
+                .title(respite_core::text::t("settings.windowTitle"))
                 .inner_size(720.0, 640.0)
                 .min_inner_size(480.0, 400.0)
                 .build()?;
@@ -96,7 +96,7 @@ pub fn run(paths: Paths) -> Result<(), tauri::Error> {
 /// A window of this process: resizable, painted in the page's background, and hidden until its
 /// page asks to be shown (or, after a script error, [`SHOW_FALLBACK`] later).
 pub(crate) fn hidden_until_drawn<'a, R: tauri::Runtime, M: Manager<R>>(builder: WebviewWindowBuilder<'a, R, M>) -> WebviewWindowBuilder<'a, R, M> {
-    builder.resizable(true).decorations(true).background_color(BACKGROUND).visible(false).on_page_load(|window, payload| {
+    crate::in_locale(builder).resizable(true).decorations(true).background_color(BACKGROUND).visible(false).on_page_load(|window, payload| {
         if payload.event() == PageLoadEvent::Finished {
             thread::spawn(move || {
                 thread::sleep(SHOW_FALLBACK);

@@ -51,8 +51,8 @@ pub fn run(database: PathBuf, socket: PathBuf, selfcheck_enabled: bool, week: Op
         .manage(SummaryState { database, socket, selfcheck_enabled, started: Instant::now(), first: week })
         .invoke_handler(tauri::generate_handler![summary_week, summary_ready, self_check_save])
         .setup(|app| {
-            WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into()))
-                .title("Respite — Weekly summary")
+            crate::in_locale(WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into())))
+                .title(respite_core::text::t("summary.windowTitle"))
                 .inner_size(880.0, 760.0)
                 .min_inner_size(560.0, 480.0)
                 .background_color(BACKGROUND)

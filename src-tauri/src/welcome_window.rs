@@ -31,7 +31,7 @@ pub fn run(paths: Paths) -> Result<(), tauri::Error> {
         .invoke_handler(tauri::generate_handler![welcome_read, welcome_preset, welcome_sound, welcome_ready, welcome_done, settings_window::autostart_set])
         .setup(|app| {
             hidden_until_drawn(WebviewWindowBuilder::new(app, "welcome", WebviewUrl::App("welcome.html".into())))
-                .title("Welcome to Respite")
+                .title(respite_core::text::t("welcome.windowTitle"))
                 .inner_size(600.0, 720.0)
                 .min_inner_size(420.0, 480.0)
                 .center()

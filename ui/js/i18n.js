@@ -1,4 +1,6 @@
-// i18n.js — loads locales/en.json, fills [data-i18n] elements and exports t(key, vars).
+// i18n.js — loads locales/en.json, fills [data-i18n] elements and exports t(key, vars). With the
+// pseudo-locale (RESPITE_LOCALE=pseudo, passed in by the shell) every string is accented and bracketed,
+// as the Rust side does (respite_core::text), so a test can see nothing on screen bypassed the file.
 
 let messages = {};
 
@@ -20,11 +22,28 @@ export function translate(root = document) {
   }
 }
 
+const ACCENTED = { a: 'á', e: 'é', i: 'í', o: 'ó', u: 'ú', c: 'ç', n: 'ñ', s: 'š', y: 'ý', z: 'ž', A: 'Á', E: 'É', I: 'Í', O: 'Ó', U: 'Ú', C: 'Ç', N: 'Ñ', S: 'Š' };
+
+/** text in the pseudo-locale: letters accented, the whole bracketed; {placeholders} kept. */
+function pseudo(text) {
+  let inPlaceholder = false;
+  let out = '⟦';
+  for (const c of text) {
+    if (c === '{') inPlaceholder = true;
+    if (c === '}') inPlaceholder = false;
+    out += inPlaceholder ? c : (ACCENTED[c] ?? c);
+  }
+  return `${out}⟧`;
+}
+
 async function load() {
   try {
     const response = await fetch('locales/en.json');
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     messages = await response.json();
+    if (window.__RESPITE_LOCALE__ === 'pseudo') {
+      for (const key of Object.keys(messages)) messages[key] = pseudo(messages[key]);
+    }
   } catch (err) {
     console.error('i18n: could not load locales/en.json', err);
   }

@@ -33,5 +33,6 @@ pub mod selfcheck;
 pub mod settings;
 pub mod store;
 pub mod summary;
+pub mod text;
 pub mod timefmt;
 pub mod workhours;

@@ -465,17 +465,12 @@ impl StreakWalk {
 
 /// `95 min` as people read it: `1 h 35 min`, `45 min`, `2 h`.
 pub fn duration_text(secs: u64) -> String {
-    let minutes = (secs + 30) / 60;
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
+    crate::text::texts().duration(secs)
 }
 
 /// A share as a whole percentage: `84%`.
 pub fn percent_text(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
+    crate::text::texts().percent(share)
 }
 
 #[cfg(test)]

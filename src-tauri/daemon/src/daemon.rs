@@ -20,6 +20,7 @@ use respite_core::paths::Paths;
 use respite_core::autostart::Autostart;
 use respite_core::protocol::{Request, WindowName};
 use respite_core::settings::{self, Settings};
+use respite_core::text;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
@@ -133,8 +134,8 @@ pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>, bool) {
         tracing::warn!("settings: {problem}");
     }
     if !problems.is_empty() {
-        let body = format!("{}\nThe rest of your settings apply; the file was left as it is.", problems.join("\n"));
-        notify::send("Respite: some settings were not understood".into(), body);
+        let body = text::tf("notify.settings.body", &[("problems", &problems.join("\n"))]);
+        notify::send(text::t("notify.settings.title"), body);
     }
     (settings, problems, created)
 }

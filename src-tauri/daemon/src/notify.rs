@@ -54,7 +54,7 @@ fn notify(connection: &zbus::blocking::Connection, summary: &str, body: &str, ac
         "/org/freedesktop/Notifications",
         Some("org.freedesktop.Notifications"),
         "Notify",
-        &("Respite", 0u32, "respite", summary, body, actions, hints, timeout_ms),
+        &(respite_core::text::texts().get("app.name"), 0u32, "respite", summary, body, actions, hints, timeout_ms),
     )?;
     reply.body().deserialize()
 }

@@ -30,6 +30,7 @@ use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Stat
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
 use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
 use respite_core::summary::Week;
+use respite_core::text;
 use respite_core::store::OpenBreak;
 use respite_core::timefmt::next_midnight;
 use respite_core::workhours::{next_local_time, WorkHours};
@@ -301,10 +302,7 @@ impl Runtime {
                 if so_far >= limit {
                     self.nudged_on = Some(today);
                     tracing::info!(after_hours_mins = so_far.as_secs() / 60, "evening nudge");
-                    notify::send(
-                        "The work will keep until tomorrow".into(),
-                        format!("You have been at the screen for {} min after hours. What is left will still be there in the morning.", so_far.as_secs() / 60),
-                    );
+                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("minutes", &(so_far.as_secs() / 60))]));
                 } else {
                     next = Some(now.mono + (limit - so_far));
                 }
@@ -314,7 +312,7 @@ impl Runtime {
             if at <= now.wall {
                 if present {
                     tracing::info!("bedtime reminder");
-                    notify::send("Time to wind down".into(), "It is your bedtime. A screen-free half hour helps you sleep and come back rested.".into());
+                    notify::send(text::t("notify.bedtime.title"), text::t("notify.bedtime.body"));
                 }
                 self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
             }
@@ -333,7 +331,7 @@ impl Runtime {
                 tracing::info!("another start of respite handed over to this one: opening the settings");
                 if let Err(e) = self.launcher.open_window(WindowName::Settings, None) {
                     tracing::warn!("{e}");
-                    notify::send("Respite is already running".into(), self.tray_state(now).info);
+                    notify::send(text::t("notify.running.title"), self.tray_state(now).info);
                 }
                 None
             }
@@ -470,11 +468,11 @@ impl Runtime {
                 tracing::info!(%week, "offering the weekly self-check");
                 let inputs = self.inputs.clone();
                 notify::send_with_action(
-                    "Your weekly check-in".into(),
-                    "Three questions, half a minute: how was this week for you? It stays on this computer.".into(),
+                    text::t("notify.selfcheck.title"),
+                    text::t("notify.selfcheck.body"),
                     notify::Action {
                         key: "open",
-                        label: "Open".into(),
+                        label: text::t("notify.selfcheck.open"),
                         lasts: Duration::from_secs(3600),
                         chosen: Box::new(move || {
                             let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
@@ -492,13 +490,14 @@ impl Runtime {
         let secs = next.in_time.as_secs().max(1);
         tracing::info!(kind = %next.kind, in_secs = secs, "break notice");
         let inputs = self.inputs.clone();
-        let postpone = minutes(self.scheduler.rules().postpone_by.as_secs());
+        let texts = text::texts();
+        let postpone = texts.time_left(self.scheduler.rules().postpone_by.as_secs());
         notify::send_with_action(
-            format!("{} in {secs} s", next.kind.title()),
-            "Finish your sentence; the screen will dim for a short break.".into(),
+            texts.fill("notify.notice.title", &[("kind", &texts.kind_title(next.kind)), ("seconds", &secs)]),
+            texts.get("notify.notice.body").to_owned(),
             notify::Action {
                 key: "postpone",
-                label: format!("Postpone {postpone}"),
+                label: texts.fill("notify.notice.postpone", &[("time", &postpone)]),
                 lasts: next.in_time,
                 chosen: Box::new(move || {
                     let _ = inputs.send(Input::Request { request: Request::Postpone { break_id: None }, reply: None });
@@ -550,20 +549,19 @@ impl Runtime {
             match notice {
                 JournalNotice::Failing(message) => {
                     tracing::error!("{message}");
-                    notify::send("Respite cannot save breaks".into(), message);
+                    notify::send(text::t("notify.store.failing.title"), message);
                 }
                 JournalNotice::Recovered { saved } => {
                     tracing::info!(saved, "the break log is writable again; every kept record is saved");
-                    notify::send("Respite saves breaks again".into(), format!("{saved} kept record(s) were saved; nothing was lost."));
+                    notify::send(text::t("notify.store.recovered.title"), text::tf("notify.store.recovered.body", &[("saved", &saved)]));
                 }
                 JournalNotice::Replaced(recovery) => {
-                    let message = format!(
-                        "The break log was damaged ({}). It was kept as {} and a new one was started.",
-                        recovery.reason,
-                        recovery.moved_to.display()
+                    let message = text::tf(
+                        "notify.store.replaced.body",
+                        &[("reason", &recovery.reason), ("path", &recovery.moved_to.display())],
                     );
                     tracing::warn!("{message}");
-                    notify::send("Respite started a new break log".into(), message.clone());
+                    notify::send(text::t("notify.store.replaced.title"), message.clone());
                     self.warnings.push(message);
                 }
             }
@@ -578,20 +576,7 @@ impl Runtime {
 
     fn tray_state(&self, now: Now) -> TrayState {
         let status = self.status(now);
-        let info = match (&status.state, &status.current, &status.next) {
-            (State::OnBreak, Some(current), _) => format!("On a break: {}", current.kind.title()),
-            (State::Paused, _, _) => match status.paused_until {
-                Some(until) => format!("Paused until {}", until.format("%H:%M")),
-                None => "Paused".to_owned(),
-            },
-            _ if status.holding.is_some() => format!("Break waits: {}", status.holding.map(|r| r.describe()).unwrap_or_default()),
-            _ if status.away => "Away: time away does not count".to_owned(),
-            (_, _, Some(next)) => match &status.focus {
-                Some(focus) => format!("Focus round {} of {}: break in {}", focus.round, focus.rounds, minutes(next.in_secs)),
-                None => format!("Next: {} in {}", next.kind.title(), minutes(next.in_secs)),
-            },
-            _ => "No breaks scheduled".to_owned(),
-        };
+        let info = crate::tray::info_line(text::texts(), &status);
         TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak, focusing: status.focus.is_some() }
     }
 
@@ -639,24 +624,3 @@ fn next_selfcheck(prefs: SelfCheckPrefs, after: DateTime<Utc>) -> Option<DateTim
     None
 }
 
-/// "12 min", "1 h 5 min", or "less than a minute".
-fn minutes(secs: u64) -> String {
-    let mins = secs.div_ceil(60);
-    match mins {
-        0 => "less than a minute".to_owned(),
-        1..=60 => format!("{mins} min"),
-        _ => format!("{} h {} min", mins / 60, mins % 60),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn minutes_round_up_so_the_label_never_says_zero_early() {
-        assert_eq!(super::minutes(0), "less than a minute");
-        assert_eq!(super::minutes(1), "1 min");
-        assert_eq!(super::minutes(61), "2 min");
-        assert_eq!(super::minutes(3600), "60 min");
-        assert_eq!(super::minutes(3601), "1 h 1 min");
-    }
-}

@@ -8,7 +8,8 @@
 use crate::runtime::{Input, TraySink, TrayState};
 use gtk::glib;
 use respite_core::kind::BreakKind;
-use respite_core::protocol::{PauseSpec, Request, WindowName};
+use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
+use respite_core::text::{self, Texts};
 use std::cell::RefCell;
 use std::sync::mpsc::Sender;
 use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
@@ -61,33 +62,48 @@ pub fn start(inputs: Sender<Input>) -> Result<TraySink, TrayError> {
     }))
 }
 
+/// The words of menu item (or submenu) `id`, from the locale file.
+fn label(texts: &Texts, id: &str) -> String {
+    match id {
+        "info" => texts.get("app.name").to_owned(),
+        "break.eye" => texts.kind_title(BreakKind::Eye),
+        "break.stretch" => texts.kind_title(BreakKind::Stretch),
+        "break.walk" => texts.kind_title(BreakKind::Walk),
+        other => texts.get(&format!("tray.{other}")).to_owned(),
+    }
+}
+
+/// The line at the top of the menu (and the tooltip): what Respite is doing and what comes next.
+pub fn info_line(texts: &Texts, status: &Status) -> String {
+    match (&status.state, &status.current, &status.next) {
+        (State::OnBreak, Some(current), _) => texts.fill("tray.on_break", &[("kind", &texts.kind_title(current.kind))]),
+        (State::Paused, _, _) => match status.paused_until {
+            Some(until) => texts.fill("tray.paused_until", &[("time", &until.format("%H:%M"))]),
+            None => texts.get("tray.paused").to_owned(),
+        },
+        _ if status.holding.is_some() => texts.fill("tray.held", &[("reason", &status.holding.map(|r| texts.hold_reason(r)).unwrap_or_default())]),
+        _ if status.away => texts.get("tray.away").to_owned(),
+        (_, _, Some(next)) => match &status.focus {
+            Some(focus) => texts.fill("tray.focus_round", &[("round", &focus.round), ("rounds", &focus.rounds), ("time", &texts.time_left(next.in_secs))]),
+            None => texts.fill("tray.next", &[("kind", &texts.kind_title(next.kind)), ("time", &texts.time_left(next.in_secs))]),
+        },
+        _ => texts.get("tray.none").to_owned(),
+    }
+}
+
 fn build() -> Result<Tray, TrayError> {
-    let info = MenuItem::with_id("info", "Respite", false, None);
-    let take = Submenu::with_items(
-        "Take a break now",
-        true,
-        &[
-            &MenuItem::with_id("break.eye", "Eye rest", true, None),
-            &MenuItem::with_id("break.stretch", "Stretch", true, None),
-            &MenuItem::with_id("break.walk", "Walk", true, None),
-        ],
-    )?;
-    let pause = Submenu::with_items(
-        "Pause",
-        true,
-        &[
-            &MenuItem::with_id("pause.30m", "30 minutes", true, None),
-            &MenuItem::with_id("pause.1h", "1 hour", true, None),
-            &MenuItem::with_id("pause.tomorrow", "Until tomorrow", true, None),
-        ],
-    )?;
-    let resume = MenuItem::with_id("resume", "Resume", false, None);
-    let skip = MenuItem::with_id("skip", "Skip next break", true, None);
-    let focus_start = MenuItem::with_id("focus.start", "Start focus mode", true, None);
-    let focus_stop = MenuItem::with_id("focus.stop", "Stop focus mode", false, None);
-    let summary = MenuItem::with_id("summary", "Weekly summary", true, None);
-    let settings = MenuItem::with_id("settings", "Settings…", true, None);
-    let quit = MenuItem::with_id("quit", "Quit Respite", true, None);
+    let texts = text::texts();
+    let item = |id: &str, enabled: bool| MenuItem::with_id(id, label(texts, id), enabled, None);
+    let info = item("info", false);
+    let take = Submenu::with_items(label(texts, "break_now"), true, &[&item("break.eye", true), &item("break.stretch", true), &item("break.walk", true)])?;
+    let pause = Submenu::with_items(label(texts, "pause"), true, &[&item("pause.30m", true), &item("pause.1h", true), &item("pause.tomorrow", true)])?;
+    let resume = item("resume", false);
+    let skip = item("skip", true);
+    let focus_start = item("focus.start", true);
+    let focus_stop = item("focus.stop", false);
+    let summary = item("summary", true);
+    let settings = item("settings", true);
+    let quit = item("quit", true);
     let menu = Menu::with_items(&[
         &info,
         &PredefinedMenuItem::separator(),
@@ -110,7 +126,7 @@ fn build() -> Result<Tray, TrayError> {
         .with_id("respite")
         .with_menu(Box::new(menu))
         .with_icon(running.clone())
-        .with_tooltip("Respite")
+        .with_tooltip(texts.get("app.name"))
         .build()?;
     Ok(Tray { icon, info, resume, skip, focus_start, focus_stop, running, paused })
 }
@@ -126,7 +142,7 @@ impl Tray {
         if let Err(e) = self.icon.set_icon(Some(icon.clone())) {
             tracing::warn!("cannot change the tray icon: {e}");
         }
-        let _ = self.icon.set_tooltip(Some(format!("Respite — {}", state.info)));
+        let _ = self.icon.set_tooltip(Some(text::tf("tray.tooltip", &[("info", &state.info)])));
     }
 }
 
@@ -175,11 +191,83 @@ mod tests {
         assert!(icon(ICON_PAUSED).is_ok());
     }
 
+    /// The menu's actions, by id.
+    const ACTIONS: [&str; 13] =
+        ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "focus.start", "focus.stop", "summary", "settings", "quit"];
+
     #[test]
     fn every_menu_action_maps_to_a_request() {
-        for id in ["break.eye", "break.stretch", "break.walk", "pause.30m", "pause.1h", "pause.tomorrow", "resume", "skip", "focus.start", "focus.stop", "summary", "settings", "quit"] {
+        for id in ACTIONS {
             assert!(request_for(id).is_some(), "{id}");
         }
         assert_eq!(request_for("info"), None);
+    }
+
+    #[test]
+    fn every_menu_label_comes_from_the_locale_file() {
+        for id in ACTIONS.iter().chain(&["info", "break_now", "pause"]) {
+            let label = label(&Texts::pseudo(), id);
+            assert!(text::is_pseudo(&label), "{id}: {label}");
+        }
+        assert_eq!(label(&Texts::english(), "settings"), "Settings…");
+        assert_eq!(label(&Texts::english(), "break.walk"), "Walk");
+    }
+
+    /// The menu's top line in every state, in `texts`.
+    fn info_lines(texts: &Texts) -> Vec<String> {
+        use respite_core::clock::ManualClock;
+        use respite_core::presence::HoldReason;
+        use respite_core::schedule::{Command, PauseLength, Scheduler};
+        use respite_core::settings::Settings;
+        let clock = ManualClock::starting_at("2026-11-23T09:00:00Z".parse().unwrap());
+        let now = clock.advance(std::time::Duration::from_secs(60));
+        let status = |scheduler: &Scheduler| Status::of(scheduler, now, &chrono::Utc, Vec::new(), "none");
+        let mut scheduler = Scheduler::new(Settings::default().plans(), now);
+        let mut lines = vec![info_line(texts, &status(&scheduler))];
+        let mut away = status(&scheduler);
+        away.away = true;
+        lines.push(info_line(texts, &away));
+        let mut held = status(&scheduler);
+        held.holding = Some(HoldReason::Fullscreen);
+        lines.push(info_line(texts, &held));
+        let mut in_an_hour = status(&scheduler);
+        in_an_hour.next.as_mut().unwrap().in_secs = 3700;
+        lines.push(info_line(texts, &in_an_hour));
+        let mut none = status(&scheduler);
+        none.next = None;
+        lines.push(info_line(texts, &none));
+        scheduler.handle(Command::Focus(true), now).unwrap();
+        lines.push(info_line(texts, &status(&scheduler)));
+        scheduler.handle(Command::Focus(false), now).unwrap();
+        scheduler.handle(Command::TakeBreak(BreakKind::Stretch), now).unwrap();
+        lines.push(info_line(texts, &status(&scheduler)));
+        scheduler.handle(Command::Skip(None), now).unwrap();
+        scheduler.handle(Command::Pause(PauseLength::For(std::time::Duration::from_secs(1800))), now).unwrap();
+        lines.push(info_line(texts, &status(&scheduler)));
+        scheduler.handle(Command::Resume, now).unwrap();
+        scheduler.handle(Command::Pause(PauseLength::Indefinitely), now).unwrap();
+        lines.push(info_line(texts, &status(&scheduler)));
+        lines
+    }
+
+    #[test]
+    fn the_info_line_comes_from_the_locale_file_in_every_state() {
+        for line in info_lines(&Texts::pseudo()) {
+            assert!(text::is_pseudo(&line), "{line}");
+        }
+        assert_eq!(
+            info_lines(&Texts::english()),
+            [
+                "Next: Eye rest in 20 min",
+                "Away: time away does not count",
+                "Break waits: a fullscreen window",
+                "Next: Eye rest in 1 h 2 min",
+                "No breaks scheduled",
+                "Focus round 1 of 4: break in 25 min",
+                "On a break: Stretch",
+                "Paused until 09:31",
+                "Paused",
+            ]
+        );
     }
 }

@@ -11,6 +11,7 @@ use respite_core::protocol::{Request, WindowName};
 use respite_core::store::Store;
 use respite_core::summary::announce::week_to_announce;
 use respite_core::summary::{week_summary, Summary, Week};
+use respite_core::text;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -67,17 +68,18 @@ fn announce(summary: &Summary, inputs: Sender<Input>) {
     let week = summary.week;
     tracing::info!(%week, "announcing the weekly summary");
     let headline = &summary.headline;
+    let texts = text::texts();
     let hours = headline.screen_secs / 3600;
     let body = match headline.compliance {
-        Some(share) => format!("Last week: {} breaks taken ({:.0}%), {hours} h at the screen. See your pattern.", headline.breaks_taken, share * 100.0),
-        None => format!("Last week: {hours} h at the screen. See your pattern."),
+        Some(share) => texts.fill("notify.summary.body", &[("taken", &headline.breaks_taken), ("percent", &texts.percent(share)), ("hours", &hours)]),
+        None => texts.fill("notify.summary.body.nothing_due", &[("hours", &hours)]),
     };
     notify::send_with_action(
-        "Your weekly summary is ready".into(),
+        texts.get("notify.summary.title").to_owned(),
         body,
         notify::Action {
             key: "open",
-            label: "Open summary".into(),
+            label: texts.get("notify.summary.open").to_owned(),
             lasts: OFFER_FOR,
             chosen: Box::new(move || {
                 let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });

@@ -2,7 +2,8 @@
 //! each as data (for a window that words it in its own language) and as an English sentence (for
 //! the command line). Kind, never scolding: they say what happened, not what should have.
 
-use super::{duration_text, percent_text, Summary, STREAK_TARGET};
+use super::{Summary, STREAK_TARGET};
+use crate::text::{texts, Texts};
 use crate::kind::BreakKind;
 use crate::store::OutcomeCounts;
 use chrono::{Datelike, NaiveDate};
@@ -120,33 +121,71 @@ fn streak(summary: &Summary) -> Option<Fact> {
     (summary.streak.days >= STREAK_DAYS).then_some(Fact::Streak { days: summary.streak.days })
 }
 
-/// The English sentence for `fact`.
+/// The sentence for `fact`, in the process's locale ([`crate::text`]).
 pub fn sentence(fact: &Fact) -> String {
+    sentence_in(texts(), fact)
+}
+
+/// The sentence for `fact` in `texts`.
+pub fn sentence_in(texts: &Texts, fact: &Fact) -> String {
     match fact {
-        Fact::SkippedLate { kind, from_hour, late, skipped } => {
-            format!("Most skipped {} breaks were after {from_hour:02}:00 ({late} of {skipped}).", kind.title().to_lowercase())
-        }
-        Fact::AfterHours { days, secs } => {
-            format!("You were at the screen after working hours on {days} days ({} in all).", duration_text(*secs))
-        }
+        Fact::SkippedLate { kind, from_hour, late, skipped } => texts.fill(
+            "summary.observation.skipped_late",
+            &[("kind", &texts.kind_noun(*kind)), ("hour", &format!("{from_hour:02}")), ("late", late), ("skipped", skipped)],
+        ),
+        Fact::AfterHours { days, secs } => texts.fill("summary.observation.after_hours", &[("days", days), ("time", &texts.duration(*secs))]),
         Fact::ScreenTimeChange { secs, partial } => {
-            let direction = if *secs < 0 { "less" } else { "more" };
-            let when = if *partial { "at this point last week" } else { "the week before" };
-            format!("Screen time was {} {direction} than {when}.", duration_text(secs.unsigned_abs()))
+            let key = match (*secs < 0, *partial) {
+                (true, false) => "summary.observation.screen_time_less",
+                (false, false) => "summary.observation.screen_time_more",
+                (true, true) => "summary.observation.screen_time_less_so_far",
+                (false, true) => "summary.observation.screen_time_more_so_far",
+            };
+            texts.fill(key, &[("time", &texts.duration(secs.unsigned_abs()))])
         }
         Fact::ComplianceChange { from, to } => {
-            let direction = if to > from { "up" } else { "down" };
-            format!("You took {} of your breaks, {direction} from {} the week before.", percent_text(*to), percent_text(*from))
+            let key = if to > from { "summary.observation.compliance_up" } else { "summary.observation.compliance_down" };
+            texts.fill(key, &[("to", &texts.percent(*to)), ("from", &texts.percent(*from))])
         }
         Fact::LongStretch { date, secs } => {
-            format!("Your longest stretch without a break was {}, on {}.", duration_text(*secs), weekday_name(*date))
+            texts.fill("summary.observation.long_stretch", &[("time", &texts.duration(*secs)), ("day", &texts.get(weekday_key(*date)))])
         }
-        Fact::Streak { days } => {
-            format!("{days} days in a row with at least {} of breaks taken.", percent_text(STREAK_TARGET))
-        }
+        Fact::Streak { days } => texts.fill("summary.observation.streak", &[("days", days), ("target", &texts.percent(STREAK_TARGET))]),
     }
 }
 
-fn weekday_name(date: NaiveDate) -> &'static str {
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][date.weekday().num_days_from_monday() as usize]
+fn weekday_key(date: NaiveDate) -> &'static str {
+    ["day.monday", "day.tuesday", "day.wednesday", "day.thursday", "day.friday", "day.saturday", "day.sunday"][date.weekday().num_days_from_monday() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::is_pseudo;
+
+    fn every_fact() -> Vec<Fact> {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        vec![
+            Fact::SkippedLate { kind: BreakKind::Stretch, from_hour: 16, late: 5, skipped: 6 },
+            Fact::AfterHours { days: 3, secs: 5400 },
+            Fact::ScreenTimeChange { secs: -7200, partial: false },
+            Fact::ScreenTimeChange { secs: 3700, partial: true },
+            Fact::ComplianceChange { from: 0.5, to: 0.75 },
+            Fact::ComplianceChange { from: 0.75, to: 0.5 },
+            Fact::LongStretch { date, secs: 6000 },
+            Fact::Streak { days: 4 },
+        ]
+    }
+
+    #[test]
+    fn every_sentence_comes_from_the_locale_file() {
+        for fact in every_fact() {
+            let sentence = sentence_in(&Texts::pseudo(), &fact);
+            assert!(is_pseudo(&sentence), "{fact:?}: {sentence}");
+        }
+        let english: Vec<String> = every_fact().iter().map(|f| sentence_in(&Texts::english(), f)).collect();
+        assert_eq!(english[0], "Most skipped stretch breaks were after 16:00 (5 of 6).");
+        assert_eq!(english[3], "Screen time was 1 h 2 min more than at this point last week.");
+        assert_eq!(english[6], "Your longest stretch without a break was 1 h 40 min, on Wednesday.");
+    }
 }
