@@ -313,33 +313,26 @@ fn start_two_monitors() -> (String, Child) {
     (display, child)
 }
 
+/// Starts Xvfb on a display it picks itself (`-displayfd`: it takes the display's lock file
+/// atomically and writes the number once it accepts clients). Choosing the number here raced:
+/// two sessions starting at once could pick the same display, one Xvfb then failed, and both
+/// sessions used the other, so ending one session took the other's display (and daemon) down.
 fn start_xvfb() -> (String, Child) {
-    let base = 100 + (std::process::id() % 300);
-    for n in base..base + 200 {
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() || socket.exists() {
-            continue;
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb must be installed (the README's test command installs it)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("Xvfb stdout")).read_line(&mut line).expect("Xvfb's display number");
+    match line.trim().parse::<u32>() {
+        Ok(n) => (format!(":{n}"), child),
+        Err(_) => {
+            let status = child.kill().and_then(|()| child.wait());
+            panic!("Xvfb did not start (it said {line:?}; {status:?})");
         }
-        let mut child = Command::new("Xvfb")
-            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb must be installed (the README's test command installs it)");
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(10) && !socket.exists() {
-            if let Ok(Some(_)) = child.try_wait() {
-                break; // display taken meanwhile: try the next
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-        if socket.exists() {
-            return (format!(":{n}"), child);
-        }
-        let _ = child.kill();
-        let _ = child.wait();
     }
-    panic!("could not start Xvfb on any display");
 }
 
 fn start_dbus() -> (String, Child) {
