@@ -1,14 +1,15 @@
 //! Accessibility audit: axe-core (pinned in `tests/a11y/package.json`, installed with `npm ci`)
 //! run inside each page of the real app through WebDriver, with the page drawn as a user sees it.
 //! Any `serious` or `critical` violation fails, listed with its rule, impact, nodes and help;
-//! lesser ones are printed. [`PAGES`] is the one list of pages; every `ui/*.html` must be on it.
+//! lesser ones, and what axe leaves for a person to check, are printed. Each page is audited in
+//! light and dark. [`PAGES`] is the one list of pages and states; every `ui/*.html` must be on it.
 
 use chrono::{Local, NaiveDate};
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{seed, Profile};
 use respite_e2e::webdriver::{crate_file, skip_or_fail, Browser, Driver, Tools};
 use respite_e2e::{wait_for, Session};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -18,41 +19,68 @@ const LONG: Duration = Duration::from_secs(20);
 /// What a page needs before it can be opened.
 #[derive(Clone, Copy, Debug)]
 enum Needs {
+    /// Nothing but its settings file.
+    Nothing,
     /// A running daemon (to apply what the page changes).
     Daemon,
-    /// A break on screen: `--break-id N` is added to the arguments.
-    Break,
-    /// A break log with two weeks of history, and the weekly check-in switched on.
+    /// A break of this kind on screen: `--break-id N` is added to the arguments.
+    Break(&'static str),
+    /// A break log with two weeks of history (2026-W39 and W40).
     History,
 }
 
-/// A page of `ui/` and how to open it.
+/// A page of `ui/` in one state, and how to bring it there.
 struct Page {
     html: &'static str,
+    /// Names the state in reports and screenshots.
+    state: &'static str,
     /// `respite-ui` arguments.
     args: &'static [&'static str],
     needs: Needs,
     /// A condition (JavaScript) that holds once the page has drawn what it shows; the window
     /// must also be visible (each window stays hidden until its page is drawn).
     drawn: &'static str,
+    /// What a user does before the audit (JavaScript statements; may be empty), and the
+    /// condition that holds once the page has answered.
+    act: &'static str,
+    acted: &'static str,
 }
 
-/// Every page of the app. Add new pages here.
+const OVERLAY_DRAWN: &str = "document.getElementById('instruction').textContent !== ''";
+const SETTINGS_DRAWN: &str = "document.getElementById('f-eye-interval').value !== ''";
+
+/// Every page of the app, in the states worth auditing. Add new pages and states here.
 const PAGES: &[Page] = &[
-    Page { html: "overlay.html", args: &["overlay"], needs: Needs::Break, drawn: "document.getElementById('instruction').textContent !== ''" },
+    Page { html: "overlay.html", state: "eye", args: &["overlay"], needs: Needs::Break("eye"), drawn: OVERLAY_DRAWN, act: "", acted: "true" },
+    Page { html: "overlay.html", state: "stretch-strict", args: &["overlay"], needs: Needs::Break("stretch"), drawn: "document.getElementById('name').textContent !== '' && document.getElementById('skip').hidden", act: "", acted: "true" },
+    Page { html: "overlay.html", state: "walk", args: &["overlay"], needs: Needs::Break("walk"), drawn: "!document.getElementById('breathing').hidden", act: "", acted: "true" },
     Page {
         html: "summary.html",
+        state: "week",
         args: &["summary", "--week", "2026-W40"],
         needs: Needs::History,
         drawn: "document.querySelectorAll('#headline li').length === 5 && document.querySelectorAll('#checkin-questions input').length === 15",
+        act: "",
+        acted: "true",
     },
-    Page { html: "settings.html", args: &["settings"], needs: Needs::Daemon, drawn: "document.getElementById('f-eye-interval').value !== ''" },
-    Page { html: "welcome.html", args: &["welcome"], needs: Needs::Daemon, drawn: "document.getElementById('sound').checked" },
+    Page { html: "summary.html", state: "empty", args: &["summary", "--week", "2026-W30"], needs: Needs::History, drawn: "!document.getElementById('empty').hidden", act: "", acted: "true" },
+    Page { html: "settings.html", state: "filled", args: &["settings"], needs: Needs::Daemon, drawn: SETTINGS_DRAWN, act: "", acted: "true" },
+    Page {
+        html: "settings.html",
+        state: "error-and-reset",
+        args: &["settings"],
+        needs: Needs::Daemon,
+        drawn: SETTINGS_DRAWN,
+        act: "const f = document.getElementById('f-eye-interval'); f.value = 'soon'; f.dispatchEvent(new Event('input')); document.getElementById('reset').click();",
+        acted: "document.getElementById('f-eye-interval-error').textContent !== '' && !document.getElementById('confirm').hidden",
+    },
+    Page { html: "welcome.html", state: "first", args: &["welcome"], needs: Needs::Nothing, drawn: "document.getElementById('sound').checked", act: "", acted: "true" },
 ];
 
-/// Settings for the audit: nothing falls due on its own, a long eye rest for the overlay, the
-/// weekly check-in on so the summary shows its form.
-const SETTINGS: &str = "[eye]\ninterval = \"1h\"\nduration = \"2m\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[selfcheck]\nenabled = true\n[sound]\nenabled = true\n";
+/// Settings for the audit: nothing falls due on its own in a test's time; long breaks of each
+/// kind for the overlay, the stretch strict; the weekly check-in on so the summary shows its form.
+const SETTINGS: &str = "[eye]\ninterval = \"3h\"\nduration = \"2m\"\n[stretch]\ninterval = \"4h\"\nduration = \"2m\"\nstrict = true\n\
+                        [walk]\ninterval = \"5h\"\nduration = \"5m\"\n[selfcheck]\nenabled = true\n[sound]\nenabled = true\n";
 
 #[test]
 fn every_page_is_on_the_audit_list() {
@@ -89,7 +117,7 @@ fn no_page_has_serious_or_critical_accessibility_violations() {
         }
         audited.push(page.html);
     }
-    assert!(audited.len() >= 3, "audited only {audited:?}");
+    assert!(audited.len() >= 6, "audited only {audited:?}");
     assert!(failures.is_empty(), "serious or critical accessibility violations:\n{}", failures.join("\n"));
 }
 
@@ -128,31 +156,36 @@ fn audit(page: &Page, tools: &Tools, axe: &str) -> (String, usize) {
         seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 47).expect("seed the break log");
     }
     let mut daemon = None;
-    if let Needs::Daemon | Needs::Break = page.needs {
+    if let Needs::Daemon | Needs::Break(_) = page.needs {
         daemon = Some(session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]));
         session.wait_for(LONG, "the daemon to answer", || session.status());
     }
-    if let Needs::Break = page.needs {
-        let out = session.respite(&["break", "eye"]);
-        assert!(out.status.success(), "respite break eye: {out:?}");
+    if let Needs::Break(kind) = page.needs {
+        let out = session.respite(&["break", kind]);
+        assert!(out.status.success(), "respite break {kind}: {out:?}");
         let id = session.wait_for(LONG, "the break on screen", || session.status()?["current"]["id"].as_u64());
         args.extend(["--break-id".to_owned(), id.to_string()]);
     }
-
     let mut report = String::new();
     let mut serious = 0;
     // Each page in light and dark (WebKitGTK follows the GTK theme's preference).
     for (scheme, env) in [("light", vec![]), ("dark", vec![("GTK_THEME", "Adwaita:dark")])] {
         let driver = Driver::start_with(&session, tools, &env);
-        let name = format!("a11y-{}-{scheme}", page.html.trim_end_matches(".html"));
+        let label = format!("{} ({}, {scheme})", page.html, page.state);
+        let name = format!("a11y-{}-{}-{scheme}", page.html.trim_end_matches(".html"), page.state);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let browser = driver.open(&name, &args);
         let (text, count) = browser.checked(|| {
             let drawn = format!("return document.visibilityState === 'visible' && ({});", page.drawn);
             browser.wait(LONG, &format!("{} to be drawn and shown", page.html), || browser.execute(&drawn, json!([])).ok().filter(|v| v == true));
             let dark = browser.execute("return matchMedia('(prefers-color-scheme: dark)').matches;", json!([])).unwrap();
-            assert_eq!(dark, scheme == "dark", "{} should be in the {scheme} scheme", page.html);
-            run_axe(&browser, axe, &format!("{} ({scheme})", page.html))
+            assert_eq!(dark, scheme == "dark", "{label} should be in the {scheme} scheme");
+            if !page.act.is_empty() {
+                browser.execute(page.act, json!([])).expect("act on the page");
+            }
+            let acted = format!("return {};", page.acted);
+            browser.wait(LONG, &format!("{label} to answer"), || browser.execute(&acted, json!([])).ok().filter(|v| v == true));
+            run_axe(&browser, axe, &label)
         });
         report += &text;
         report.push('\n');
@@ -173,17 +206,28 @@ fn run_axe(browser: &Browser, axe: &str, html: &str) -> (String, usize) {
     let result = browser
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] })
+             axe.run(document, { resultTypes: ['violations', 'incomplete'] })
                .then((r) => done({ ok: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
                    nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) })),
-                   passes: r.passes.length }))
+                   passes: r.passes.length,
+                   review: r.incomplete.map((v) => {
+                     const why = [...new Set(v.nodes.flatMap((n) => n.any.concat(n.all).map((c) => c.data?.messageKey ?? c.id)))];
+                     return `${v.id} (${v.nodes.length}: ${why.join(' ')})`;
+                   }) }))
                .catch((e) => done({ error: String(e) }));",
             json!([]),
         )
         .expect("run axe-core");
     assert!(result["error"].is_null(), "axe-core failed in {html}: {}", result["error"]);
     let violations = result["ok"].as_array().cloned().unwrap_or_default();
-    let mut report = format!("a11y: {html} (axe-core {}): {} violation(s), {} rule(s) passed", loaded.as_str().unwrap_or("?"), violations.len(), result["passes"]);
+    let review: Vec<&str> = result["review"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let mut report = format!(
+        "a11y: {html} (axe-core {}): {} violation(s), {} rule(s) passed, left for a person to check: {}",
+        loaded.as_str().unwrap_or("?"),
+        violations.len(),
+        result["passes"],
+        if review.is_empty() { "none".to_owned() } else { review.join(", ") }
+    );
     let mut serious = 0;
     for v in &violations {
         let impact = v["impact"].as_str().unwrap_or("?");

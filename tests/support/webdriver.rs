@@ -53,10 +53,10 @@ impl Tools {
             (t, n) => {
                 let mut missing = Vec::new();
                 if t.is_none() {
-                    missing.push("tauri-driver (cargo install tauri-driver --version ^2 --locked)");
+                    missing.push("tauri-driver");
                 }
                 if n.is_none() {
-                    missing.push("WebKitWebDriver (apt package webkit2gtk-driver)");
+                    missing.push("WebKitWebDriver (Debian package webkit2gtk-driver)");
                 }
                 skip_or_fail(test, &format!("missing {}; `scripts/install-deps test` installs them", missing.join(" and ")));
                 None
