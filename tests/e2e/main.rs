@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `respite` daemon and `respite-ui` under Xvfb with a D-Bus
 //! session and temporary folders. One test binary, one module per area.
 
+mod a11y;
 mod break_loop;
 mod cli;
 mod crash;
@@ -11,4 +12,5 @@ mod long_run;
 mod monitors;
 mod packaging;
 mod settings;
+mod webview;
 mod weekly;
