@@ -8,6 +8,7 @@ mod crash;
 mod damage;
 mod first_start;
 mod idle;
+mod locale;
 mod long_run;
 mod monitors;
 mod packaging;

@@ -36,14 +36,18 @@ export function duration(secs) {
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
 
+// Day and month names come from the locale file, like every other word on the page.
+const DAY_KEYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
 function weekday(dateText, style = 'short') {
   const [y, m, d] = dateText.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(document.documentElement.lang, { weekday: style });
+  const day = DAY_KEYS[new Date(y, m - 1, d).getDay()];
+  return t(style === 'long' ? `day.${day}` : `day.short.${day}`);
 }
 
 function dayMonth(dateText) {
-  const [y, m, d] = dateText.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(document.documentElement.lang, { day: 'numeric', month: 'short' });
+  const [, m, d] = dateText.split('-').map(Number);
+  return t('summary.dayMonth', { day: d, month: t(`month.short.${m}`) });
 }
 
 /** A change from last week, worded, and whether it is good news. */
