@@ -1,7 +1,9 @@
 //! Desktop notifications over D-Bus (`org.freedesktop.Notifications`), sent from a short-lived
 //! thread so a slow or missing notification server never holds up the scheduler. Failures are
-//! logged, never fatal: the same message is always in the log too. A notification may offer one
-//! action (where the server shows actions); choosing it calls back on that thread.
+//! logged, never fatal: the same message is always in the log too. As the specification asks,
+//! each names the app (from the locale), its icon (`respite`, installed in hicolor) and its
+//! desktop entry. A notification may offer one action, where the server's capabilities include
+//! actions; choosing it calls back on that thread.
 
 use std::collections::HashMap;
 use std::thread;
@@ -59,10 +61,21 @@ fn notify(connection: &zbus::blocking::Connection, summary: &str, body: &str, ac
     reply.body().deserialize()
 }
 
-/// Shows the notification and waits, up to its lifetime, for its action to be chosen.
+/// Shows the notification and waits, up to its lifetime, for its action to be chosen. A server
+/// that shows no actions (its capabilities lack "actions") gets a plain notification.
 fn offer(summary: &str, body: &str, action: Action) -> zbus::Result<()> {
-    let connection = zbus::blocking::Connection::session()?;
+    offer_on(zbus::blocking::Connection::session()?, summary, body, action)
+}
+
+/// [`offer`] on `connection` (tests use a private bus).
+pub(crate) fn offer_on(connection: zbus::blocking::Connection, summary: &str, body: &str, action: Action) -> zbus::Result<()> {
     let proxy = zbus::blocking::Proxy::new(&connection, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.freedesktop.Notifications")?;
+    // A server that cannot say is offered the action anyway.
+    let shows_actions = proxy.call::<_, _, Vec<String>>("GetCapabilities", &()).map_or(true, |caps| caps.iter().any(|c| c == "actions"));
+    if !shows_actions {
+        notify(&connection, summary, body, &[], -1)?;
+        return Ok(());
+    }
     let invoked = proxy.receive_signal("ActionInvoked")?;
     let timeout_ms = i32::try_from(action.lasts.as_millis()).unwrap_or(i32::MAX);
     let id = notify(&connection, summary, body, &[action.key, action.label.as_str()], timeout_ms)?;

@@ -258,3 +258,45 @@ fn gnome_banners_off_is_do_not_disturb_and_a_missing_schema_is_no_source() {
     compile_schema(&without_key, false);
     assert!(Banners::with_files(Some(without_key), Some(keyfile)).hold_reason().is_err(), "schema without the key");
 }
+
+/// A notification server that shows actions or not, and records the actions it was sent.
+struct NotificationServer {
+    capabilities: Vec<String>,
+    sent_actions: Arc<std::sync::Mutex<Vec<Vec<String>>>>,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl NotificationServer {
+    fn get_capabilities(&self) -> Vec<String> {
+        self.capabilities.clone()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app: String,
+        _replaces: u32,
+        _icon: String,
+        _summary: String,
+        _body: String,
+        actions: Vec<String>,
+        _hints: std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+        _timeout: i32,
+    ) -> u32 {
+        self.sent_actions.lock().unwrap().push(actions);
+        1
+    }
+}
+
+#[test]
+fn an_action_is_offered_only_where_the_server_shows_actions() {
+    for (capabilities, expected) in [(vec!["body", "actions"], vec!["open", "Open"]), (vec!["body"], vec![])] {
+        let bus = Bus::start();
+        let sent_actions = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let server = NotificationServer { capabilities: capabilities.iter().map(|c| c.to_string()).collect(), sent_actions: Arc::clone(&sent_actions) };
+        let _server = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, server);
+        let action = crate::notify::Action { key: "open", label: "Open".into(), lasts: Duration::from_millis(100), chosen: Box::new(|| {}) };
+        crate::notify::offer_on(bus.connect(), "summary", "body", action).unwrap();
+        assert_eq!(*sent_actions.lock().unwrap(), vec![expected.iter().map(|s| s.to_string()).collect::<Vec<_>>()], "{capabilities:?}");
+    }
+}
