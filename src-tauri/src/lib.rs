@@ -70,6 +70,14 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
     }
 }
 
+/// Why a window cannot open (GTK would panic instead of saying it).
+pub(crate) const NO_DISPLAY: &str = "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)";
+
+/// Linux without a display server to talk to.
+pub(crate) fn no_display() -> bool {
+    cfg!(target_os = "linux") && ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|name| std::env::var_os(name).is_none_or(|v| v.is_empty()))
+}
+
 /// A window builder whose page learns the locale the shell runs in (`RESPITE_LOCALE=pseudo`:
 /// the pseudo-locale, see `respite_core::text` and `ui/js/i18n.js`).
 pub(crate) fn in_locale<'a, R: tauri::Runtime, M: tauri::Manager<R>>(builder: tauri::WebviewWindowBuilder<'a, R, M>) -> tauri::WebviewWindowBuilder<'a, R, M> {
@@ -96,9 +104,9 @@ pub fn run(args: Vec<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if cfg!(target_os = "linux") && ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|name| std::env::var_os(name).is_none_or(|v| v.is_empty())) {
-        // GTK would panic; say it plainly instead.
-        eprintln!("respite-ui: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)");
+    // The overlay asks the daemon for its break first (and says so when there is none).
+    if !matches!(window, Window::Overlay(_)) && no_display() {
+        eprintln!("respite-ui: {NO_DISPLAY}");
         return ExitCode::FAILURE;
     }
     let paths = match Paths::from_env() {

@@ -61,6 +61,8 @@ pub enum OverlayError {
     Refused(String),
     #[error("no break is on screen{}", .0.map(|id| format!(" (break {id} already ended)")).unwrap_or_default())]
     NoBreak(Option<u64>),
+    #[error("{}", crate::NO_DISPLAY)]
+    NoDisplay,
     #[error("the window system failed: {0}")]
     Tauri(#[from] tauri::Error),
 }
@@ -129,6 +131,9 @@ struct BreakEnded {
 /// Runs the overlay until its break ends.
 pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
     let known = if args.prepare { None } else { Some(current_break(&socket, args.break_id)?) };
+    if crate::no_display() {
+        return Err(OverlayError::NoDisplay);
+    }
     let title = known.as_ref().map(|(b, _)| b.kind);
     let app = tauri::Builder::default()
         .manage(Overlay { socket: socket.clone(), fade: args.fade, known: Mutex::new(known) })

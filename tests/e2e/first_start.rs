@@ -54,8 +54,14 @@ fn a_first_start_writes_the_defaults_turns_on_launch_at_login_and_welcomes_once(
     assert!(log.status.success() && text.contains("first start: wrote the default settings"), "{log:?}");
     assert!(text.contains("window opened") && text.contains("window=\"welcome\""), "{text}");
     let state = session.root.path().join(".local/state/respite");
-    let files: Vec<_> = fs::read_dir(&state).expect("the state dir").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
-    assert_eq!(files.len(), 1, "one file for today: {files:?}");
+    let logs: Vec<_> = fs::read_dir(&state)
+        .expect("the state dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".log"))
+        .collect();
+    assert_eq!(logs.len(), 1, "one log file for today: {logs:?}");
+    assert!(logs[0].starts_with("respite.20"), "{logs:?}");
 
     session.quit();
     let exit = session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
