@@ -38,6 +38,9 @@ fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself
         let sent = std::fs::read_to_string(&notifications).unwrap_or_default();
         (sent.contains("some settings were not understood") && sent.contains("eye.interval")).then_some(())
     });
+    let sent = std::fs::read_to_string(&notifications).unwrap();
+    assert!(sent.contains("it must start with a number"), "the reason in plain words: {sent}");
+    assert!(sent.contains("The rest of your settings apply"), "{sent}");
 
     // A second start hands over and exits; the first keeps running.
     let second = session.respite(&[]);
@@ -61,8 +64,19 @@ fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0]["kind"].as_str(), rows[0]["outcome"].as_str()), (Some("eye"), Some("skipped")));
 
+    // A file that is not TOML at all: none of it applies, and the notification says so.
+    let broken = "[eye\ninterval = \"5m\"\n";
+    session.write_settings(broken);
+    let reload = session.respite(&["reload"]);
+    assert!(String::from_utf8_lossy(&reload.stdout).contains("not valid TOML"), "{reload:?}");
+    wait_for(Duration::from_secs(10), "the notification that the defaults apply", || {
+        let sent = std::fs::read_to_string(&notifications).unwrap_or_default();
+        sent.contains("Respite runs with the default settings until the file is fixed").then_some(())
+    });
+    assert_eq!(session.status().unwrap()["next"]["kind"], "eye");
+
     session.quit();
     let exit = wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
     assert!(exit.success());
-    assert_eq!(std::fs::read_to_string(session.config_dir().join("settings.toml")).unwrap(), settings, "the user's file is untouched");
+    assert_eq!(std::fs::read_to_string(session.config_dir().join("settings.toml")).unwrap(), broken, "the user's file is untouched");
 }

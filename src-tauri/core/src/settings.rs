@@ -171,9 +171,16 @@ pub struct Problem {
     pub reason: String,
 }
 
+impl Problem {
+    /// The problem is with the file as a whole (it is not TOML), so no setting of it applies.
+    pub fn is_whole_file(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.key.is_empty() {
+        if self.is_whole_file() {
             write!(f, "{}", self.reason)
         } else {
             write!(f, "{}: {}", self.key, self.reason)

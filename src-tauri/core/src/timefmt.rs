@@ -22,9 +22,11 @@ where
 }
 
 /// Parses a human duration ("90s", "5m", "1h 30m") as written in settings and on the command
-/// line. Text whose numbers could add up to more than about 30 billion years is refused before
-/// `humantime` sees it: humantime panics on some sums that reach `u64::MAX` seconds
-/// (chronotope/humantime#66), and no sensible duration comes near.
+/// line. The error is a short reason in plain words ("it must start with a number"), for a
+/// message that quotes the text and shows how to write it. Text whose numbers could add up to
+/// more than about 30 billion years is refused before `humantime` sees it: humantime panics on
+/// some sums that reach `u64::MAX` seconds (chronotope/humantime#66), and no sensible duration
+/// comes near.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     const LONGEST_UNIT_SECS: u128 = 31_557_600; // a year, humantime's longest unit
     const LIMIT_SECS: u128 = 1_000_000_000_000_000_000; // well below u64::MAX (1.8e19)
@@ -35,9 +37,29 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .map(|run| run.parse::<u128>().unwrap_or(u128::MAX))
         .fold(0u128, |sum, n| sum.saturating_add(n.saturating_mul(LONGEST_UNIT_SECS)));
     if bound >= LIMIT_SECS {
-        return Err("number too large".into());
+        return Err(TOO_LARGE.into());
     }
-    humantime::parse_duration(text).map_err(|e| e.to_string())
+    humantime::parse_duration(text).map_err(|e| duration_problem(text, e))
+}
+
+const TOO_LARGE: &str = "the number is too large";
+
+/// What is wrong with `text`, from humantime's error, in words that need no parser terms
+/// (humantime says "expected number at 0").
+fn duration_problem(text: &str, error: humantime::DurationError) -> String {
+    use humantime::DurationError as E;
+    let word_at = |at: usize| text.get(at..).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default();
+    match error {
+        E::Empty => "it is empty".into(),
+        E::NumberExpected(0) => "it must start with a number".into(),
+        E::NumberExpected(at) => format!("a number must come before {:?}", word_at(at)),
+        E::InvalidCharacter(at) => match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) => format!("{c:?} cannot be part of a duration"),
+            None => "it ends too early".into(),
+        },
+        E::UnknownUnit { unit, .. } => format!("{unit:?} is not a unit of time"),
+        E::NumberOverflow => TOO_LARGE.into(),
+    }
 }
 
 /// The next local midnight strictly after `now` in zone `tz`: when "pause until tomorrow" ends.
@@ -71,8 +93,17 @@ mod tests {
     #[test]
     fn durations_parse_and_absurd_numbers_are_refused_without_panicking() {
         assert_eq!(parse_duration(" 1h 30m "), Ok(std::time::Duration::from_secs(5400)));
-        assert_eq!(parse_duration("18446744073709551615s 1000000000ns"), Err("number too large".into()));
+        assert_eq!(parse_duration("18446744073709551615s 1000000000ns"), Err(TOO_LARGE.into()));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn a_duration_that_does_not_parse_says_why_in_plain_words() {
+        assert_eq!(parse_duration("soon").unwrap_err(), "it must start with a number");
+        assert_eq!(parse_duration("  ").unwrap_err(), "it is empty");
+        assert_eq!(parse_duration("5 minuten").unwrap_err(), "\"minuten\" is not a unit of time");
+        assert_eq!(parse_duration("5m, 10s").unwrap_err(), "',' cannot be part of a duration");
+        assert_eq!(parse_duration("1h min").unwrap_err(), "a number must come before \"min\"");
     }
 
     #[test]

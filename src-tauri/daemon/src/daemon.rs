@@ -121,20 +121,23 @@ pub fn start(paths: &Paths) -> ExitCode {
 /// `status`. The daemon always starts: bad keys run with their defaults. Also used by `reload`.
 /// The flag says the file did not exist and the defaults were written: a first start.
 pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>, bool) {
-    let (settings, problems, created) = match settings::load_or_create(file) {
+    // `all_defaults`: nothing of the file applies (it cannot be read, or is not TOML at all).
+    let (settings, problems, created, all_defaults) = match settings::load_or_create(file) {
         Ok(loaded) => {
             if loaded.created {
                 tracing::info!("first start: wrote the default settings to {}", file.display());
             }
-            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect(), loaded.created)
+            let all_defaults = loaded.problems.iter().any(settings::Problem::is_whole_file);
+            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect(), loaded.created, all_defaults)
         }
-        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")], false),
+        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")], false, true),
     };
     for problem in &problems {
         tracing::warn!("settings: {problem}");
     }
     if !problems.is_empty() {
-        let body = text::tf("notify.settings.body", &[("problems", &problems.join("\n"))]);
+        let body_key = if all_defaults { "notify.settings.bodyAllDefaults" } else { "notify.settings.body" };
+        let body = text::tf(body_key, &[("problems", &problems.join("\n"))]);
         notify::send(text::t("notify.settings.title"), body);
     }
     (settings, problems, created)
