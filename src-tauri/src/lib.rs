@@ -11,6 +11,7 @@
 mod error;
 mod fade;
 mod overlay;
+mod plain_window;
 mod settings_window;
 mod summary_window;
 mod welcome_window;

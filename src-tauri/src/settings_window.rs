@@ -20,16 +20,8 @@ use respite_core::settings::edit::{self, EditError, Field, FieldValue};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::thread;
-use std::time::Duration;
-use tauri::webview::PageLoadEvent;
-use tauri::window::Color;
-use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
-
-/// The page's background, painted before the page: no white flash.
-pub(crate) const BACKGROUND: Color = Color(247, 245, 240, 255);
-/// If the page never asks to be shown (a script error), show it anyway after this.
-const SHOW_FALLBACK: Duration = Duration::from_secs(3);
+use crate::plain_window::{hidden_until_drawn, show_drawn};
+use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 /// Tauri state of the settings process (and of the welcome window, which changes a few settings).
 pub(crate) struct SettingsState {
@@ -90,32 +82,6 @@ pub fn run(paths: Paths) -> Result<(), tauri::Error> {
         })
         .build(tauri::generate_context!())?;
     app.run(|_, _| {});
-    Ok(())
-}
-
-/// A window of this process: resizable, painted in the page's background, and hidden until its
-/// page asks to be shown (or, after a script error, [`SHOW_FALLBACK`] later).
-pub(crate) fn hidden_until_drawn<'a, R: tauri::Runtime, M: Manager<R>>(builder: WebviewWindowBuilder<'a, R, M>) -> WebviewWindowBuilder<'a, R, M> {
-    crate::in_locale(builder).resizable(true).decorations(true).background_color(BACKGROUND).visible(false).on_page_load(|window, payload| {
-        if payload.event() == PageLoadEvent::Finished {
-            thread::spawn(move || {
-                thread::sleep(SHOW_FALLBACK);
-                if !window.is_visible().unwrap_or(true) {
-                    eprintln!("respite-ui: the {} page did not ask to be shown; showing it", window.label());
-                    let _ = window.show();
-                }
-            });
-        }
-    })
-}
-
-/// Shows the window `label` (its page has drawn) and gives it the focus.
-pub(crate) fn show_drawn(app: &tauri::AppHandle, label: &str) -> Result<(), UiError> {
-    let window = app.get_webview_window(label).ok_or_else(|| UiError::Invalid(format!("no {label} window")))?;
-    if !window.is_visible().unwrap_or(true) {
-        window.show().map_err(|e| UiError::Failed(e.to_string()))?;
-        let _ = window.set_focus();
-    }
     Ok(())
 }
 
@@ -202,7 +168,7 @@ fn settings_reset(state: tauri::State<'_, SettingsState>) -> Result<Saved, UiErr
 /// The page has drawn the settings: show the window.
 #[tauri::command]
 fn settings_ready(app: tauri::AppHandle) -> Result<(), UiError> {
-    show_drawn(&app, "settings")
+    show_drawn(&app, "settings").map(drop)
 }
 
 /// Whether Respite starts at login, read from the autostart entry itself.

@@ -6,6 +6,7 @@
 //! every write to the log.
 
 use crate::error::UiError;
+use crate::plain_window::{hidden_until_drawn, show_drawn};
 use chrono::{Local, Utc};
 use respite_core::client;
 use respite_core::protocol::Request;
@@ -14,11 +15,7 @@ use respite_core::store::Store;
 use respite_core::summary::{week_summary, Week};
 use std::path::PathBuf;
 use std::time::Instant;
-use tauri::window::Color;
-use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
-
-/// The page's background, painted before the page: no white flash.
-const BACKGROUND: Color = Color(247, 245, 240, 255);
+use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 /// Tauri state of the summary process.
 struct SummaryState {
@@ -51,12 +48,10 @@ pub fn run(database: PathBuf, socket: PathBuf, selfcheck_enabled: bool, week: Op
         .manage(SummaryState { database, socket, selfcheck_enabled, started: Instant::now(), first: week })
         .invoke_handler(tauri::generate_handler![summary_week, summary_ready, self_check_save])
         .setup(|app| {
-            crate::in_locale(WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into())))
+            hidden_until_drawn(WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into())))
                 .title(respite_core::text::t("summary.windowTitle"))
                 .inner_size(880.0, 760.0)
                 .min_inner_size(560.0, 480.0)
-                .background_color(BACKGROUND)
-                .visible(false)
                 .build()?;
             Ok(())
         })
@@ -109,10 +104,7 @@ fn self_check_save(state: tauri::State<'_, SummaryState>, week: String, energy: 
 /// The page has drawn its first week: show the window.
 #[tauri::command]
 fn summary_ready(app: tauri::AppHandle, state: tauri::State<'_, SummaryState>) -> Result<(), UiError> {
-    let window = app.get_webview_window("summary").ok_or_else(|| UiError::Invalid("no summary window".into()))?;
-    if !window.is_visible().unwrap_or(true) {
-        window.show().map_err(|e| UiError::Invalid(e.to_string()))?;
-        let _ = window.set_focus();
+    if show_drawn(&app, "summary")? {
         eprintln!("respite-ui: summary on screen {} ms after start", state.started.elapsed().as_millis());
     }
     Ok(())

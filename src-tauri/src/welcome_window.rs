@@ -4,7 +4,8 @@
 //! settings window, and applied by the daemon at once; closing the window keeps them.
 
 use crate::error::UiError;
-use crate::settings_window::{self, hidden_until_drawn, refused, Saved, SettingsState};
+use crate::plain_window::{hidden_until_drawn, show_drawn};
+use crate::settings_window::{self, refused, Saved, SettingsState};
 use respite_core::autostart::Autostart;
 use respite_core::client;
 use respite_core::paths::Paths;
@@ -79,7 +80,7 @@ fn welcome_sound(state: tauri::State<'_, SettingsState>, on: bool) -> Result<Sav
 /// The page has drawn: show the window.
 #[tauri::command]
 fn welcome_ready(app: tauri::AppHandle) -> Result<(), UiError> {
-    settings_window::show_drawn(&app, "welcome")
+    show_drawn(&app, "welcome").map(drop)
 }
 
 /// *Start*: the choices are already saved; close the window (the process then exits).
