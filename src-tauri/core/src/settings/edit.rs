@@ -105,7 +105,7 @@ fn describe(e: &io::Error) -> String {
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "the disk is full".into(),
         io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::NotADirectory => "its folder is not a folder".into(),
+        io::ErrorKind::NotADirectory => "a file stands where its folder should be".into(),
         _ => e.to_string(),
     }
 }
@@ -230,7 +230,11 @@ fn replace(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> Resu
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&dir).map_err(error)?;
+    fs::create_dir_all(&dir).map_err(|e| match e.kind() {
+        // A file where the folder should be: mkdir says "File exists", which misleads.
+        io::ErrorKind::AlreadyExists => error(io::ErrorKind::NotADirectory.into()),
+        _ => error(e),
+    })?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "settings".into());
     let temp = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     let written = (|| {
@@ -403,8 +407,7 @@ volume = 20
         fs::write(&file, "x").unwrap();
         let path = file.join("settings.toml");
         let err = reset(&path).unwrap_err();
-        assert!(err.to_string().starts_with(&format!("cannot save {}: ", path.display())), "{err}");
-        assert!(err.to_string().ends_with("; the file was left as it was"), "{err}");
+        assert_eq!(err.to_string(), format!("cannot save {}: a file stands where its folder should be; the file was left as it was", path.display()));
         let err = save(&path, "eye.interval", &text("25m")).unwrap_err();
         assert!(matches!(err, EditError::Read { .. }), "{err}");
         assert_eq!(fs::read_to_string(&file).unwrap(), "x");
