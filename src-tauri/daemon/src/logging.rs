@@ -63,8 +63,10 @@ pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
 
 /// `respite.2026-11-23.log`
 fn is_log_name(name: &str) -> bool {
-    name.strip_prefix("respite.")
-        .and_then(|rest| rest.strip_suffix(".log"))
+    name.strip_prefix(PREFIX)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(SUFFIX))
+        .and_then(|rest| rest.strip_suffix('.'))
         .is_some_and(|date| date.len() == 10 && date.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
 }
 
@@ -106,11 +108,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for day in 1..=9 {
             fs::write(dir.path().join(format!("respite.2026-11-0{day}.log")), "old\n").unwrap();
+            // The appender removes the files created first (by creation time, not by name), as
+            // the daemon makes them a day apart; the kernel's file clock ticks every few ms.
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
         // Building the appender prunes the oldest files past the limit (it counts today's too).
         let _appender = daily_files(dir.path()).unwrap();
         let left = files(dir.path()).unwrap();
-        assert!(left.len() <= KEEP_FILES, "{left:?}");
-        assert!(!left.iter().any(|f| f.ends_with("respite.2026-11-01.log")), "{left:?}");
+        // Today's file is opened at once, so the newest KEEP_FILES - 1 old ones stay beside it.
+        assert_eq!(left.len(), KEEP_FILES, "{left:?}");
+        let first_kept = format!("respite.2026-11-0{}.log", 9 - (KEEP_FILES - 1) + 1);
+        assert!(left[0].ends_with(&first_kept), "the oldest are removed: {left:?}");
     }
 }
