@@ -32,7 +32,9 @@ impl Preset {
     pub fn of(settings: &Settings) -> Option<Preset> {
         Preset::ALL.into_iter().find(|preset| {
             let expected = preset.settings();
-            settings.plans == expected.plans && settings.focus_on_start == expected.focus_on_start
+            settings.plans == expected.plans
+                && settings.focus_on_start == expected.focus_on_start
+                && (*preset != Preset::Focus || settings.focus == expected.focus)
         })
     }
 
@@ -58,6 +60,13 @@ impl Preset {
             changes.push((format!("{kind}.enabled"), FieldValue::Bool(settings.plans.0[kind.index()].enabled)));
         }
         changes.push(("focus.on_start".into(), FieldValue::Bool(settings.focus_on_start)));
+        if self == Preset::Focus {
+            // The rhythm the preset promises (25 min rounds, 5 min breaks, a long one after four).
+            for field in ["work", "short_break", "long_break", "rounds"] {
+                let key = format!("focus.{field}");
+                changes.push((key.clone(), default_of(&key)));
+            }
+        }
         changes
     }
 }
@@ -85,9 +94,11 @@ mod tests {
         let enabled: Vec<bool> = BreakKind::ALL.iter().map(|k| gentle.plans.0[k.index()].enabled).collect();
         assert_eq!(enabled, [true, false, true]);
         assert!(!gentle.focus_on_start);
-        let focus = parse(&Preset::Focus.apply("").unwrap()).0;
+        let focus = parse(&Preset::Focus.apply("[focus]\nwork = \"50m\"\nrounds = 2\n").unwrap()).0;
         assert!(focus.focus_on_start);
-        assert_eq!(focus.focus, Settings::default().focus, "the Pomodoro rhythm is focus mode's own");
+        assert_eq!(focus.focus, Settings::default().focus, "the Pomodoro rhythm, whatever focus mode had before");
+        let tuned_focus = parse("[focus]\non_start = true\nwork = \"50m\"\n").0;
+        assert_eq!(Preset::of(&tuned_focus), None, "a hand-tuned focus rhythm is not the Focus preset");
         assert_eq!(parse(&Preset::Standard.apply("").unwrap()).0, Settings::default());
         assert_eq!(Preset::of(&Settings::default()), Some(Preset::Standard));
     }
