@@ -102,22 +102,14 @@ fn no_page_has_serious_or_critical_accessibility_violations() {
         skip_or_fail(test, &format!("{} is missing: run `npm ci` in tests/a11y (scripts/install-deps test does)", axe_path.display()));
         return;
     };
-    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
     let mut failures = Vec::new();
-    let mut audited = Vec::new();
     for page in PAGES {
-        if !ui.join(page.html).exists() {
-            eprintln!("a11y: ui/{} does not exist (yet); not audited", page.html);
-            continue;
-        }
         let (report, serious) = audit(page, &tools, &axe);
         eprintln!("{report}");
         if serious > 0 {
             failures.push(report);
         }
-        audited.push(page.html);
     }
-    assert!(audited.len() >= 6, "audited only {audited:?}");
     assert!(failures.is_empty(), "serious or critical accessibility violations:\n{}", failures.join("\n"));
 }
 

@@ -87,7 +87,7 @@ fn every_window_in_the_pseudo_locale_has_no_word_from_the_code() {
     let driver = Driver::start_with(&session, &tools, &[("RESPITE_LOCALE", "pseudo")]);
 
     let mut pages: Vec<(&str, Vec<String>, &str)> = vec![
-        ("welcome", vec!["welcome".into()], "document.getElementById('sound').checked !== undefined && document.querySelector('h1').textContent.startsWith('⟦')"),
+        ("welcome", vec!["welcome".into()], "document.getElementById('sound').checked && document.querySelector('h1').textContent.startsWith('⟦')"),
         ("settings", vec!["settings".into()], "document.getElementById('f-eye-interval').value !== ''"),
         ("summary", vec!["summary".into(), "--week".into(), "2026-W40".into()], "document.querySelectorAll('#headline li').length === 5"),
     ];

@@ -5,7 +5,8 @@
 use chrono::{FixedOffset, Timelike, Utc};
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{seed, Profile};
-use respite_core::summary::Week;
+use respite_core::summary::{week_summary, Week};
+use respite_core::text;
 use respite_e2e::Session;
 use std::fs;
 use std::time::Duration;
@@ -23,7 +24,15 @@ fn the_first_active_moment_of_a_week_announces_last_weeks_summary_once() {
     let last_week = Week::of(Utc::now().with_timezone(&zone).date_naive()).previous();
     let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
     seed(&mut store, last_week.monday(), 7, &zone, Profile::DEFAULTS, 11).expect("seed last week");
+    let headline = week_summary(&store, last_week, &zone, Utc::now()).expect("last week's summary").headline;
     drop(store);
+    let texts = text::texts();
+    let expected = format!(
+        "Last week: {} breaks taken ({}), {} at the screen.",
+        headline.breaks_taken,
+        texts.percent(headline.compliance.expect("breaks were due")),
+        texts.duration(headline.screen_secs)
+    );
 
     let notifications = session.record_notifications();
     let mut daemon = session.spawn_daemon_with(&[("TZ", &tz)]);
@@ -31,7 +40,7 @@ fn the_first_active_moment_of_a_week_announces_last_weeks_summary_once() {
         let sent = fs::read_to_string(&notifications).unwrap_or_default();
         sent.contains(READY).then_some(sent)
     });
-    assert!(sent.contains("breaks taken") && sent.contains("h at the screen"), "the headline is in it: {sent}");
+    assert!(sent.contains(&expected), "the headline is in it, {expected:?}: {sent}");
     assert!(sent.contains("Open summary"), "it offers to open the summary: {sent}");
     let remembered = fs::read_to_string(session.root.path().join(".local/state/respite/summary-announced")).unwrap();
     assert_eq!(remembered.trim(), last_week.to_string());

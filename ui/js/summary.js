@@ -30,11 +30,11 @@ export function duration(secs) {
   const minutes = Math.round(secs / 60);
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  if (h === 0) return t('summary.unit.minutes', { m });
-  return m === 0 ? t('summary.unit.hours', { h }) : t('summary.unit.hoursMinutes', { h, m });
+  if (h === 0) return t('time.minutes', { minutes: m });
+  return m === 0 ? t('time.hours', { hours: h }) : t('time.hours_minutes', { hours: h, minutes: m });
 }
 
-const percent = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
+const percent = (share) => (share === null || share === undefined ? '—' : t('time.percent', { percent: Math.round(share * 100) }));
 
 // Day and month names come from the locale file, like every other word on the page.
 const DAY_KEYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];

@@ -463,15 +463,5 @@ impl StreakWalk {
     }
 }
 
-/// `95 min` as people read it: `1 h 35 min`, `45 min`, `2 h`.
-pub fn duration_text(secs: u64) -> String {
-    crate::text::texts().duration(secs)
-}
-
-/// A share as a whole percentage: `84%`.
-pub fn percent_text(share: f64) -> String {
-    crate::text::texts().percent(share)
-}
-
 #[cfg(test)]
 mod tests;

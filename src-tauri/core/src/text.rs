@@ -44,11 +44,6 @@ impl Texts {
         }
     }
 
-    /// Whether the locale has `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.strings.contains_key(key)
-    }
-
     /// The string for `key`; the key itself when it is missing (a test checks none is).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map_or(key, String::as_str)
@@ -93,9 +88,10 @@ impl Texts {
         }
     }
 
-    /// A share as a whole percentage: "84%".
+    /// A share as a whole percentage: "84%". Halves round up, as the summary page's
+    /// `Math.round` does (`{:.0}` would round them to even).
     pub fn percent(&self, share: f64) -> String {
-        self.fill("time.percent", &[("percent", &format!("{:.0}", share * 100.0))])
+        self.fill("time.percent", &[("percent", &(share * 100.0).round())])
     }
 
     /// The string for `key` with each `{name}` replaced by its value in `values`.
@@ -208,7 +204,7 @@ mod tests {
         let left: Vec<String> = [0, 1, 61, 3600, 3601].map(|s| texts.time_left(s)).into();
         assert_eq!(left, ["less than a minute", "1 min", "2 min", "60 min", "1 h 1 min"]);
         assert_eq!([0, 29, 30, 3600, 18_300].map(|s| texts.duration(s)), ["0 min", "0 min", "1 min", "1 h", "5 h 5 min"].map(String::from));
-        assert_eq!(texts.percent(2.0 / 3.0), "67%");
+        assert_eq!([2.0 / 3.0, 0.125, 0.8].map(|s| texts.percent(s)), ["67%", "13%", "80%"].map(String::from), "halves round up, as in the page");
     }
 
     #[test]

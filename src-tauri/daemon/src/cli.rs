@@ -16,6 +16,7 @@ use respite_core::autostart::Autostart;
 use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
 use respite_core::store::{Store, StoreError};
 use respite_core::summary::{self, week_summary, BadWeek, Summary, Tally, Week};
+use respite_core::text;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
@@ -450,7 +451,7 @@ fn summary_text(s: &Summary) -> String {
         out.push_str("\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
         return out;
     }
-    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), summary::percent_text);
+    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), |share| text::texts().percent(share));
     let _ = writeln!(out, "\n{:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", "", "Due", "Taken", "Natural", "Skipped", "Postponed", "% taken");
     let kinds = s.by_kind.iter().map(|(kind, t)| (kind.title(), t));
     for (name, t) in kinds.chain(std::iter::once(("All breaks", &s.breaks))) {
@@ -484,7 +485,7 @@ fn summary_text(s: &Summary) -> String {
         let _ = writeln!(out, "Compared with {when}: {}.", parts.join(", "));
     }
     let streak = &s.streak;
-    let target = summary::percent_text(streak.target);
+    let target = text::texts().percent(streak.target);
     match streak.first_day {
         Some(first) if streak.days > 0 => {
             let days = if streak.days == 1 { "1 day".to_owned() } else { format!("{} days in a row", streak.days) };

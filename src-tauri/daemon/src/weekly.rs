@@ -69,10 +69,10 @@ fn announce(summary: &Summary, inputs: Sender<Input>) {
     tracing::info!(%week, "announcing the weekly summary");
     let headline = &summary.headline;
     let texts = text::texts();
-    let hours = headline.screen_secs / 3600;
+    let screen = texts.duration(headline.screen_secs);
     let body = match headline.compliance {
-        Some(share) => texts.fill("notify.summary.body", &[("taken", &headline.breaks_taken), ("percent", &texts.percent(share)), ("hours", &hours)]),
-        None => texts.fill("notify.summary.body.nothing_due", &[("hours", &hours)]),
+        Some(share) => texts.fill("notify.summary.body", &[("taken", &headline.breaks_taken), ("percent", &texts.percent(share)), ("screen", &screen)]),
+        None => texts.fill("notify.summary.body.nothing_due", &[("screen", &screen)]),
     };
     notify::send_with_action(
         texts.get("notify.summary.title").to_owned(),

@@ -421,13 +421,6 @@ fn longest_stretch_joins_spans_under_a_minute_apart_and_cuts_at_breaks() {
 }
 
 #[test]
-fn texts_for_durations_and_shares() {
-    assert_eq!((duration_text(0), duration_text(29), duration_text(30), duration_text(3600)), ("0 min".into(), "0 min".into(), "1 min".into(), "1 h".into()));
-    assert_eq!(duration_text(18_300), "5 h 5 min");
-    assert_eq!((percent_text(0.8), percent_text(2.0 / 3.0)), ("80%".into(), "67%".into()));
-}
-
-#[test]
 fn a_synthetic_week_adds_up() {
     let (_dir, mut store) = store();
     let seeded = synthetic::seed(&mut store, date(2026, 11, 2), 28, &Berlin, Profile::DEFAULTS, 7).unwrap();
