@@ -5,8 +5,17 @@
 //! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
 //! the watch that fades it out when the break ends); [`summary_window`] (the weekly summary);
 //! [`settings_window`] (the settings, applied live); [`welcome_window`] (the first start's
-//! preset, launch at login and sound); [`fade`] (window-opacity fades); [`error`]
-//! (the error type commands return).
+//! preset, launch at login and sound); [`plain_window`] (what those three ordinary windows
+//! share); [`fade`] (window-opacity fades); [`error`] (the error type commands return).
+
+/// One line to standard error, which the daemon reads into its log. Unlike `eprintln!` it never
+/// panics: once the daemon is gone that pipe is closed, and the line is simply lost.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "respite-ui: {}", format_args!($($arg)*));
+    }};
+}
 
 mod error;
 mod fade;
@@ -101,19 +110,19 @@ pub fn run(args: Vec<String>) -> ExitCode {
     let window = match parse_args(&args) {
         Ok(window) => window,
         Err(e) => {
-            eprintln!("respite-ui: {e}");
+            report!("{e}");
             return ExitCode::from(2);
         }
     };
     // The overlay asks the daemon for its break first (and says so when there is none).
     if !matches!(window, Window::Overlay(_)) && no_display() {
-        eprintln!("respite-ui: {NO_DISPLAY}");
+        report!("{NO_DISPLAY}");
         return ExitCode::FAILURE;
     }
     let paths = match Paths::from_env() {
         Ok(paths) => paths,
         Err(e) => {
-            eprintln!("respite-ui: {e}");
+            report!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -130,7 +139,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("respite-ui: {e}");
+            report!("{e}");
             ExitCode::FAILURE
         }
     }

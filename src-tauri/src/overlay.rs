@@ -221,7 +221,7 @@ fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBui
                     thread::sleep(SHOW_FALLBACK);
                     let known = window.state::<Overlay>().break_id().is_some();
                     if known && !window.is_visible().unwrap_or(true) {
-                        eprintln!("respite-ui: the page did not ask to be shown; showing it");
+                        report!("the page did not ask to be shown; showing it");
                         show(&window);
                     }
                 });
@@ -252,14 +252,14 @@ fn watch(app: AppHandle, socket: PathBuf) {
         let overlay = app.state::<Overlay>();
         if let Some(break_id) = overlay.break_id() {
             if let Err(e) = app.emit("break-ended", BreakEnded { break_id, outcome }) {
-                eprintln!("respite-ui: cannot tell the page the break ended: {e}");
+                report!("cannot tell the page the break ended: {e}");
             }
             thread::sleep(overlay.fade + EXIT_GRACE);
         }
         app.exit(0);
     });
     if let Err(e) = spawned {
-        eprintln!("respite-ui: cannot watch the daemon ({e})");
+        report!("cannot watch the daemon ({e})");
     }
 }
 
@@ -268,7 +268,7 @@ fn follow(app: &AppHandle, socket: &std::path::Path) -> Outcome {
     let notices = match client::subscribe(socket) {
         Ok(notices) => notices,
         Err(e) => {
-            eprintln!("respite-ui: cannot follow the daemon ({e}); closing when the break's time is up");
+            report!("cannot follow the daemon ({e}); closing when the break's time is up");
             let left = app.state::<Overlay>().info().map_or(0, |i| i.remaining_ms);
             thread::sleep(Duration::from_millis(left));
             return Outcome::Interrupted;
@@ -306,7 +306,7 @@ fn follow(app: &AppHandle, socket: &std::path::Path) -> Outcome {
                             let _ = app.emit("break-started", info);
                         }
                     }
-                    Err(e) => eprintln!("respite-ui: the break that started is gone: {e}"),
+                    Err(e) => report!("the break that started is gone: {e}"),
                 }
             }
             Notice::BreakEnded { break_id, outcome } if Some(break_id) == overlay.break_id() => return outcome,

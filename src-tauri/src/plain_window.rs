@@ -23,7 +23,7 @@ pub(crate) fn hidden_until_drawn<'a, R: tauri::Runtime, M: Manager<R>>(builder: 
             thread::spawn(move || {
                 thread::sleep(SHOW_FALLBACK);
                 if !window.is_visible().unwrap_or(true) {
-                    eprintln!("respite-ui: the {} page did not ask to be shown; showing it", window.label());
+                    report!("the {} page did not ask to be shown; showing it", window.label());
                     let _ = window.show();
                 }
             });

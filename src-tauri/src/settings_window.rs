@@ -18,16 +18,16 @@ use respite_core::paths::Paths;
 use respite_core::protocol::Request;
 use respite_core::settings::edit::{self, EditError, Field, FieldValue};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use crate::plain_window::{hidden_until_drawn, show_drawn};
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 /// Tauri state of the settings process (and of the welcome window, which changes a few settings).
 pub(crate) struct SettingsState {
-    pub(crate) paths: Paths,
+    paths: Paths,
     /// One change at a time: each reads, edits and writes the whole file.
-    pub(crate) writing: Mutex<()>,
+    writing: Mutex<()>,
 }
 
 /// One problem in the file, as the page shows it.
@@ -90,8 +90,12 @@ impl SettingsState {
         Self { paths, writing: Mutex::new(()) }
     }
 
-    pub(crate) fn file(&self) -> PathBuf {
+    fn file(&self) -> PathBuf {
         self.paths.settings_file()
+    }
+
+    pub(crate) fn socket(&self) -> PathBuf {
+        self.paths.socket()
     }
 
     pub(crate) fn text(&self) -> Result<String, UiError> {
@@ -102,8 +106,23 @@ impl SettingsState {
         self.text().map(|text| problems(&edit::fields(&text))).unwrap_or_default()
     }
 
+    /// Makes one change to the file (`edit` is given its path), one change at a time, then has
+    /// the daemon apply the file.
+    pub(crate) fn change(&self, edit: impl FnOnce(&Path) -> Result<(), UiError>) -> Result<Saved, UiError> {
+        {
+            let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            edit(&self.file())?;
+        }
+        Ok(self.apply())
+    }
+
+    /// Sets `key` to `value`, keeping the file's comments, and has the daemon apply it.
+    pub(crate) fn set(&self, key: &str, value: &FieldValue) -> Result<Saved, UiError> {
+        self.change(|file| edit::save(file, key, value).map_err(refused))
+    }
+
     /// Asks the daemon to apply the file; the page says what happened.
-    pub(crate) fn apply(&self) -> Saved {
+    fn apply(&self) -> Saved {
         let (daemon, message) = match client::request(&self.paths.socket(), &Request::Reload) {
             Ok(response) if response.ok => (Daemon::Applied, None),
             Ok(response) => (Daemon::Failed, Some(response.error.unwrap_or_else(|| "refused".into()))),
@@ -148,21 +167,13 @@ fn settings_check(state: tauri::State<'_, SettingsState>, key: String, value: Fi
 /// Saves `key` = `value` in the file and asks the daemon to apply it.
 #[tauri::command]
 fn settings_set(state: tauri::State<'_, SettingsState>, key: String, value: FieldValue) -> Result<Saved, UiError> {
-    {
-        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        edit::save(&state.file(), &key, &value).map_err(refused)?;
-    }
-    Ok(state.apply())
+    state.set(&key, &value)
 }
 
 /// Replaces the file with the defaults and asks the daemon to apply them.
 #[tauri::command]
 fn settings_reset(state: tauri::State<'_, SettingsState>) -> Result<Saved, UiError> {
-    {
-        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        edit::reset(&state.file()).map_err(|e| UiError::Failed(e.to_string()))?;
-    }
-    Ok(state.apply())
+    state.change(|file| edit::reset(file).map_err(|e| UiError::Failed(e.to_string())))
 }
 
 /// The page has drawn the settings: show the window.

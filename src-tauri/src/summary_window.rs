@@ -105,7 +105,7 @@ fn self_check_save(state: tauri::State<'_, SummaryState>, week: String, energy: 
 #[tauri::command]
 fn summary_ready(app: tauri::AppHandle, state: tauri::State<'_, SummaryState>) -> Result<(), UiError> {
     if show_drawn(&app, "summary")? {
-        eprintln!("respite-ui: summary on screen {} ms after start", state.started.elapsed().as_millis());
+        report!("summary on screen {} ms after start", state.started.elapsed().as_millis());
     }
     Ok(())
 }

@@ -55,26 +55,20 @@ fn welcome_read(state: tauri::State<'_, SettingsState>) -> Result<WelcomeView, U
 /// to match (the Focus preset is focus mode from the start).
 #[tauri::command]
 fn welcome_preset(state: tauri::State<'_, SettingsState>, preset: Preset) -> Result<Saved, UiError> {
-    {
-        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let text = preset.apply(&state.text()?).map_err(refused)?;
-        edit::write_atomic(&state.file(), &text).map_err(|e| UiError::Failed(e.to_string()))?;
-    }
-    let saved = state.apply();
+    let saved = state.change(|file| {
+        let text = preset.apply(&edit::read(file).map_err(|e| UiError::Failed(e.to_string()))?).map_err(refused)?;
+        edit::write_atomic(file, &text).map_err(|e| UiError::Failed(e.to_string()))
+    })?;
     // Already in that state is fine; a daemon that is not running starts focus mode itself.
-    if let Err(e) = client::request(&state.paths.socket(), &Request::Focus { on: preset == Preset::Focus }) {
-        eprintln!("respite-ui: focus mode not changed: {e}");
+    if let Err(e) = client::request(&state.socket(), &Request::Focus { on: preset == Preset::Focus }) {
+        report!("focus mode not changed: {e}");
     }
     Ok(saved)
 }
 
 #[tauri::command]
 fn welcome_sound(state: tauri::State<'_, SettingsState>, on: bool) -> Result<Saved, UiError> {
-    {
-        let _one_at_a_time = state.writing.lock().unwrap_or_else(|e| e.into_inner());
-        edit::save(&state.file(), "sound.enabled", &FieldValue::Bool(on)).map_err(refused)?;
-    }
-    Ok(state.apply())
+    state.set("sound.enabled", &FieldValue::Bool(on))
 }
 
 /// The page has drawn: show the window.

@@ -7,7 +7,8 @@
 use chrono::{Local, NaiveDate};
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{seed, Profile};
-use respite_e2e::webdriver::{crate_file, skip_or_fail, Browser, Driver, Tools};
+use respite_e2e::skip_or_fail;
+use respite_e2e::webdriver::{crate_file, Browser, Driver, Tools};
 use respite_e2e::{wait_for, Session};
 use serde_json::{json, Value};
 use std::fs;

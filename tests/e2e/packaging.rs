@@ -9,7 +9,7 @@
 //! `RESPITE_DEB=$(scripts/package) cargo test -p respite-e2e --test e2e -- --ignored packaging::`
 
 use respite_core::autostart::Autostart;
-use respite_e2e::{bin, wait_for, Session};
+use respite_e2e::{bin, skip_or_fail, wait_for, Session};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
@@ -209,7 +209,7 @@ fn the_deb_installs_starts_from_usr_bin_and_removes_cleanly() {
     let deb = package();
     eprintln!("package under test: {}", deb.display());
     let Some(prefix) = privilege() else {
-        eprintln!("SKIPPED: installing {} needs root or passwordless sudo", deb.display());
+        skip_or_fail("packaging::the_deb_installs_starts_from_usr_bin_and_removes_cleanly", &format!("installing {} needs root or passwordless sudo", deb.display()));
         return;
     };
     assert!(!installed(), "respite is already installed here; this test installs and removes it, so remove it first");

@@ -1,7 +1,7 @@
 //! The real windows driven through WebDriver (tauri-driver → WebKitWebDriver → respite-ui's
 //! WebView), as a user would: the break overlay's text, countdown and Skip; the weekly summary's
 //! numbers against `respite summary --json`; a setting changed in the settings form and written
-//! to `settings.toml`. Skipped with a notice when the WebDriver tools are missing (never in CI).
+//! to `settings.toml`; the welcome window's preset and switches, saved as they are chosen. Skipped with a notice when the WebDriver tools are missing (never in CI).
 
 use chrono::{Local, NaiveDate};
 use respite_core::store::Store;
@@ -177,6 +177,59 @@ fn a_setting_changed_in_the_window_is_written_keeping_comments_and_applied() {
     });
     drop(page);
     drop(driver);
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
+#[test]
+fn the_welcome_windows_choices_are_saved_as_made_and_the_focus_preset_starts_focus_mode() {
+    let Some(tools) = Tools::find("webview::the_welcome_windows_choices_are_saved_as_made_and_the_focus_preset_starts_focus_mode") else { return };
+    let session = Session::with_display();
+    // A hand-tuned file (only eye rests), so no preset is chosen when the window opens.
+    session.write_settings(MY_SETTINGS);
+    let file = session.config_dir().join("settings.toml");
+    let login_entry = session.root.path().join(".config/autostart/respite.desktop");
+    let mut daemon = session.spawn_daemon();
+    let before = session.wait_for(LONG, "the daemon to answer", || session.status());
+    assert!(before["focus"].is_null(), "{before}");
+
+    let driver = Driver::start(&session, &tools);
+    let page = driver.open("welcome", &["welcome"]);
+    page.checked(|| {
+        let sound = page.wait_find("#sound", LONG);
+        page.wait(LONG, "the switches to be set", || (page.property(&sound, "checked").ok()? == Value::Bool(true)).then_some(()));
+        let chosen = page.execute("return [...document.querySelectorAll('input[name=preset]')].filter(r => r.checked).length", Value::Array(vec![])).unwrap();
+        assert_eq!(chosen, 0, "a hand-tuned rhythm follows no preset");
+        let autostart = page.find("#autostart").unwrap();
+        assert_eq!(page.property(&autostart, "checked").unwrap(), false, "no login entry yet");
+
+        page.click(&page.find("input[name=preset][value=focus]").unwrap()).unwrap();
+        let text = page.wait(LONG, "the preset to be saved", || fs::read_to_string(&file).ok().filter(|t| t.contains("on_start = true")));
+        assert!(text.starts_with("# My own notes, kept."), "comments are kept:\n{text}");
+        let (settings, problems) = respite_core::settings::parse(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(respite_core::settings::preset::Preset::of(&settings), Some(respite_core::settings::preset::Preset::Focus), "{text}");
+        let status = session.wait_for(LONG, "focus mode to start", || session.status().filter(|s| !s["focus"].is_null()));
+        assert_eq!(status["focus"]["round"], 1, "{status}");
+
+        page.click(&sound).unwrap();
+        page.wait(LONG, "sound off to be saved", || {
+            let text = fs::read_to_string(&file).ok()?;
+            (!respite_core::settings::parse(&text).0.sound.enabled).then_some(())
+        });
+        page.click(&autostart).unwrap();
+        let entry = page.wait(LONG, "the login entry", || fs::read_to_string(&login_entry).ok());
+        assert!(entry.lines().any(|l| l.starts_with("Exec=") && l.ends_with("/respite")), "{entry}");
+
+        // Start closes the window, and respite-ui exits under the click (WebDriver's answer to
+        // it may be an error for that); the choices stay.
+        let _ = page.click(&page.find("#done").unwrap());
+        page.wait(LONG, "respite-ui to exit", || (!session.live_processes().iter().any(|p| p.contains("respite-ui"))).then_some(()));
+    });
+    drop(page);
+    drop(driver);
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.contains("on_start = true") && !respite_core::settings::parse(&text).0.sound.enabled, "{text}");
     session.quit();
     wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
 }

@@ -24,6 +24,15 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// Skips `test` with a notice on the terminal, or fails it in CI, where everything must run.
+pub fn skip_or_fail(test: &str, why: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{test}: {why} (CI is set: every test must run there)");
+    // Written to the real stderr, not through eprintln!: the harness captures that for passing tests.
+    use std::io::Write as _;
+    let notice = format!("\n!!!!! SKIPPED {test}: {why}\n\n");
+    let _ = std::io::stderr().lock().write_all(notice.as_bytes());
+}
+
 /// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` with `what`.
 pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();

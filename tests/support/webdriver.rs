@@ -15,7 +15,7 @@
 //! WebDriver tests run one at a time in this process (each holds a lock while its driver runs):
 //! every session starts a whole WebKit, and on two cores several at once only time out.
 
-use crate::{bin, Session};
+use crate::{bin, skip_or_fail, Session};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::fs;
@@ -28,8 +28,6 @@ use std::time::{Duration, Instant};
 
 /// The W3C key code for Enter, for [`Browser::send_keys`].
 pub const ENTER: &str = "\u{E007}";
-/// The W3C key code for Tab.
-pub const TAB: &str = "\u{E004}";
 
 /// Serialises WebDriver tests within this test binary.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -63,15 +61,6 @@ impl Tools {
             }
         }
     }
-}
-
-/// Skips `test` with a notice on the terminal, or fails it in CI, where everything must run.
-pub fn skip_or_fail(test: &str, why: &str) {
-    assert!(std::env::var_os("CI").is_none(), "{test}: {why} (CI is set: the WebDriver tests must run there)");
-    // Written to the real stderr, not through eprintln!: the harness captures that for passing tests.
-    use std::io::Write as _;
-    let notice = format!("\n!!!!! SKIPPED {test}: {why}\n\n");
-    let _ = std::io::stderr().lock().write_all(notice.as_bytes());
 }
 
 fn home() -> PathBuf {

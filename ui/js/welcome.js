@@ -7,14 +7,16 @@ import { ready, t } from './i18n.js';
 const $ = (id) => document.getElementById(id);
 const presets = () => [...document.querySelectorAll('input[name="preset"]')];
 
-function say(text) {
+// A problem in the error colour; `info` (saved, but Respite is not running) in the quiet one.
+function say(text, info = false) {
   $('status').textContent = text;
+  $('status').classList.toggle('info', info);
 }
 
 // What a saved change means for the user: nothing to say when Respite applied it.
 function reportSaved(saved) {
   if (saved?.daemon === 'failed') say(t('welcome.status.failed', { message: saved.message ?? '' }));
-  else if (saved?.daemon === 'not_running') say(t('welcome.status.notRunning'));
+  else if (saved?.daemon === 'not_running') say(t('welcome.status.notRunning'), true);
   else say('');
 }
 

@@ -8,7 +8,7 @@
 //! its break ends the child fades out and exits by itself; one that is still running
 //! [`LINGER_LIMIT`] later is sent SIGTERM, so no WebKit process outlives a break.
 //!
-//! Other windows (settings, summary) are opened on request, one of each at a time: asking for
+//! Other windows (settings, summary, welcome) are opened on request, one of each at a time: asking for
 //! one that is already open starts no second one. They close when the user closes them, or when
 //! the daemon stops.
 

@@ -1,6 +1,7 @@
 //! The summary's plain-language observations: a few facts the week's numbers clearly support,
-//! each as data (for a window that words it in its own language) and as an English sentence (for
-//! the command line). Kind, never scolding: they say what happened, not what should have.
+//! each as data (its `id` and numbers) and as a sentence from the locale file ([`crate::text`]),
+//! which the summary window and the command line both show. Kind, never scolding: they say what
+//! happened, not what should have.
 
 use super::{Summary, STREAK_TARGET};
 use crate::text::{texts, Texts};
@@ -24,7 +25,7 @@ const LONG_STRETCH_SECS: u64 = 90 * 60;
 /// A streak worth a mention.
 const STREAK_DAYS: u32 = 3;
 
-/// One observation: what it is about (`id` and its numbers) and an English sentence.
+/// One observation: what it is about (`id` and its numbers) and its sentence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Observation {
     pub text: String,
