@@ -36,7 +36,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (settings, warnings, first_start) = load_settings(&paths.settings_file());
+    let LoadedSettings { settings, warnings, first_start } = load_settings(&paths.settings_file());
     if first_start {
         turn_on_autostart();
     }
@@ -117,10 +117,18 @@ pub fn start(paths: &Paths) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The settings as read at start or on `reload`.
+pub(crate) struct LoadedSettings {
+    pub settings: Settings,
+    /// Every problem, with the file's path, as `status` shows them.
+    pub warnings: Vec<String>,
+    /// The file did not exist and the defaults were written.
+    pub first_start: bool,
+}
+
 /// Reads the settings; every problem is logged, shown once as a notification, and kept for
 /// `status`. The daemon always starts: bad keys run with their defaults. Also used by `reload`.
-/// The flag says the file did not exist and the defaults were written: a first start.
-pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>, bool) {
+pub(crate) fn load_settings(file: &Path) -> LoadedSettings {
     // `all_defaults`: nothing of the file applies (it cannot be read, or is not TOML at all).
     let (settings, problems, created, all_defaults) = match settings::load_or_create(file) {
         Ok(loaded) => {
@@ -140,7 +148,7 @@ pub(crate) fn load_settings(file: &Path) -> (Settings, Vec<String>, bool) {
         let body = text::tf(body_key, &[("problems", &problems.join("\n"))]);
         notify::send(text::t("notify.settings.title"), body);
     }
-    (settings, problems, created)
+    LoadedSettings { settings, warnings: problems, first_start: created }
 }
 
 /// A first start turns launch at login on (the welcome window offers to turn it off): a break

@@ -174,7 +174,7 @@ impl Runtime {
     /// Reads the settings file again and applies it; see the module documentation.
     fn reload(&mut self, now: Now) -> Response {
         let Some(file) = self.settings_file.clone() else { return Response::error("this Respite has no settings file to reload") };
-        let (settings, warnings, _) = crate::daemon::load_settings(&file);
+        let crate::daemon::LoadedSettings { settings, warnings, .. } = crate::daemon::load_settings(&file);
         tracing::info!(problems = warnings.len(), "settings reloaded from {}", file.display());
         self.settings_warnings = warnings;
         match self.scheduler.handle(Command::SetPlans(settings.plans()), now) {
