@@ -153,6 +153,13 @@ fn a_setting_changed_in_the_window_is_written_keeping_comments_and_applied() {
     page.checked(|| {
         let field = page.wait_find("#f-eye-interval", LONG);
         page.wait(LONG, "the form to be filled", || page.property(&field, "value").ok().filter(|v| v == "20m"));
+        // Every setting is in the window, a yes/no one as a switch.
+        for setting in respite_core::settings::edit::fields("").fields {
+            let id = format!("#f-{}", setting.key.replace(['.', '_'], "-"));
+            let input = page.find(&id).unwrap_or_else(|e| panic!("{} is not in the settings window: {e}", setting.key));
+            let switch = matches!(setting.default, respite_core::settings::edit::FieldValue::Bool(_));
+            assert_eq!(page.property(&input, "type").unwrap() == "checkbox", switch, "{} as a switch", setting.key);
+        }
         page.clear(&field).unwrap();
         page.send_keys(&field, &format!("45m{ENTER}")).unwrap();
         let file = session.config_dir().join("settings.toml");

@@ -18,6 +18,8 @@ pub enum HoldReason {
     Inhibited,
     /// Desktop notifications are in do-not-disturb.
     DoNotDisturb,
+    /// A camera is in use (a video call).
+    Camera,
 }
 
 impl HoldReason {
@@ -26,6 +28,7 @@ impl HoldReason {
             HoldReason::Fullscreen => "fullscreen",
             HoldReason::Inhibited => "inhibited",
             HoldReason::DoNotDisturb => "do_not_disturb",
+            HoldReason::Camera => "camera",
         }
     }
 
@@ -35,6 +38,7 @@ impl HoldReason {
             HoldReason::Fullscreen => "a fullscreen window",
             HoldReason::Inhibited => "an application asked not to be interrupted",
             HoldReason::DoNotDisturb => "do not disturb is on",
+            HoldReason::Camera => "the camera is in use",
         }
     }
 }
@@ -46,6 +50,7 @@ impl std::str::FromStr for HoldReason {
             "fullscreen" => Ok(HoldReason::Fullscreen),
             "inhibited" => Ok(HoldReason::Inhibited),
             "do_not_disturb" => Ok(HoldReason::DoNotDisturb),
+            "camera" => Ok(HoldReason::Camera),
             other => Err(format!("unknown hold reason {other:?}")),
         }
     }

@@ -14,10 +14,13 @@
 //! | X11 XScreenSaver extension, `_NET_WM_STATE` | [`x11`] | idle time, fullscreen |
 //! | GNOME `org.gnome.SessionManager`, notification banners | [`gnome`] | inhibited, do not disturb |
 //! | KDE `org.freedesktop.Notifications` `Inhibited` | [`kde`] | do not disturb |
+//! | a video device open in `/proc/<pid>/fd` (Linux) | [`camera`] | camera in use (when the setting says so) |
 //!
 //! [`session`] watches logind (sleep, lock) and the screen savers' `ActiveChanged`.
 
 mod bus;
+#[cfg(target_os = "linux")]
+mod camera;
 mod gnome;
 mod kde;
 mod mutter;
@@ -62,6 +65,8 @@ pub enum SenseError {
     Wayland(String),
     #[error("GSettings: {0}")]
     Settings(String),
+    #[error("camera: {0}")]
+    Camera(String),
     /// The desktop does not offer this source at all.
     #[error("{0}")]
     Unavailable(&'static str),
@@ -255,6 +260,9 @@ pub struct LiveSenses {
     idle: Box<dyn IdleSource>,
     idle_failures: u32,
     disturb: Vec<Watched>,
+    /// Asked after the others, and only while `[breaks] wait_while_camera_on` is on.
+    camera: Option<Watched>,
+    camera_holds: bool,
 }
 
 struct Watched {
@@ -262,16 +270,56 @@ struct Watched {
     failing: bool,
 }
 
+impl Watched {
+    fn new(source: Box<dyn DisturbSource>) -> Self {
+        Watched { source, failing: false }
+    }
+
+    /// The source's answer; a failure is logged once and counts as no hold until it answers.
+    fn hold_reason(&mut self) -> Option<HoldReason> {
+        match self.source.hold_reason() {
+            Ok(reason) => {
+                if self.failing {
+                    tracing::info!("do-not-disturb source {} answers again", self.source.name());
+                    self.failing = false;
+                }
+                reason
+            }
+            Err(e) => {
+                if !self.failing {
+                    tracing::warn!("do-not-disturb source {} failed ({e}): it counts as no hold until it answers", self.source.name());
+                    self.failing = true;
+                }
+                None
+            }
+        }
+    }
+}
+
 impl LiveSenses {
     pub fn new(idle: Box<dyn IdleSource>, disturb: Vec<Box<dyn DisturbSource>>) -> Self {
-        let disturb = disturb.into_iter().map(|source| Watched { source, failing: false }).collect();
-        LiveSenses { idle, idle_failures: 0, disturb }
+        let disturb = disturb.into_iter().map(Watched::new).collect();
+        LiveSenses { idle, idle_failures: 0, disturb, camera: None, camera_holds: false }
+    }
+
+    /// Also asks `camera` whether a camera is in use, while [`Self::set_camera_holds`] says so.
+    pub fn with_camera(mut self, camera: Box<dyn DisturbSource>) -> Self {
+        self.camera = Some(Watched::new(camera));
+        self
+    }
+
+    /// Whether a camera in use holds a due break (`[breaks] wait_while_camera_on`).
+    pub fn set_camera_holds(&mut self, on: bool) {
+        self.camera_holds = on;
     }
 
     /// Probes this desktop once (one session-bus connection shared by the bus sources).
     pub fn probe() -> Self {
         let desktop = Desktop::from_env();
-        Self::new(probe_idle(&desktop), probe_disturb(&desktop))
+        let senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
+        #[cfg(target_os = "linux")]
+        let senses = senses.with_camera(Box::new(camera::CameraInUse::new()));
+        senses
     }
 
     /// The idle source's name, for `respite status --json`'s `idle_source`.
@@ -310,29 +358,8 @@ impl Senses for LiveSenses {
     }
 
     fn hold(&mut self) -> Option<HoldReason> {
-        for watched in &mut self.disturb {
-            match watched.source.hold_reason() {
-                Ok(reason) => {
-                    if watched.failing {
-                        tracing::info!("do-not-disturb source {} answers again", watched.source.name());
-                        watched.failing = false;
-                    }
-                    if reason.is_some() {
-                        return reason;
-                    }
-                }
-                Err(e) => {
-                    if !watched.failing {
-                        tracing::warn!(
-                            "do-not-disturb source {} failed ({e}): it counts as no hold until it answers",
-                            watched.source.name()
-                        );
-                        watched.failing = true;
-                    }
-                }
-            }
-        }
-        None
+        let camera = self.camera.as_mut().filter(|_| self.camera_holds);
+        self.disturb.iter_mut().chain(camera).find_map(Watched::hold_reason)
     }
 }
 
@@ -445,6 +472,27 @@ mod tests {
         assert_eq!(second.calls(), 2, "the first hold found is enough");
         assert_eq!(senses.idle_for(), None);
         assert_eq!(senses.idle_source(), "none");
+    }
+
+    #[test]
+    fn the_camera_is_asked_last_and_only_while_the_setting_says_so() {
+        let other = Script::<Option<HoldReason>>::default();
+        let camera = Script::<Option<HoldReason>>::default();
+        let mut senses = LiveSenses::new(Box::new(NoIdle), vec![Box::new(other.clone())]).with_camera(Box::new(camera.clone()));
+        other.push(Ok(None));
+        assert_eq!(senses.hold(), None, "off until the settings turn it on");
+        assert_eq!(camera.calls(), 0);
+
+        senses.set_camera_holds(true);
+        other.push(Ok(None));
+        camera.push(Ok(Some(HoldReason::Camera)));
+        assert_eq!(senses.hold(), Some(HoldReason::Camera));
+        other.push(Ok(Some(HoldReason::Fullscreen)));
+        assert_eq!(senses.hold(), Some(HoldReason::Fullscreen));
+        assert_eq!(camera.calls(), 1, "not asked when another source already holds");
+        other.push(Ok(None));
+        camera.push(Err("no /proc"));
+        assert_eq!(senses.hold(), None, "a failing camera source is no hold");
     }
 
     #[test]
