@@ -116,7 +116,7 @@ const demoSettings = {
     'eye.enabled': true, 'eye.interval': '20m', 'eye.duration': '20s', 'eye.strict': false, 'eye.notice': '10s',
     'stretch.enabled': true, 'stretch.interval': '50m', 'stretch.duration': '90s', 'stretch.strict': false, 'stretch.notice': '30s',
     'walk.enabled': true, 'walk.interval': '110m', 'walk.duration': '5m', 'walk.strict': false, 'walk.notice': '30s',
-    'breaks.postpone': '5m', 'breaks.max_postpones': 2, 'breaks.wait_for_do_not_disturb': '30m', 'breaks.wait_while_camera_on': true, 'idle.reset_after': '5m',
+    'breaks.postpone': '5m', 'breaks.max_postpones': 2, 'breaks.wait_for_do_not_disturb': '30m', 'breaks.wait_during_calls': true, 'idle.reset_after': '5m',
     'hours.mon': '09:00-18:00', 'hours.tue': '09:00-18:00', 'hours.wed': '09:00-18:00', 'hours.thu': '09:00-18:00',
     'hours.fri': '09:00-18:00', 'hours.sat': 'off', 'hours.sun': 'off', 'hours.nudge_after': '15m', 'hours.bedtime': 'off',
     'focus.work': '25m', 'focus.short_break': '5m', 'focus.long_break': '20m', 'focus.rounds': 4,

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 const CHECK_DELAY_MS = 300;
 const KINDS = ['eye', 'stretch', 'walk'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const SWITCHES = new Set(['sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_while_camera_on', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`])]);
+const SWITCHES = new Set(['sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`])]);
 const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume']);
 const CHOICES = { 'overlay.monitors': ['all', 'primary', 'cursor'], 'selfcheck.day': DAYS };
 
@@ -23,7 +23,7 @@ const LAYOUT = {
   schedule: [
     { legend: 'settings.group.hours', note: 'settings.group.hours.note', days: true, keys: DAYS.map((d) => `hours.${d}`) },
     { legend: 'settings.group.evening', keys: ['hours.nudge_after', 'hours.bedtime'] },
-    { legend: 'settings.group.away', keys: ['idle.reset_after', 'breaks.wait_for_do_not_disturb', 'breaks.wait_while_camera_on'] },
+    { legend: 'settings.group.away', keys: ['idle.reset_after', 'breaks.wait_for_do_not_disturb', 'breaks.wait_during_calls'] },
     { legend: 'settings.group.focus', note: 'settings.group.focus.note', keys: ['focus.on_start', 'focus.work', 'focus.short_break', 'focus.long_break', 'focus.rounds'] },
     { legend: 'settings.group.selfcheck', note: 'settings.group.selfcheck.note', keys: ['selfcheck.enabled', 'selfcheck.day', 'selfcheck.time'] },
   ],

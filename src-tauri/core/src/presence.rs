@@ -20,6 +20,8 @@ pub enum HoldReason {
     DoNotDisturb,
     /// A camera is in use (a video call).
     Camera,
+    /// A microphone is in use (a call, a recording).
+    Microphone,
 }
 
 impl HoldReason {
@@ -29,6 +31,7 @@ impl HoldReason {
             HoldReason::Inhibited => "inhibited",
             HoldReason::DoNotDisturb => "do_not_disturb",
             HoldReason::Camera => "camera",
+            HoldReason::Microphone => "microphone",
         }
     }
 
@@ -39,6 +42,7 @@ impl HoldReason {
             HoldReason::Inhibited => "an application asked not to be interrupted",
             HoldReason::DoNotDisturb => "do not disturb is on",
             HoldReason::Camera => "the camera is in use",
+            HoldReason::Microphone => "the microphone is in use",
         }
     }
 }
@@ -51,6 +55,7 @@ impl std::str::FromStr for HoldReason {
             "inhibited" => Ok(HoldReason::Inhibited),
             "do_not_disturb" => Ok(HoldReason::DoNotDisturb),
             "camera" => Ok(HoldReason::Camera),
+            "microphone" => Ok(HoldReason::Microphone),
             other => Err(format!("unknown hold reason {other:?}")),
         }
     }

@@ -95,8 +95,8 @@ pub struct Settings {
     pub focus: FocusPlan,
     /// Focus mode starts with Respite.
     pub focus_on_start: bool,
-    /// A camera in use holds a due break (like do not disturb).
-    pub camera_holds: bool,
+    /// A camera or microphone in use holds a due break (like do not disturb).
+    pub calls_hold: bool,
     pub hours: WorkHours,
     pub evening: Evening,
     pub selfcheck: SelfCheckPrefs,
@@ -148,7 +148,7 @@ impl Default for Settings {
             sensing: Sensing::default(),
             focus: FocusPlan::default(),
             focus_on_start: false,
-            camera_holds: true,
+            calls_hold: true,
             hours: WorkHours::default(),
             evening: Evening::default(),
             selfcheck: SelfCheckPrefs::default(),
@@ -247,13 +247,13 @@ notice = "30s"
 # and only during the first half of the break.
 # A break due during a fullscreen window, a call or a video (an application asking not to be
 # interrupted), or while notifications are in do-not-disturb, waits at most
-# wait_for_do_not_disturb; then it shows. With wait_while_camera_on, a camera in use (a video
-# call) holds it too.
+# wait_for_do_not_disturb; then it shows. With wait_during_calls, a camera or microphone in use
+# (a call, a recording) holds it too.
 [breaks]
 postpone = "5m"
 max_postpones = 2
 wait_for_do_not_disturb = "30m"
-wait_while_camera_on = true
+wait_during_calls = true
 
 # Away from the keyboard at least a break's length counts as that break, taken naturally.
 # Away this long starts every timer afresh.
@@ -364,7 +364,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 };
                 match key.as_str() {
                     "log" => settings.keep = read_log(fields, settings.keep, &mut problems),
-                    "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut settings.camera_holds, &mut problems),
+                    "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut settings.calls_hold, &mut problems),
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
                     "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
@@ -440,9 +440,9 @@ fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<
     keep
 }
 
-fn read_breaks(fields: &toml::Table, rules: &mut Rules, sensing: &mut Sensing, camera_holds: &mut bool, problems: &mut Vec<Problem>) {
+fn read_breaks(fields: &toml::Table, rules: &mut Rules, sensing: &mut Sensing, calls_hold: &mut bool, problems: &mut Vec<Problem>) {
     read_table("breaks", fields, problems, |field, value| match field {
-        "wait_while_camera_on" => boolean(value).map(|on| *camera_holds = on),
+        "wait_during_calls" => boolean(value).map(|on| *calls_hold = on),
         "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
         "max_postpones" => whole(value, 0, 10).map(|n| rules.max_postpones = n as u32),
         "wait_for_do_not_disturb" => duration(value, Duration::ZERO, Duration::from_secs(4 * 3600)).map(|d| sensing.hold_limit = d),
@@ -663,7 +663,7 @@ notice = "0s"
 notice = "1h"
 [breaks]
 wait_for_do_not_disturb = "10m"
-wait_while_camera_on = false
+wait_during_calls = false
 [idle]
 reset_after = "10s"
 [hours]
@@ -680,7 +680,7 @@ rounds = 0
         let (settings, problems) = parse(text);
         assert_eq!(settings.sensing.notice, [Duration::ZERO, Duration::from_secs(30), Duration::from_secs(30)]);
         assert_eq!(settings.sensing.hold_limit, mins(10));
-        assert!(!settings.camera_holds && Settings::default().camera_holds);
+        assert!(!settings.calls_hold && Settings::default().calls_hold);
         assert_eq!(settings.sensing.idle_resets, mins(5), "10s is below the 1 min floor");
         let mon = settings.hours.day(Weekday::Mon).unwrap();
         assert_eq!(mon.to_string(), "08:30-16:30");

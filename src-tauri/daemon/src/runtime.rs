@@ -115,7 +115,7 @@ impl Runtime {
     /// `warnings`: the problems found in `settings`.
     pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
         let now = clock.now();
-        senses.set_camera_holds(settings.camera_holds);
+        senses.set_calls_hold(settings.calls_hold);
         let scheduler =
             Scheduler::new(settings.plans(), now).with_rules(settings.rules).with_sensing(settings.sensing).with_focus_plan(settings.focus);
         // Start the rotation where the log left it, so restarts do not repeat the same content.
@@ -184,7 +184,7 @@ impl Runtime {
         }
         self.scheduler.set_rules(settings.rules);
         self.scheduler.set_sensing(settings.sensing);
-        self.senses.set_camera_holds(settings.camera_holds);
+        self.senses.set_calls_hold(settings.calls_hold);
         self.scheduler.set_focus_plan(settings.focus);
         self.hours = settings.hours;
         self.evening = settings.evening;

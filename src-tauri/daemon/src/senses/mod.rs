@@ -14,13 +14,13 @@
 //! | X11 XScreenSaver extension, `_NET_WM_STATE` | [`x11`] | idle time, fullscreen |
 //! | GNOME `org.gnome.SessionManager`, notification banners | [`gnome`] | inhibited, do not disturb |
 //! | KDE `org.freedesktop.Notifications` `Inhibited` | [`kde`] | do not disturb |
-//! | a video device open in `/proc/<pid>/fd` (Linux) | [`camera`] | camera in use (when the setting says so) |
+//! | a camera or microphone device open in `/proc/<pid>/fd` (Linux) | [`capture`] | a call (when the setting says so) |
 //!
 //! [`session`] watches logind (sleep, lock) and the screen savers' `ActiveChanged`.
 
 mod bus;
 #[cfg(target_os = "linux")]
-mod camera;
+mod capture;
 mod gnome;
 mod kde;
 mod mutter;
@@ -65,8 +65,8 @@ pub enum SenseError {
     Wayland(String),
     #[error("GSettings: {0}")]
     Settings(String),
-    #[error("camera: {0}")]
-    Camera(String),
+    #[error("capture devices: {0}")]
+    Capture(String),
     /// The desktop does not offer this source at all.
     #[error("{0}")]
     Unavailable(&'static str),
@@ -260,9 +260,10 @@ pub struct LiveSenses {
     idle: Box<dyn IdleSource>,
     idle_failures: u32,
     disturb: Vec<Watched>,
-    /// Asked after the others, and only while `[breaks] wait_while_camera_on` is on.
-    camera: Option<Watched>,
-    camera_holds: bool,
+    /// Camera and microphone in use: asked after the others, and only while
+    /// `[breaks] wait_during_calls` is on.
+    calls: Vec<Watched>,
+    calls_hold: bool,
 }
 
 struct Watched {
@@ -299,18 +300,19 @@ impl Watched {
 impl LiveSenses {
     pub fn new(idle: Box<dyn IdleSource>, disturb: Vec<Box<dyn DisturbSource>>) -> Self {
         let disturb = disturb.into_iter().map(Watched::new).collect();
-        LiveSenses { idle, idle_failures: 0, disturb, camera: None, camera_holds: false }
+        LiveSenses { idle, idle_failures: 0, disturb, calls: Vec::new(), calls_hold: false }
     }
 
-    /// Also asks `camera` whether a camera is in use, while [`Self::set_camera_holds`] says so.
-    pub fn with_camera(mut self, camera: Box<dyn DisturbSource>) -> Self {
-        self.camera = Some(Watched::new(camera));
+    /// Also asks `calls` (camera, microphone) whether a call is on, while
+    /// [`Self::set_calls_hold`] says so.
+    pub fn with_calls(mut self, calls: Vec<Box<dyn DisturbSource>>) -> Self {
+        self.calls = calls.into_iter().map(Watched::new).collect();
         self
     }
 
-    /// Whether a camera in use holds a due break (`[breaks] wait_while_camera_on`).
-    pub fn set_camera_holds(&mut self, on: bool) {
-        self.camera_holds = on;
+    /// Whether a call holds a due break (`[breaks] wait_during_calls`).
+    pub fn set_calls_hold(&mut self, on: bool) {
+        self.calls_hold = on;
     }
 
     /// Probes this desktop once (one session-bus connection shared by the bus sources).
@@ -318,7 +320,10 @@ impl LiveSenses {
         let desktop = Desktop::from_env();
         let senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
         #[cfg(target_os = "linux")]
-        let senses = senses.with_camera(Box::new(camera::CameraInUse::new()));
+        let senses = senses.with_calls(vec![
+            Box::new(capture::CaptureInUse::new(capture::Capture::Camera)),
+            Box::new(capture::CaptureInUse::new(capture::Capture::Microphone)),
+        ]);
         senses
     }
 
@@ -358,8 +363,8 @@ impl Senses for LiveSenses {
     }
 
     fn hold(&mut self) -> Option<HoldReason> {
-        let camera = self.camera.as_mut().filter(|_| self.camera_holds);
-        self.disturb.iter_mut().chain(camera).find_map(Watched::hold_reason)
+        let calls: &mut [Watched] = if self.calls_hold { &mut self.calls } else { &mut [] };
+        self.disturb.iter_mut().chain(calls).find_map(Watched::hold_reason)
     }
 }
 
@@ -475,15 +480,15 @@ mod tests {
     }
 
     #[test]
-    fn the_camera_is_asked_last_and_only_while_the_setting_says_so() {
+    fn calls_are_asked_last_and_only_while_the_setting_says_so() {
         let other = Script::<Option<HoldReason>>::default();
         let camera = Script::<Option<HoldReason>>::default();
-        let mut senses = LiveSenses::new(Box::new(NoIdle), vec![Box::new(other.clone())]).with_camera(Box::new(camera.clone()));
+        let mut senses = LiveSenses::new(Box::new(NoIdle), vec![Box::new(other.clone())]).with_calls(vec![Box::new(camera.clone())]);
         other.push(Ok(None));
         assert_eq!(senses.hold(), None, "off until the settings turn it on");
         assert_eq!(camera.calls(), 0);
 
-        senses.set_camera_holds(true);
+        senses.set_calls_hold(true);
         other.push(Ok(None));
         camera.push(Ok(Some(HoldReason::Camera)));
         assert_eq!(senses.hold(), Some(HoldReason::Camera));
