@@ -11,6 +11,7 @@ const presets = () => [...document.querySelectorAll('input[name="preset"]')];
 function say(text, info = false) {
   $('status').textContent = text;
   $('status').classList.toggle('info', info);
+  $('later').hidden = text !== '';
 }
 
 // What a saved change means for the user: nothing to say when Respite applied it.
