@@ -207,6 +207,10 @@ pub struct Status {
     /// Why the due break is held back, if it is.
     #[serde(default)]
     pub holding: Option<HoldReason>,
+    /// What a due break waits for, as the daemon found it at start: "x11-fullscreen",
+    /// "gnome-session-inhibit", "camera", "microphone"… (empty: it never waits).
+    #[serde(default)]
+    pub hold_sources: Vec<String>,
     /// Focus mode's round and time left, when it is on.
     #[serde(default)]
     pub focus: Option<FocusStatus>,
@@ -257,6 +261,7 @@ impl Status {
             idle_source: idle_source.to_owned(),
             away: scheduler.is_away(),
             holding: scheduler.holding(),
+            hold_sources: Vec::new(),
             focus: scheduler.focus(),
         }
     }

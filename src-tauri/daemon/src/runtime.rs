@@ -389,6 +389,7 @@ impl Runtime {
         warnings.extend(self.warnings.iter().cloned());
         warnings.extend(self.journal.problem());
         let mut status = Status::of(&self.scheduler, now, &Local, warnings, self.senses.idle_source());
+        status.hold_sources = self.senses.hold_sources();
         if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {
             if current.id == id {
                 current.idea = idea;

@@ -327,6 +327,13 @@ impl LiveSenses {
         senses
     }
 
+    /// The names of the sources a due break waits for (calls only while the setting is on), for
+    /// `respite status --json`'s `hold_sources`.
+    pub fn hold_sources(&self) -> Vec<String> {
+        let calls = if self.calls_hold { &self.calls[..] } else { &[] };
+        self.disturb.iter().chain(calls).map(|watched| watched.source.name().to_owned()).collect()
+    }
+
     /// The idle source's name, for `respite status --json`'s `idle_source`.
     pub fn idle_source(&self) -> &'static str {
         self.idle.name()
@@ -487,8 +494,10 @@ mod tests {
         other.push(Ok(None));
         assert_eq!(senses.hold(), None, "off until the settings turn it on");
         assert_eq!(camera.calls(), 0);
+        assert_eq!(senses.hold_sources(), ["script"]);
 
         senses.set_calls_hold(true);
+        assert_eq!(senses.hold_sources(), ["script", "script"]);
         other.push(Ok(None));
         camera.push(Ok(Some(HoldReason::Camera)));
         assert_eq!(senses.hold(), Some(HoldReason::Camera));
