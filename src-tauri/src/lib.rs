@@ -91,9 +91,9 @@ pub(crate) fn no_display() -> bool {
 /// A window builder whose page learns the locale the shell runs in (`RESPITE_LOCALE=pseudo`:
 /// the pseudo-locale, see `respite_core::text` and `ui/js/i18n.js`).
 pub(crate) fn in_locale<'a, R: tauri::Runtime, M: tauri::Manager<R>>(builder: tauri::WebviewWindowBuilder<'a, R, M>) -> tauri::WebviewWindowBuilder<'a, R, M> {
-    match std::env::var("RESPITE_LOCALE").as_deref() {
-        Ok("pseudo") => builder.initialization_script("window.__RESPITE_LOCALE__ = 'pseudo';"),
-        _ => builder,
+    match respite_core::text::Locale::from_env() {
+        respite_core::text::Locale::Pseudo => builder.initialization_script("window.__RESPITE_LOCALE__ = 'pseudo';"),
+        respite_core::text::Locale::English => builder,
     }
 }
 

@@ -14,6 +14,23 @@ use std::sync::OnceLock;
 
 const ENGLISH: &str = include_str!("../../../ui/locales/en.json");
 
+/// Which strings the user reads: `RESPITE_LOCALE=pseudo` gives the pseudo-locale (bracketed and
+/// accented, to show what is not from the locale file); otherwise English, the only locale so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locale {
+    English,
+    Pseudo,
+}
+
+impl Locale {
+    pub fn from_env() -> Self {
+        match std::env::var("RESPITE_LOCALE").as_deref() {
+            Ok("pseudo") => Locale::Pseudo,
+            _ => Locale::English,
+        }
+    }
+}
+
 /// One locale's strings.
 #[derive(Clone, Debug)]
 pub struct Texts {
@@ -36,11 +53,11 @@ impl Texts {
         texts
     }
 
-    /// `RESPITE_LOCALE=pseudo`: the pseudo-locale; otherwise English (the only locale so far).
+    /// The strings of [`Locale::from_env`].
     pub fn from_env() -> Self {
-        match std::env::var("RESPITE_LOCALE").as_deref() {
-            Ok("pseudo") => Self::pseudo(),
-            _ => Self::english(),
+        match Locale::from_env() {
+            Locale::Pseudo => Self::pseudo(),
+            Locale::English => Self::english(),
         }
     }
 
