@@ -3,6 +3,7 @@
 
 mod a11y;
 mod break_loop;
+mod calls;
 mod cli;
 mod crash;
 mod damage;

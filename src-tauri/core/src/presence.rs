@@ -25,6 +25,8 @@ pub enum HoldReason {
 }
 
 impl HoldReason {
+    pub const ALL: [HoldReason; 5] = [HoldReason::Fullscreen, HoldReason::Inhibited, HoldReason::DoNotDisturb, HoldReason::Camera, HoldReason::Microphone];
+
     pub fn as_str(self) -> &'static str {
         match self {
             HoldReason::Fullscreen => "fullscreen",

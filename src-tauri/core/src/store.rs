@@ -105,6 +105,29 @@ const MIGRATIONS: &[&str] = &[
         closeness      INTEGER NOT NULL CHECK (closeness BETWEEN 1 AND 5),
         accomplishment INTEGER NOT NULL CHECK (accomplishment BETWEEN 1 AND 5)
      );",
+    // 6: breaks held back during a call (a camera or microphone in use). As in 2, the break log
+    // is copied to a table with the wider CHECK; its indexes go with the old table and are made
+    // again.
+    "CREATE TABLE breaks_v6 (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('eye', 'stretch', 'walk')),
+        covers       TEXT    NOT NULL DEFAULT '',
+        trigger      TEXT    NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'focus')),
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL CHECK (planned_secs >= 0),
+        actual_secs  INTEGER NOT NULL CHECK (actual_secs >= 0),
+        outcome      TEXT    NOT NULL
+                     CHECK (outcome IN ('completed', 'skipped', 'postponed', 'natural', 'interrupted')),
+        held_reason  TEXT    CHECK (held_reason IN ('fullscreen', 'inhibited', 'do_not_disturb', 'camera', 'microphone')),
+        held_secs    INTEGER NOT NULL DEFAULT 0 CHECK (held_secs >= 0)
+     );
+     INSERT INTO breaks_v6 SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome, held_reason, held_secs FROM breaks;
+     DROP TABLE breaks;
+     ALTER TABLE breaks_v6 RENAME TO breaks;
+     CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at);
+     CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at);",
 ];
 
 /// How long one statement waits for another process's lock before giving up. Short, because
@@ -1040,6 +1063,39 @@ mod tests {
         assert_eq!(store.self_check(w(48)).unwrap(), None);
         let weeks: Vec<_> = store.self_checks(w(1), w(47)).unwrap().into_iter().map(|c| c.week.number()).collect();
         assert_eq!(weeks, [5, 46, 47], "week 5 sorts before 46: the text is zero-padded");
+    }
+
+    #[test]
+    fn a_break_held_for_any_reason_is_logged_and_a_version_5_log_keeps_its_held_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..5] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 5).unwrap();
+            conn.execute(
+                "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome, held_reason, held_secs)
+                 VALUES ('eye', '', 'scheduled', '2026-11-20T09:00:00.000Z', '2026-11-20T09:08:00.000Z', '2026-11-20T09:08:20.000Z', 20, 20, 'completed', 'fullscreen', 480)",
+                [],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let old = store.breaks(None, None).unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].record.held, Some(Held { reason: crate::presence::HoldReason::Fullscreen, secs: 480 }));
+        let mut written = Vec::new();
+        for (n, reason) in crate::presence::HoldReason::ALL.into_iter().enumerate() {
+            let mut held = record(BreakKind::Eye, t(10, n as u32, 0), Outcome::Completed);
+            held.held = Some(Held { reason, secs: 60 });
+            store.record(&held, false).unwrap();
+            written.push(held);
+        }
+        let read: Vec<BreakRecord> = store.breaks(None, None).unwrap().into_iter().skip(1).map(|b| b.record).collect();
+        assert_eq!(read, written);
     }
 
     #[test]

@@ -225,6 +225,16 @@ mod tests {
     }
 
     #[test]
+    fn every_hold_reason_has_words() {
+        let texts = Texts::english();
+        for reason in crate::presence::HoldReason::ALL {
+            let words = texts.hold_reason(reason);
+            assert!(!words.starts_with("hold."), "{reason:?} has no text in en.json");
+            assert_eq!(words, reason.describe(), "the log's words and the locale's agree");
+        }
+    }
+
+    #[test]
     fn english_fills_placeholders_and_a_missing_key_shows_itself() {
         let texts = Texts::english();
         assert_eq!(texts.fill("tray.next", &[("kind", &"Walk"), ("time", &"5 min")]), "Next: Walk in 5 min");

@@ -512,7 +512,9 @@ impl Runtime {
     /// Prepares the overlay when the next scheduled break is near; returns when to do so if
     /// that is still ahead.
     fn prepare_overlay(&mut self, now: Now) -> Option<Duration> {
-        if !matches!(self.scheduler.phase(), Phase::Working) || self.launcher.is_prepared() {
+        // A held break's due time moves on at every look; preparing for each would start a
+        // WebKit process a minute (the prepared overlay's life) for as long as the hold lasts.
+        if !matches!(self.scheduler.phase(), Phase::Working) || self.launcher.is_prepared() || self.scheduler.holding().is_some() {
             return None;
         }
         let deadline = self.scheduler.next_due_mono()?;

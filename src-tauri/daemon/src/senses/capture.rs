@@ -39,8 +39,11 @@ pub struct CaptureInUse {
 }
 
 impl CaptureInUse {
+    /// Looks at `/dev`, or at `RESPITE_DEV_DIR` when set (the end-to-end tests plant stand-in
+    /// devices there; processes are always those of the real `/proc`).
     pub fn new(capture: Capture) -> Self {
-        Self::at(capture, Path::new("/proc"), Path::new("/dev"))
+        let dev = std::env::var_os("RESPITE_DEV_DIR").map_or_else(|| PathBuf::from("/dev"), PathBuf::from);
+        Self::at(capture, Path::new("/proc"), &dev)
     }
 
     /// Looks at processes in `proc_root` and devices in `dev_root` (tests use other ones).
