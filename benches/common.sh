@@ -3,7 +3,8 @@
 # usage: in a bench, after `cd` to the repository root:
 #   source benches/common.sh
 #   session [compositor] [tray]    # Xvfb + D-Bus session + openbox, and xcompmgr / trayer if asked
-# session sets and exports DISPLAY and XDG_RUNTIME_DIR, sets `work` (a temporary folder) and
+# session sets and exports DISPLAY, XDG_RUNTIME_DIR and HOME (a fresh one in `work`: nothing a bench
+# starts writes into the user's home, such as WebKit's data folder), sets `work` (a temporary folder) and
 # `display`, and records what it starts in `pids`; the EXIT trap calls the bench's own
 # `before_exit` (if defined), then ends those processes and removes `work`.
 # SESSION_SCREEN (default 1280x800x24) sets Xvfb's screen.
@@ -23,8 +24,9 @@ session() {
   for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
   display=:$(head -1 "$work/display")
   [ "$display" != : ] || { echo "Xvfb did not start" >&2; exit 1; }
-  export DISPLAY=$display XDG_RUNTIME_DIR=$work/run
-  mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  export DISPLAY=$display XDG_RUNTIME_DIR=$work/run HOME=$work/home
+  unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME
+  mkdir -p "$XDG_RUNTIME_DIR" "$HOME" && chmod 700 "$XDG_RUNTIME_DIR"
   eval "$(dbus-launch --sh-syntax)"; pids+=("$DBUS_SESSION_BUS_PID")
   openbox >/dev/null 2>&1 & pids+=($!)
   local part
