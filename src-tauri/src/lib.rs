@@ -2,8 +2,9 @@
 //! it reads what to show over the control socket and sends the user's choices back the same
 //! way, and it exits when its last window closes, taking every WebKit process with it.
 //!
-//! Where things live: [`overlay`] (the break overlay: windows per monitor, its commands, and
-//! the watch that fades it out when the break ends); [`summary_window`] (the weekly summary);
+//! Where things live: [`overlay`] (the break overlay: its commands, and the watch that fades it
+//! out when the break ends); [`cover`] (which monitors a break covers, and how a window covers
+//! one on X11, on Wayland with layer-shell, and on GNOME); [`summary_window`] (the weekly summary);
 //! [`settings_window`] (the settings, applied live); [`welcome_window`] (the first start's
 //! preset, launch at login and sound); [`plain_window`] (what those three ordinary windows
 //! share); [`fade`] (window-opacity fades); [`error`] (the error type commands return).
@@ -17,6 +18,7 @@ macro_rules! report {
     }};
 }
 
+mod cover;
 mod error;
 mod fade;
 mod overlay;

@@ -1,5 +1,6 @@
-//! The break overlay: one undecorated, always-on-top window covering each chosen monitor, the
-//! commands its page may call (capability `overlay`), and a watch on the daemon's notices.
+//! The break overlay: one undecorated window covering each chosen monitor (how, on X11 and on
+//! Wayland, is [`cover`]'s job), the commands its page may call (capability `overlay`), and a
+//! watch on the daemon's notices.
 //!
 //! Two ways to start. For a break already on screen (`respite-ui overlay`), the break is read
 //! from the daemon and the page draws it at once. Prepared (`--prepare`, started by the daemon a
@@ -11,6 +12,7 @@
 //! The daemon decides; this process only shows. When the break ends, however it ends, the page
 //! is told and fades out; if the daemon goes away or never says so, the overlay still exits.
 
+use crate::cover;
 use crate::error::UiError;
 use crate::fade;
 use respite_core::client;
@@ -24,7 +26,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 use tauri::webview::PageLoadEvent;
 use tauri::window::Color;
-use tauri::{AppHandle, Emitter, Manager, Monitor, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 /// How long the process may outlive its break if the page never closes it.
 const EXIT_GRACE: Duration = Duration::from_secs(4);
@@ -139,7 +141,7 @@ pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
         .manage(Overlay { socket: socket.clone(), fade: args.fade, known: Mutex::new(known) })
         .invoke_handler(tauri::generate_handler![overlay_info, overlay_ready, postpone, skip, finish, overlay_closed])
         .setup(move |app| {
-            open_windows(app.handle(), args.monitors, title)?;
+            cover::open_all(app.handle(), args.monitors, title_for(title), builder)?;
             watch(app.handle().clone(), socket);
             Ok(())
         })
@@ -165,49 +167,11 @@ fn title_for(kind: Option<BreakKind>) -> String {
     texts.fill("overlay.windowTitle", &[("app", &texts.get("app.name")), ("kind", &kind)])
 }
 
-/// The monitors to cover, from the setting and what is connected now.
-fn chosen_monitors(app: &AppHandle, choice: Monitors) -> tauri::Result<Vec<Monitor>> {
-    let all = app.available_monitors()?;
-    let one = match choice {
-        Monitors::All => return Ok(all),
-        Monitors::Primary => app.primary_monitor()?,
-        Monitors::Cursor => {
-            let cursor = app.cursor_position()?;
-            app.monitor_from_point(cursor.x, cursor.y)?
-        }
-    };
-    // No primary set, or the pointer is nowhere: the first monitor rather than none.
-    Ok(one.or_else(|| all.into_iter().next()).into_iter().collect())
-}
-
-/// One hidden window per chosen monitor, each covering its monitor exactly.
-fn open_windows(app: &AppHandle, choice: Monitors, kind: Option<BreakKind>) -> tauri::Result<()> {
-    let monitors = chosen_monitors(app, choice)?;
-    let title = title_for(kind);
-    if monitors.is_empty() {
-        // No monitor information (rare): one window, fullscreen wherever the system puts it.
-        builder(app, "overlay-0", &title).fullscreen(true).build()?;
-        return Ok(());
-    }
-    for (index, monitor) in monitors.iter().enumerate() {
-        let scale = monitor.scale_factor();
-        let position = monitor.position().to_logical::<f64>(scale);
-        let size = monitor.size().to_logical::<f64>(scale);
-        builder(app, &format!("overlay-{index}"), &title)
-            .position(position.x, position.y)
-            .inner_size(size.width, size.height)
-            .focused(index == 0)
-            .build()?;
-    }
-    Ok(())
-}
-
 /// An overlay window, hidden until its page asks to be shown.
-fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> cover::Builder<'a> {
     crate::in_locale(WebviewWindowBuilder::new(app, label, WebviewUrl::App("overlay.html".into())))
         .title(title)
         .decorations(false)
-        .always_on_top(true)
         .skip_taskbar(true)
         .resizable(false)
         .visible(false)
