@@ -204,7 +204,7 @@ mod linux {
     pub fn report_placement(window: &WebviewWindow) {
         let Ok(gtk_window) = window.gtk_window() else { return };
         let label = window.label().to_owned();
-        let last = RefCell::new(String::new());
+        let last = std::rc::Rc::new(RefCell::new(String::new()));
         let method = METHOD.with(Cell::get).map_or("?", Method::as_str);
         let report = move |widget: &gtk::ApplicationWindow| {
             let Some(gdk_window) = widget.window() else { return };

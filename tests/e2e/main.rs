@@ -14,5 +14,6 @@ mod long_run;
 mod monitors;
 mod packaging;
 mod settings;
+mod wayland;
 mod webview;
 mod weekly;

@@ -1,5 +1,10 @@
-//! Shared helpers for the end-to-end tests: a private X display (Xvfb) and D-Bus session,
-//! temporary config/data/runtime folders, the real built binaries, and process inspection.
+//! Shared helpers for the end-to-end tests: a private display (Xvfb, Xorg with two monitors, or a
+//! headless Wayland compositor: sway or mutter) and D-Bus session, temporary config/data/runtime
+//! folders, the real built binaries, and process inspection.
+//!
+//! Wayland compositors refuse to run as root, so a Wayland session runs the compositor, its D-Bus
+//! session and every program the test starts as an unprivileged account ([`TEST_USER`], created
+//! on first use), in folders that account owns.
 //!
 //! The binaries are the workspace's own `target/<profile>/respite` and `respite-ui`; build them
 //! first (`cargo build --workspace`, which the README's test command does).
@@ -60,12 +65,40 @@ enum Screen {
     None,
     Xvfb,
     TwoMonitors,
+    Wayland(Compositor),
+}
+
+/// A headless Wayland compositor, with two outputs: 1920x1080 at 0,0 and 1280x1024 at 1920,0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compositor {
+    /// sway (wlroots): offers wlr-layer-shell; outputs HEADLESS-1 and HEADLESS-2, on a solid
+    /// [`SWAY_BACKGROUND`] desktop.
+    Sway,
+    /// GNOME's mutter: no layer-shell; two virtual monitors.
+    Mutter,
+}
+
+/// The desktop colour of a sway session: easy to find in a screenshot.
+pub const SWAY_BACKGROUND: [u8; 3] = [255, 0, 255];
+
+/// The unprivileged account Wayland sessions run as.
+pub const TEST_USER: &str = "respite-e2e";
+
+/// A user id and group id.
+#[derive(Clone, Copy, Debug)]
+struct Account {
+    uid: u32,
+    gid: u32,
 }
 
 /// An isolated desktop session: temporary folders, optionally an X display, a D-Bus session.
 pub struct Session {
     pub root: tempfile::TempDir,
     display: Option<String>,
+    /// The Wayland socket's name, in the runtime folder.
+    wayland: Option<String>,
+    /// Who runs the session's programs, when not this process's user.
+    account: Option<Account>,
     dbus_address: String,
     helpers: Vec<Guarded>,
 }
@@ -87,6 +120,25 @@ impl Session {
         Self::new(Screen::TwoMonitors)
     }
 
+    /// Folders, a D-Bus session and a headless Wayland `compositor` with two outputs, all run as
+    /// [`TEST_USER`]. Needs root (to create and become that account); `None` (after
+    /// [`skip_or_fail`]) when the compositor is not installed.
+    pub fn with_wayland(compositor: Compositor) -> Option<Self> {
+        let program = match compositor {
+            Compositor::Sway => "sway",
+            Compositor::Mutter => "mutter",
+        };
+        if !on_path(program) {
+            skip_or_fail(&format!("{compositor:?} session"), &format!("{program} is not installed (the README's test command installs it)"));
+            return None;
+        }
+        if !rustix::process::geteuid().is_root() {
+            skip_or_fail(&format!("{compositor:?} session"), "Wayland sessions need root, to run the compositor as an unprivileged account");
+            return None;
+        }
+        Some(Self::new(Screen::Wayland(compositor)))
+    }
+
     fn new(screen: Screen) -> Self {
         let root = tempfile::tempdir().expect("temporary folder");
         for dir in ["config", "data", "runtime"] {
@@ -101,6 +153,16 @@ impl Session {
         // what `forget_settings` sets up, for the tests of that start.
         fs::write(root.path().join("config/settings.toml"), "# An end-to-end test's session: not a first start.\n").expect("settings file");
         let mut helpers = Vec::new();
+        let account = matches!(screen, Screen::Wayland(_)).then(|| {
+            let account = test_account();
+            for path in ["", "config", "data", "runtime", "config/settings.toml"] {
+                give(&root.path().join(path), account);
+            }
+            account
+        });
+        let (dbus_address, dbus) = start_dbus(account);
+        helpers.push(Guarded(dbus));
+        let mut wayland = None;
         let display = match screen {
             Screen::None => None,
             Screen::Xvfb => {
@@ -113,10 +175,15 @@ impl Session {
                 helpers.push(Guarded(xorg));
                 Some(name)
             }
+            Screen::Wayland(compositor) => {
+                let account = account.expect("a Wayland session has its account");
+                let (name, child) = start_compositor(compositor, root.path(), account, &dbus_address);
+                helpers.push(Guarded(child));
+                wayland = Some(name);
+                None
+            }
         };
-        let (dbus_address, dbus) = start_dbus();
-        helpers.push(Guarded(dbus));
-        Self { root, display, dbus_address, helpers }
+        Self { root, display, wayland, account, dbus_address, helpers }
     }
 
     pub fn config_dir(&self) -> PathBuf {
@@ -137,7 +204,11 @@ impl Session {
     }
 
     pub fn write_settings(&self, text: &str) {
-        fs::write(self.config_dir().join("settings.toml"), text).expect("write settings");
+        let path = self.config_dir().join("settings.toml");
+        fs::write(&path, text).expect("write settings");
+        if let Some(account) = self.account {
+            give(&path, account);
+        }
     }
 
     /// A command for `program` with this session's environment.
@@ -158,7 +229,42 @@ impl Session {
         if let Some(display) = &self.display {
             cmd.env("DISPLAY", display);
         }
+        if let Some(wayland) = &self.wayland {
+            cmd.env("WAYLAND_DISPLAY", wayland).env("XDG_SESSION_TYPE", "wayland");
+        }
+        if let Some(account) = self.account {
+            use std::os::unix::process::CommandExt as _;
+            cmd.uid(account.uid).gid(account.gid).env("USER", TEST_USER).env("LOGNAME", TEST_USER);
+        }
         cmd
+    }
+
+    /// Runs a Wayland client (grim, wtype, swaymsg) in this session, as its account.
+    pub fn wayland_client(&self, program: &str, args: &[&str]) -> Output {
+        assert!(self.wayland.is_some(), "{program}: this session has no Wayland compositor");
+        let mut cmd = self.command(Path::new(program));
+        if program == "swaymsg" {
+            let socket = fs::read_dir(self.runtime_dir())
+                .expect("runtime folder")
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("sway-ipc.")))
+                .expect("sway's IPC socket");
+            cmd.env("SWAYSOCK", socket);
+        }
+        cmd.args(args).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    }
+
+    /// A screenshot of sway's output `output` (`grim -o`), decoded: (width, height, RGB bytes).
+    pub fn screenshot(&self, output: &str) -> (u32, u32, Vec<u8>) {
+        let out = self.wayland_client("grim", &["-t", "png", "-o", output, "-"]);
+        assert!(out.status.success(), "grim -o {output} failed: {}", String::from_utf8_lossy(&out.stderr));
+        let mut reader = png::Decoder::new(std::io::Cursor::new(out.stdout)).read_info().expect("grim writes a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("PNG size")];
+        let info = reader.next_frame(&mut pixels).expect("PNG frame");
+        let channels = info.color_type.samples();
+        let rgb = pixels[..info.buffer_size()].chunks(channels).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        (info.width, info.height, rgb)
     }
 
     /// Starts the daemon; its log is appended to `daemon.log` in the session folder.
@@ -344,8 +450,13 @@ fn start_xvfb() -> (String, Child) {
     }
 }
 
-fn start_dbus() -> (String, Child) {
-    let mut child = Command::new("dbus-daemon")
+fn start_dbus(account: Option<Account>) -> (String, Child) {
+    let mut command = Command::new("dbus-daemon");
+    if let Some(account) = account {
+        use std::os::unix::process::CommandExt as _;
+        command.uid(account.uid).gid(account.gid);
+    }
+    let mut child = command
         .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -354,4 +465,97 @@ fn start_dbus() -> (String, Child) {
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("dbus stdout")).read_line(&mut line).expect("dbus address");
     (line.trim().to_owned(), child)
+}
+
+/// Whether `program` is on `PATH`.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// [`TEST_USER`]'s ids, creating the account on first use (tests running at once may race to
+/// create it: whoever loses finds it made).
+fn test_account() -> Account {
+    let id = |flag: &str| -> Option<u32> {
+        let out = Command::new("id").args([flag, TEST_USER]).stderr(Stdio::null()).output().ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    };
+    if id("-u").is_none() {
+        let _ = Command::new("useradd")
+            .args(["--create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
+            .stderr(Stdio::null())
+            .status()
+            .expect("useradd (passwd: the README's test command installs it)");
+    }
+    let (Some(uid), Some(gid)) = (id("-u"), id("-g")) else { panic!("cannot create the account {TEST_USER}") };
+    Account { uid, gid }
+}
+
+/// Makes `path` (if it exists) `account`'s.
+fn give(path: &Path, account: Account) {
+    if path.exists() {
+        std::os::unix::fs::chown(path, Some(account.uid), Some(account.gid)).unwrap_or_else(|e| panic!("chown {}: {e}", path.display()));
+    }
+}
+
+/// Starts `compositor` headless with two outputs, as `account`, and waits for its socket.
+fn start_compositor(compositor: Compositor, root: &Path, account: Account, dbus_address: &str) -> (String, Child) {
+    use std::os::unix::process::CommandExt as _;
+    let runtime = root.join("runtime");
+    let log_path = root.join(format!("{compositor:?}.log").to_lowercase());
+    let log = fs::File::create(&log_path).expect("compositor log");
+    let name = "wayland-1";
+    let mut command = match compositor {
+        Compositor::Sway => {
+            let [r, g, b] = SWAY_BACKGROUND;
+            let config = root.join("sway.conf");
+            fs::write(
+                &config,
+                format!(
+                    "output HEADLESS-1 resolution 1920x1080 position 0 0\n\
+                     output HEADLESS-2 resolution 1280x1024 position 1920 0\n\
+                     output * bg #{r:02x}{g:02x}{b:02x} solid_color\n\
+                     xwayland disable\n"
+                ),
+            )
+            .expect("sway config");
+            give(&config, account);
+            let mut command = Command::new("sway");
+            command
+                .env_clear()
+                .arg("--config")
+                .arg(&config)
+                .env("WLR_BACKENDS", "headless")
+                .env("WLR_LIBINPUT_NO_DEVICES", "1")
+                .env("WLR_HEADLESS_OUTPUTS", "2")
+                .env("WLR_RENDERER", "pixman");
+            command
+        }
+        Compositor::Mutter => {
+            let mut command = Command::new("mutter");
+            command.env_clear().args(["--headless", "--wayland", "--no-x11", "--wayland-display", name, "--virtual-monitor", "1920x1080", "--virtual-monitor", "1280x1024"]);
+            command
+        }
+    };
+    let mut child = command
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", root)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("DBUS_SESSION_BUS_ADDRESS", dbus_address)
+        .env("LANG", "C.UTF-8")
+        .uid(account.uid)
+        .gid(account.gid)
+        .stdout(log.try_clone().expect("log handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {compositor:?}: {e}"));
+    let socket = runtime.join(name);
+    let started = Instant::now();
+    while !socket.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{compositor:?} exited ({status}):\n{}", fs::read_to_string(&log_path).unwrap_or_default());
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{compositor:?} did not start:\n{}", fs::read_to_string(&log_path).unwrap_or_default());
+        thread::sleep(Duration::from_millis(50));
+    }
+    (name.to_owned(), child)
 }

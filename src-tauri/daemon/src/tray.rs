@@ -4,6 +4,14 @@
 //! main context, and menu clicks become control requests to the runtime. Without a display the
 //! tray is simply absent and the daemon runs on; without a tray host (some GNOME setups) the
 //! icon is not shown but the menu's actions stay reachable through the `respite` command.
+//!
+//! The icon is a StatusNotifierItem (libayatana-appindicator), shown by a host that registers
+//! with `org.kde.StatusNotifierWatcher` on the session bus (KDE, waybar, swaybar's tray, GNOME
+//! with the AppIndicator extension). Where no watcher runs, the library falls back to an XEmbed
+//! tray icon: that works on X11, but Wayland has no XEmbed, and there the fallback only fills
+//! the log with GTK criticals. So on Wayland the icon is made when a watcher is on the bus, at
+//! start or whenever one appears later (a panel that starts after Respite), seen on the bus's
+//! `NameOwnerChanged` signal, never by polling.
 
 use crate::runtime::{Input, TraySink, TrayState};
 use gtk::glib;
@@ -42,24 +50,91 @@ struct Tray {
     paused: Icon,
 }
 
+/// The bus name of the StatusNotifierItem watcher, which tray hosts register with.
+const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
 thread_local! {
-    /// The tray, owned by the main (GTK) thread.
+    /// The tray, owned by the main (GTK) thread; `None` until a host can show it.
     static TRAY: RefCell<Option<Tray>> = const { RefCell::new(None) };
+    /// The last state pushed, for a tray made later.
+    static LAST: RefCell<Option<TrayState>> = const { RefCell::new(None) };
 }
 
-/// Creates the tray on this (the main) thread and returns the sink the runtime updates it with.
+/// Creates the tray on this (the main) thread, now or (on Wayland) once a tray host appears,
+/// and returns the sink the runtime updates it with.
 pub fn start(inputs: Sender<Input>) -> Result<TraySink, TrayError> {
     gtk::init().map_err(|e| TrayError::NoDisplay(e.to_string()))?;
-    let tray = build()?;
     MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
         if let Some(request) = request_for(event.id.as_ref()) {
             let _ = inputs.send(Input::Request { request, reply: None });
         }
     }));
-    TRAY.with(|t| *t.borrow_mut() = Some(tray));
+    let on_wayland = gtk::gdk::Display::default().is_some_and(|d| gtk::prelude::ObjectExt::type_(&d).name() == "GdkWaylandDisplay");
+    if on_wayland && !watcher_present() {
+        tracing::info!("no tray host on the session bus yet ({WATCHER}): the tray icon is made when one appears");
+        make_when_a_watcher_appears();
+    } else {
+        make()?;
+    }
     Ok(Box::new(|state: TrayState| {
-        glib::idle_add_once(move || TRAY.with(|t| if let Some(tray) = t.borrow().as_ref() { tray.show(&state) }));
+        glib::idle_add_once(move || {
+            TRAY.with(|t| if let Some(tray) = t.borrow().as_ref() { tray.show(&state) });
+            LAST.with(|l| *l.borrow_mut() = Some(state));
+        });
     }))
+}
+
+/// Makes the tray icon (on the main thread) and shows the last state on it.
+fn make() -> Result<(), TrayError> {
+    let tray = build()?;
+    LAST.with(|l| if let Some(state) = l.borrow().as_ref() { tray.show(state) });
+    TRAY.with(|t| *t.borrow_mut() = Some(tray));
+    Ok(())
+}
+
+/// Whether a StatusNotifierItem watcher owns its name on the session bus.
+fn watcher_present() -> bool {
+    let owned = zbus::blocking::Connection::session()
+        .and_then(|bus| zbus::blocking::fdo::DBusProxy::new(&bus)?.name_has_owner(WATCHER.try_into()?).map_err(zbus::Error::from));
+    match owned {
+        Ok(owned) => owned,
+        Err(e) => {
+            tracing::info!("cannot ask the session bus for a tray host ({e})");
+            false
+        }
+    }
+}
+
+/// Waits (on a thread of its own, on the bus's signal) for a watcher to appear, then makes the
+/// tray icon on the main thread.
+fn make_when_a_watcher_appears() {
+    let waiting = std::thread::Builder::new().name("tray-watcher".into()).spawn(|| {
+        let appeared = (|| -> zbus::Result<bool> {
+            let bus = zbus::blocking::Connection::session()?;
+            let proxy = zbus::blocking::fdo::DBusProxy::new(&bus)?;
+            let mut changes = proxy.receive_name_owner_changed_with_args(&[(0, WATCHER)])?;
+            // It may have come between the first look and the subscription.
+            if proxy.name_has_owner(WATCHER.try_into()?)? {
+                return Ok(true);
+            }
+            Ok(changes.any(|signal| signal.args().is_ok_and(|args| args.new_owner().is_some())))
+        })();
+        match appeared {
+            Ok(true) => {
+                tracing::info!("a tray host appeared on the session bus: making the tray icon");
+                glib::MainContext::default().invoke(|| {
+                    if let Err(e) = make() {
+                        tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)");
+                    }
+                });
+            }
+            Ok(false) => {}
+            Err(e) => tracing::info!("cannot wait for a tray host on the session bus ({e})"),
+        }
+    });
+    if let Err(e) = waiting {
+        tracing::warn!("cannot wait for a tray host: {e}");
+    }
 }
 
 /// The words of menu item (or submenu) `id`, from the locale file.
