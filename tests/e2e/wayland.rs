@@ -184,3 +184,56 @@ fn mutter_puts_each_overlay_fullscreen_on_its_own_monitor() {
     assert_eq!(gtk_complaints(&session), Vec::<String>::new());
     stop(&session, daemon);
 }
+
+/// The items registered with the session's StatusNotifierItem watcher.
+fn registered_tray_items(session: &Session) -> Option<String> {
+    let out = session
+        .command(std::path::Path::new("dbus-send"))
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.kde.StatusNotifierWatcher",
+            "/StatusNotifierWatcher",
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierWatcher",
+            "string:RegisteredStatusNotifierItems",
+        ])
+        .output()
+        .expect("dbus-send (dbus-bin: the README's test command installs it)");
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn sway_the_tray_icon_comes_when_a_tray_host_starts_after_respite() {
+    let Some(session) = Session::with_wayland(Compositor::Sway) else { return };
+    if !respite_e2e::on_path("waybar") {
+        respite_e2e::skip_or_fail("sway tray", "waybar is not installed (the README's test command installs it)");
+        return;
+    }
+    let daemon = start_daemon(&session);
+    session.wait_for(Duration::from_secs(10), "the daemon to wait for a tray host", || {
+        session.daemon_log().contains("the tray icon is made when one appears").then_some(())
+    });
+    assert_eq!(registered_tray_items(&session), None, "no watcher runs yet");
+
+    // A real panel with a tray: waybar is a StatusNotifierItem host (and watcher).
+    let config = session.root.path().join("waybar.json");
+    std::fs::write(&config, r#"{"layer": "top", "position": "top", "modules-right": ["tray"], "tray": {"spacing": 4}}"#).expect("waybar config");
+    let mut waybar = session
+        .command(std::path::Path::new("waybar"))
+        .arg("--config")
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("waybar");
+    let items = session.wait_for(Duration::from_secs(30), "Respite's icon to be registered with waybar's tray", || {
+        registered_tray_items(&session).filter(|items| items.contains("/org/ayatana/NotificationItem/"))
+    });
+    assert!(session.daemon_log().contains("a tray host appeared on the session bus"), "{items}");
+
+    let _ = waybar.kill();
+    let _ = waybar.wait();
+    assert_eq!(gtk_complaints(&session), Vec::<String>::new());
+    stop(&session, daemon);
+}
