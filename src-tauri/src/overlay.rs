@@ -240,6 +240,14 @@ fn follow(app: &AppHandle, socket: &std::path::Path) -> Outcome {
     };
     let overlay = app.state::<Overlay>();
     if overlay.break_id().is_none() {
+        // Prepared: the break may have started before this subscription (WebKit started
+        // slowly), and its notice is then gone: ask once.
+        if let Ok(known) = current_break(socket, None) {
+            report!("the break had started before the overlay was ready: showing it now");
+            adopt(app, known);
+        }
+    }
+    if overlay.break_id().is_none() {
         // Prepared: give up if no break starts in time.
         let waiting = app.clone();
         thread::spawn(move || {
@@ -259,26 +267,29 @@ fn follow(app: &AppHandle, socket: &std::path::Path) -> Outcome {
     }
     for notice in notices.filter_map(Result::ok) {
         match notice {
-            Notice::BreakStarted { break_id, kind } if overlay.break_id().is_none() => {
-                match current_break(socket, Some(break_id)) {
-                    Ok(known) => {
-                        *overlay.known.lock().expect("overlay state poisoned") = Some(known);
-                        for window in app.webview_windows().values() {
-                            let _ = window.set_title(&title_for(Some(kind)));
-                        }
-                        if let Some(info) = overlay.info() {
-                            let _ = app.emit("break-started", info);
-                        }
-                    }
-                    Err(e) => report!("the break that started is gone: {e}"),
-                }
-            }
+            Notice::BreakStarted { break_id, .. } if overlay.break_id().is_none() => match current_break(socket, Some(break_id)) {
+                Ok(known) => adopt(app, known),
+                Err(e) => report!("the break that started is gone: {e}"),
+            },
             Notice::BreakEnded { break_id, outcome } if Some(break_id) == overlay.break_id() => return outcome,
             Notice::ShuttingDown => return Outcome::Interrupted,
             _ => {}
         }
     }
     Outcome::Interrupted
+}
+
+/// A prepared overlay takes break `known`: its windows are titled for it and its pages handed it.
+fn adopt(app: &AppHandle, known: (CurrentBreak, Instant)) {
+    let overlay = app.state::<Overlay>();
+    let title = title_for(Some(known.0.kind));
+    *overlay.known.lock().expect("overlay state poisoned") = Some(known);
+    for window in app.webview_windows().values() {
+        let _ = window.set_title(&title);
+    }
+    if let Some(info) = overlay.info() {
+        let _ = app.emit("break-started", info);
+    }
 }
 
 /// The break to draw; `null` while a prepared overlay waits for its break (the page then waits

@@ -67,3 +67,33 @@ fn the_overlay_refuses_to_open_without_a_break() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Respite is not running"), "{out:?}");
 }
+
+/// A prepared overlay whose WebKit starts so slowly that its break has begun before it listens
+/// still shows that break (it asks once after subscribing), rather than missing it.
+#[test]
+fn a_prepared_overlay_that_starts_late_still_shows_its_break() {
+    let session = Session::with_display();
+    session.write_settings("[eye]\ninterval = \"8s\"\nduration = \"6s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[overlay]\nfade = \"0s\"\n[sound]\nenabled = false\n");
+    // A slow start, made certain: the prepared respite-ui starts only once the break is on.
+    let wrapper = session.root.path().join("slow-respite-ui");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\ncase \" $* \" in *\" --prepare \"*)\n  until {respite} status --json | grep '\"state\": *\"on_break\"' >/dev/null; do sleep 0.05; done\n  echo 'slow start: the break is on' >&2;;\nesac\nexec {ui} \"$@\"\n",
+            respite = bin("respite").display(),
+            ui = bin("respite-ui").display()
+        ),
+    )
+    .expect("wrapper");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", wrapper.to_str().expect("UTF-8 path"))]);
+    session.wait_for(Duration::from_secs(30), "the prepared overlay to start after its break began", || session.daemon_log().contains("slow start: the break is on").then_some(()));
+    session.wait_for(Duration::from_secs(30), "the late overlay to take its break", || session.daemon_log().contains("the break had started before the overlay was ready").then_some(()));
+    session.wait_for(Duration::from_secs(30), "the overlay to be on screen", || session.daemon_log().contains("overlay on screen").then_some(()));
+    assert!(session.respite(&["skip"]).status.success());
+    session.quit();
+    assert!(daemon.wait().expect("daemon exit").success());
+}
