@@ -21,6 +21,9 @@ pub enum AutostartError {
     NoHome,
     #[error("the program to start at login must be an absolute path, not {0}")]
     NotAbsolute(PathBuf),
+    /// A login entry is text: a path that is not UTF-8 cannot be written into it faithfully.
+    #[error("the program to start at login has a path that is not valid UTF-8 ({}): move it to a folder whose name is", .0.display())]
+    NotUtf8(PathBuf),
     #[error("cannot read {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error(transparent)]
@@ -87,7 +90,7 @@ impl Autostart {
         let entry = format!(
             "[Desktop Entry]\nType=Application\nName=Respite\nComment=Short, regular breaks from the screen\nExec={}\n\
              Terminal=false\nStartupNotify=false\nX-GNOME-Autostart-enabled=true\n",
-            quote_exec(program)
+            quote_exec(program)?
         );
         Ok(crate::settings::edit::write_atomic(&self.entry(), &entry)?)
     }
@@ -110,11 +113,12 @@ impl Autostart {
 }
 
 /// `program` as the `Exec` key's value: quoted when it needs to be, with the escapes of the
-/// Desktop Entry specification (inside quotes `"`, `` ` ``, `$` and `\` take a backslash; then
-/// the value's own escape doubles every backslash; `%` is written `%%`).
+/// Desktop Entry specification (inside quotes `"`, `` ` ``, `$` and `\` take a backslash; `%` is
+/// written `%%`; then the string value's own escapes: `\\`, `\n`, `\t`, `\r`). A path that is
+/// not UTF-8 is refused rather than written changed.
 #[cfg(target_os = "linux")]
-fn quote_exec(program: &Path) -> String {
-    let path = program.to_string_lossy().replace('%', "%%");
+fn quote_exec(program: &Path) -> Result<String, AutostartError> {
+    let path = program.to_str().ok_or_else(|| AutostartError::NotUtf8(program.to_owned()))?.replace('%', "%%");
     let plain = path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@=".contains(c));
     let arg = if plain {
         path
@@ -129,13 +133,44 @@ fn quote_exec(program: &Path) -> String {
         quoted.push('"');
         quoted
     };
-    arg.replace('\\', "\\\\")
+    Ok(arg.chars().fold(String::new(), |mut value, c| {
+        match c {
+            '\\' => value.push_str("\\\\"),
+            '\n' => value.push_str("\\n"),
+            '\t' => value.push_str("\\t"),
+            '\r' => value.push_str("\\r"),
+            c => value.push(c),
+        }
+        value
+    }))
+}
+
+/// Undoes a string value's escapes (`\s`, `\n`, `\t`, `\r`, `\\`), in one pass.
+#[cfg(target_os = "linux")]
+fn unescape_value(value: &str) -> String {
+    let mut out = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('s') => out.push(' '),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// The program of an `Exec` value written by [`quote_exec`] (the first argument).
 #[cfg(target_os = "linux")]
 fn unquote_exec(value: &str) -> PathBuf {
-    let value = value.replace("\\\\", "\\").replace("%%", "%");
+    let value = unescape_value(value).replace("%%", "%");
     let Some(rest) = value.strip_prefix('"') else {
         return PathBuf::from(value.split_whitespace().next().unwrap_or_default());
     };
@@ -222,6 +257,31 @@ mod tests {
         assert_eq!(exec, r#"Exec="/home/ann/My Apps/100%% \\"calm\\"/\\$HOME\\\\respite""#);
         assert_eq!(autostart.program().unwrap().as_deref(), Some(program));
         assert!(matches!(autostart.enable(Path::new("respite")), Err(AutostartError::NotAbsolute(_))));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_so_the_entry_keeps_one_exec_line() {
+        let home = tempfile::tempdir().unwrap();
+        let autostart = Autostart::in_config_home(home.path());
+        let program = Path::new("/home/ann/odd\nname\twith\rbreaks/respite");
+        autostart.enable(program).unwrap();
+        let text = fs::read_to_string(autostart.entry()).unwrap();
+        let execs: Vec<&str> = text.lines().filter(|l| l.starts_with("Exec=")).collect();
+        assert_eq!(execs, [r#"Exec="/home/ann/odd\nname\twith\rbreaks/respite""#], "{text:?}");
+        assert_eq!(text.lines().count(), 8, "no line was split: {text:?}");
+        assert_eq!(autostart.program().unwrap().as_deref(), Some(program));
+    }
+
+    #[test]
+    fn a_path_that_is_not_utf8_is_refused_not_changed() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let home = tempfile::tempdir().unwrap();
+        let autostart = Autostart::in_config_home(home.path());
+        let program = Path::new(std::ffi::OsStr::from_bytes(b"/opt/caf\xe9/respite"));
+        let refused = autostart.enable(program).unwrap_err();
+        assert!(matches!(refused, AutostartError::NotUtf8(_)), "{refused}");
+        assert!(refused.to_string().contains("not valid UTF-8"), "{refused}");
+        assert!(!autostart.entry().exists(), "nothing was written");
     }
 
     #[test]
