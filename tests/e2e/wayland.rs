@@ -4,7 +4,9 @@
 //!   nowhere in a screenshot of each output), the overlay stays above a window opened during the
 //!   break, Esc skips it, and an output plugged in during the break is covered too;
 //! - mutter (GNOME, no layer-shell): each overlay is fullscreen on its own monitor, as the
-//!   compositor reports it (mutter has no screenshot interface of its own);
+//!   compositor reports it, and each monitor is covered to its edges in a screenshot taken
+//!   through mutter's screen cast (it has no screenshot interface of its own without
+//!   gnome-shell);
 //! - the tray registers with a real StatusNotifierItem host (waybar's tray) and, with no host
 //!   at all, the daemon runs without GTK complaints.
 
@@ -53,13 +55,57 @@ fn share_changed(before: &[u8], after: &[u8]) -> f64 {
     changed as f64 / (before.len() / 3).max(1) as f64
 }
 
-/// Waits until no pixel of sway's desktop shows on `output`; returns that screenshot.
+/// Whether every pixel along the edges of a screenshot (a band 6 px wide) is the overlay's
+/// backdrop: the page's colour at 94% over whatever desktop lies under it. A desktop showing at
+/// an edge, or another window there, fails it; no desktop colour can pass as the overlay.
+fn edges_are_overlay(width: u32, height: u32, rgb: &[u8]) -> bool {
+    const BAND: u32 = 6;
+    // rgb(18, 52, 59) with at most the page's faint light added, times 0.94, plus 0.06 of any colour.
+    let (low, high) = ([14, 46, 52], [40, 72, 78]);
+    (0..height).all(|y| {
+        (0..width).filter(|&x| x < BAND || y < BAND || x + BAND >= width || y + BAND >= height).all(|x| {
+            let at = ((y * width + x) * 3) as usize;
+            (0..3).all(|c| (low[c]..=high[c]).contains(&rgb[at + c]))
+        })
+    })
+}
+
+/// Waits until `output` (of the given size) shows the overlay at every edge and, on sway, its
+/// desktop colour nowhere; returns that screenshot.
 fn wait_until_covered(session: &Session, output: &str, size: (u32, u32)) -> Vec<u8> {
     session.wait_for(Duration::from_secs(30), &format!("{output} to be covered"), || {
-        let (width, height, rgb) = session.screenshot(output);
-        assert_eq!((width, height), size, "{output} has the size its config gives");
-        (share_of(&rgb, SWAY_BACKGROUND) == 0.0).then_some(rgb)
+        let (width, height, rgb) = session.screenshot(output).ok()?;
+        assert_eq!((width, height), size, "{output} has the size the compositor gives it");
+        (share_of(&rgb, SWAY_BACKGROUND) == 0.0 && edges_are_overlay(width, height, &rgb)).then_some(rgb)
     })
+}
+
+/// A screenshot of `output` once the overlay's page has finished drawing: two in a row that
+/// differ only by the countdown.
+fn settled(session: &Session, output: &str) -> Vec<u8> {
+    let mut last = session.screenshot(output).expect("a screenshot").2;
+    session.wait_for(Duration::from_secs(20), &format!("{output} to settle"), || {
+        let now = session.screenshot(output).ok()?.2;
+        let still = share_changed(&last, &now) < 0.01;
+        last = now;
+        still.then(|| last.clone())
+    })
+}
+
+fn output_size(output: &str) -> (u32, u32) {
+    if output == "HEADLESS-2" { (1280, 1024) } else { (1920, 1080) }
+}
+
+/// Writes a screenshot into `target/e2e-screenshots/` for a failure's diagnosis.
+fn keep_screenshot(name: &str, (width, height): (u32, u32), rgb: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let Ok(file) = std::fs::File::create(dir.join(format!("wayland-{name}.png"))) else { return };
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    if let Ok(mut writer) = encoder.write_header() {
+        let _ = writer.write_image_data(rgb);
+    }
 }
 
 fn last_outcome(session: &Session) -> Option<String> {
@@ -111,7 +157,9 @@ fn sway_a_break_covers_every_output_stays_on_top_is_skipped_by_esc_and_logged() 
     let placed = wait_for_sizes(&session, &["1920x1080", "1280x1024"]);
     assert!(placed.values().all(|p| !p.contains("fullscreen")), "layer surfaces, not fullscreen windows: {placed:?}");
     assert!(session.daemon_log().contains("each with a wayland layer-shell overlay"), "{}", session.daemon_log());
-    let before = [wait_until_covered(&session, "HEADLESS-1", (1920, 1080)), wait_until_covered(&session, "HEADLESS-2", (1280, 1024))];
+    wait_until_covered(&session, "HEADLESS-1", (1920, 1080));
+    wait_until_covered(&session, "HEADLESS-2", (1280, 1024));
+    let before = [settled(&session, "HEADLESS-1"), settled(&session, "HEADLESS-2")];
 
     // A window that opens during the break stays under the overlay.
     let views = sway_views(&session);
@@ -119,10 +167,14 @@ fn sway_a_break_covers_every_output_stays_on_top_is_skipped_by_esc_and_logged() 
     session.wait_for(Duration::from_secs(30), "the summary window to be mapped", || (sway_views(&session).len() > views.len()).then_some(()));
     for _ in 0..3 {
         for (output, earlier) in ["HEADLESS-1", "HEADLESS-2"].into_iter().zip(&before) {
-            let (_, _, now) = session.screenshot(output);
+            let (_, _, now) = session.screenshot(output).expect("a screenshot");
             assert_eq!(share_of(&now, SWAY_BACKGROUND), 0.0, "the desktop shows on {output}");
             let changed = share_changed(earlier, &now);
-            assert!(changed < 0.05, "{:.1}% of {output} changed after a window opened: it is above the overlay", changed * 100.0);
+            if changed >= 0.05 {
+                keep_screenshot(&format!("{output}-before"), output_size(output), earlier);
+                keep_screenshot(&format!("{output}-after"), output_size(output), &now);
+                panic!("{:.1}% of {output} changed after a window opened: it is above the overlay (screenshots in target/e2e-screenshots)", changed * 100.0);
+            }
         }
     }
 
@@ -134,7 +186,7 @@ fn sway_a_break_covers_every_output_stays_on_top_is_skipped_by_esc_and_logged() 
     let rows = session.export();
     assert_eq!((rows.len(), rows[0]["kind"].as_str()), (1, Some("stretch")), "{rows:?}");
     session.wait_for(Duration::from_secs(20), "the desktop to show again on HEADLESS-2", || {
-        let (_, _, rgb) = session.screenshot("HEADLESS-2");
+        let (_, _, rgb) = session.screenshot("HEADLESS-2").ok()?;
         (share_of(&rgb, SWAY_BACKGROUND) > 0.5).then_some(())
     });
 
@@ -178,6 +230,9 @@ fn mutter_puts_each_overlay_fullscreen_on_its_own_monitor() {
     });
     assert_eq!(placed.len(), 2, "{placed:?}");
     assert!(session.daemon_log().contains("each with a wayland fullscreen window"), "{}", session.daemon_log());
+    // And what mutter shows: each monitor covered to its edges (its own screen cast).
+    wait_until_covered(&session, "Meta-0", (1920, 1080));
+    wait_until_covered(&session, "Meta-1", (1280, 1024));
 
     assert!(session.respite(&["skip"]).status.success());
     session.wait_for(Duration::from_secs(15), "the skip to be logged", || (last_outcome(&session)? == "skipped").then_some(()));

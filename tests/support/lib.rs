@@ -99,6 +99,7 @@ pub struct Session {
     wayland: Option<String>,
     /// Who runs the session's programs, when not this process's user.
     account: Option<Account>,
+    compositor: Option<Compositor>,
     dbus_address: String,
     helpers: Vec<Guarded>,
 }
@@ -183,7 +184,27 @@ impl Session {
                 None
             }
         };
-        Self { root, display, wayland, account, dbus_address, helpers }
+        let compositor = match screen {
+            Screen::Wayland(compositor) => Some(compositor),
+            _ => None,
+        };
+        let mut session = Self { root, display, wayland, account, compositor, dbus_address, helpers };
+        if compositor == Some(Compositor::Mutter) {
+            // Screenshots of mutter come through its screen cast, into PipeWire; WirePlumber
+            // links the grabber to the stream.
+            for program in ["pipewire", "wireplumber"] {
+                let child = session
+                    .command(Path::new(program))
+                    // Not one of Respite's processes (`live_processes`).
+                    .env_remove("RESPITE_DATA_DIR")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot start {program} (the README's test command installs it): {e}"));
+                session.helpers.push(Guarded(child));
+            }
+        }
+        session
     }
 
     pub fn config_dir(&self) -> PathBuf {
@@ -255,16 +276,37 @@ impl Session {
         cmd.args(args).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
     }
 
-    /// A screenshot of sway's output `output` (`grim -o`), decoded: (width, height, RGB bytes).
-    pub fn screenshot(&self, output: &str) -> (u32, u32, Vec<u8>) {
-        let out = self.wayland_client("grim", &["-t", "png", "-o", output, "-"]);
-        assert!(out.status.success(), "grim -o {output} failed: {}", String::from_utf8_lossy(&out.stderr));
-        let mut reader = png::Decoder::new(std::io::Cursor::new(out.stdout)).read_info().expect("grim writes a PNG");
+    /// A screenshot of one output of this session's compositor, decoded: (width, height, RGB
+    /// bytes). sway: `grim -o HEADLESS-n`; mutter: its screen cast of `Meta-n` through PipeWire
+    /// (`support/mutter-screenshot.py`), which may fail while PipeWire is still starting.
+    pub fn screenshot(&self, output: &str) -> Result<(u32, u32, Vec<u8>), String> {
+        let png = match self.compositor {
+            Some(Compositor::Sway) => {
+                let out = self.wayland_client("grim", &["-t", "png", "-o", output, "-"]);
+                if !out.status.success() {
+                    return Err(format!("grim -o {output} failed: {}", String::from_utf8_lossy(&out.stderr)));
+                }
+                out.stdout
+            }
+            Some(Compositor::Mutter) => {
+                let file = self.runtime_dir().join(format!("screenshot-{output}.png"));
+                let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/mutter-screenshot.py");
+                let out = self.command(Path::new("/usr/bin/python3")).arg(&script).arg(output).arg(&file).output().map_err(|e| format!("python3: {e}"))?;
+                if !out.status.success() {
+                    return Err(format!("mutter-screenshot.py {output} failed: {}", String::from_utf8_lossy(&out.stderr)));
+                }
+                let png = fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let _ = fs::remove_file(&file);
+                png
+            }
+            None => panic!("screenshot: this session has no Wayland compositor"),
+        };
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().map_err(|e| format!("not a PNG: {e}"))?;
         let mut pixels = vec![0; reader.output_buffer_size().expect("PNG size")];
-        let info = reader.next_frame(&mut pixels).expect("PNG frame");
+        let info = reader.next_frame(&mut pixels).map_err(|e| format!("PNG frame: {e}"))?;
         let channels = info.color_type.samples();
         let rgb = pixels[..info.buffer_size()].chunks(channels).flat_map(|p| [p[0], p[1], p[2]]).collect();
-        (info.width, info.height, rgb)
+        Ok((info.width, info.height, rgb))
     }
 
     /// Starts the daemon; its log is appended to `daemon.log` in the session folder.
