@@ -27,15 +27,21 @@ impl Now {
         } else {
             -chrono::Duration::from_std(self.mono - mono).unwrap_or(chrono::Duration::MAX)
         };
-        self.wall + delta
+        saturating_wall(self.wall, delta)
     }
 
     /// The monotonic instant at which wall time `wall` is expected, seen from this reading
     /// (never before this reading).
     pub fn mono_at(&self, wall: DateTime<Utc>) -> Duration {
         let ahead = (wall - self.wall).to_std().unwrap_or(Duration::ZERO);
-        self.mono + ahead
+        self.mono.saturating_add(ahead)
     }
+}
+
+/// `wall + delta`, held at the ends of the calendar instead of overflowing: time arithmetic on
+/// values that came from outside (a pause's length from the socket) never panics.
+pub fn saturating_wall(wall: DateTime<Utc>, delta: chrono::Duration) -> DateTime<Utc> {
+    wall.checked_add_signed(delta).unwrap_or(if delta < chrono::Duration::zero() { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC })
 }
 
 /// A source of [`Now`].
@@ -110,7 +116,7 @@ impl ScaledClock {
 impl Clock for ScaledClock {
     fn now(&self) -> Now {
         let mono = self.origin.elapsed() * self.scale;
-        Now { mono, wall: self.wall_origin + chrono::Duration::from_std(mono).unwrap_or(chrono::Duration::MAX) }
+        Now { mono, wall: saturating_wall(self.wall_origin, chrono::Duration::from_std(mono).unwrap_or(chrono::Duration::MAX)) }
     }
 
     fn real_wait(&self, d: Duration) -> Duration {

@@ -130,12 +130,12 @@ pub struct ActiveBreak {
 
 impl ActiveBreak {
     fn ends_mono(&self) -> Duration {
-        (self.started_mono + self.planned).saturating_sub(self.asleep)
+        self.started_mono.saturating_add(self.planned).saturating_sub(self.asleep)
     }
 
     /// The wall time the break is planned to end.
     pub fn ends_at(&self) -> DateTime<Utc> {
-        self.started_at + chrono::Duration::from_std(self.planned).unwrap_or_default()
+        crate::clock::saturating_wall(self.started_at, chrono::Duration::from_std(self.planned).unwrap_or(chrono::Duration::MAX))
     }
 
     fn record(&self, outcome: Outcome, now: Now) -> BreakRecord {
@@ -376,7 +376,7 @@ impl Scheduler {
             return Err(ScheduleError::FocusBreak);
         }
         self.may_postpone(brk.kind)?;
-        let half = brk.started_mono + brk.planned / 2;
+        let half = brk.started_mono.saturating_add(brk.planned / 2);
         if now.mono >= half {
             return Err(ScheduleError::TooLateToPostpone);
         }
@@ -557,7 +557,7 @@ impl Scheduler {
                     return Err(ScheduleError::Strict(brk.kind));
                 }
                 // Back early: it counts as taken once at least half of it was.
-                let half_done = now.mono >= brk.started_mono + brk.planned / 2;
+                let half_done = now.mono >= brk.started_mono.saturating_add(brk.planned / 2);
                 Ok(self.end_break(if half_done { Outcome::Completed } else { Outcome::Skipped }, now))
             }
             Command::SetPlans(plans) => {
@@ -863,7 +863,10 @@ impl Scheduler {
             _ => (now.mono, Duration::ZERO),
         };
         let until = match length {
-            PauseLength::For(d) => Some(PauseEnd { wall: now.wall_at(now.mono + d), mono: now.mono + d, at_wall_time: false }),
+            PauseLength::For(d) => {
+                let mono = now.mono.saturating_add(d);
+                Some(PauseEnd { wall: now.wall_at(mono), mono, at_wall_time: false })
+            }
             PauseLength::Until(wall) => Some(PauseEnd { wall, mono: now.mono_at(wall), at_wall_time: true }),
             PauseLength::Indefinitely => None,
         };

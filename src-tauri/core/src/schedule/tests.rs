@@ -353,3 +353,20 @@ fn finishing_a_walk_early_counts_once_half_of_it_was_taken() {
     let done = ended(&s.handle(Command::Finish(Some(walk.id)), now).unwrap()).unwrap().clone();
     assert_eq!((done.outcome, done.actual_secs), (Outcome::Completed, 150));
 }
+
+#[test]
+fn a_pause_of_any_length_from_outside_never_overflows() {
+    for length in [Duration::MAX, Duration::from_secs(u64::MAX), Duration::from_secs(400 * 365 * 86_400)] {
+        let (clock, mut s) = setup();
+        let now = clock.advance(10 * MIN);
+        s.handle(Command::Pause(PauseLength::For(length)), now).unwrap();
+        assert!(matches!(s.phase(), Phase::Paused(Pause { until: Some(_), .. })), "{length:?}");
+        assert_eq!(s.next_break(now), None);
+        assert!(s.next_deadline().is_some_and(|d| d > now.mono), "{length:?}");
+        let later = clock.advance(60 * MIN);
+        s.tick(later, &mut NoSenses);
+        assert!(matches!(s.phase(), Phase::Paused(_)), "still paused an hour later ({length:?})");
+        s.handle(Command::Resume, later).unwrap();
+        assert_eq!(s.phase(), &Phase::Working);
+    }
+}
