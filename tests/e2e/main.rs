@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod damage;
 mod first_start;
+mod hostile;
 mod idle;
 mod locale;
 mod long_run;

@@ -14,7 +14,6 @@ use crate::schedule::{FocusStatus, Phase, Scheduler};
 use crate::clock::Now;
 use chrono::{DateTime, FixedOffset, SubsecRound, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
 
 /// Longest accepted message line, in bytes (without the newline).
 pub const MAX_MESSAGE: usize = 8 * 1024;
@@ -88,6 +87,9 @@ impl WindowName {
     }
 }
 
+/// The pause lengths accepted, in seconds: 1 s to 7 days (from the CLI, the tray or the socket).
+pub const PAUSE_SECS: std::ops::RangeInclusive<u64> = 1..=7 * 24 * 3600;
+
 /// How long to pause, as sent on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +108,7 @@ impl PauseSpec {
             other => {
                 let d = crate::timefmt::parse_duration(other)
                     .map_err(|e| format!("{other:?} is not a pause length ({e}); try 30m, 1h, until-tomorrow or indefinitely"))?;
-                if d < Duration::from_secs(1) || d > Duration::from_secs(7 * 24 * 3600) {
+                if !PAUSE_SECS.contains(&d.as_secs()) {
                     return Err(format!("{other:?} is out of range (1s to 7 days)"));
                 }
                 Ok(PauseSpec::ForSecs(d.as_secs()))
@@ -287,6 +289,12 @@ pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
     let keys: Vec<String> = object.keys().cloned().collect();
     let request: Request =
         serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+    // Values that parse but no one may ask for: checked here, where they arrive.
+    if let Request::Pause { length: PauseSpec::ForSecs(secs) } = request {
+        if !PAUSE_SECS.contains(&secs) {
+            return Err(ProtocolError::Malformed(format!("a pause lasts 1 s to 7 days, not {secs} s")));
+        }
+    }
     // serde does not apply `deny_unknown_fields` to field-less variants of a tagged enum
     // (serde-rs/serde#2123): check those by hand, so every command is read strictly.
     if matches!(request, Request::Status | Request::Resume | Request::Quit | Request::Subscribe | Request::Hello | Request::Reload) {
@@ -307,6 +315,7 @@ pub fn to_line<T: Serialize>(message: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use crate::clock::{Clock, ManualClock};
     use crate::settings::Settings;
 

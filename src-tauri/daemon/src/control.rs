@@ -78,7 +78,7 @@ fn serve_one(stream: UnixStream, inputs: &Sender<Input>) -> io::Result<()> {
         },
     };
     if let Some(error) = &response.error {
-        tracing::debug!("control request refused: {error}");
+        tracing::info!("control request refused: {error}");
     }
     (&stream).write_all(to_line(&response).as_bytes())
 }
