@@ -87,7 +87,9 @@ impl Journal {
         self.store.as_mut()
     }
 
-    /// Remembers the break on screen.
+    /// Remembers the break on screen. A break an earlier run left there, not recovered because
+    /// the database did not open at start, is logged as `interrupted` in the same write
+    /// ([`Store::open_break`]).
     pub fn open_break(&mut self, open: OpenBreak, wall: DateTime<Utc>, mono: Duration) {
         self.push(Write::Open(open), wall, mono);
     }
@@ -112,7 +114,8 @@ impl Journal {
         self.push(Write::SelfCheck { week, answers, at: wall }, wall, mono);
     }
 
-    /// Deletes breaks due before `before` (retention). Skipped, and said so in the log by the
+    /// Deletes breaks due before `before` (retention), with the screen time, focus rounds and
+    /// self-check answers from before then ([`Store::delete_before`]). Skipped, and said so in the log by the
     /// caller, while the database is not open.
     pub fn delete_before(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         match self.store.as_mut() {
@@ -187,7 +190,7 @@ impl Journal {
         let mut saved = 0;
         while let Some(write) = self.queue.front() {
             let result = match write {
-                Write::Open(open) => store.open_break(open),
+                Write::Open(open) => store.open_break(open).map(drop),
                 Write::Record { record, closes_open } => store.record(record, *closes_open).map(drop),
                 Write::Activity(span) => store.activity(span),
                 Write::FocusRound(round) => store.focus_round(round),
@@ -316,6 +319,32 @@ mod tests {
         journal.retry(wall(), Duration::from_secs(1));
         assert_eq!(journal.waiting(), 0);
         assert_eq!(logged(&path), vec![record(0)]);
+    }
+
+    #[test]
+    fn a_break_left_on_screen_is_logged_when_the_database_opens_only_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        // The last run died during a stretch break.
+        let earlier = OpenBreak { kind: BreakKind::Stretch, covers: vec![], trigger: Trigger::Scheduled, due_at: wall(), started_at: wall(), planned_secs: 300 };
+        Store::open(&path).unwrap().open_break(&earlier).unwrap();
+        // This run starts while another program holds the database: nothing can be recovered.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM breaks;").unwrap();
+        let mut journal = Journal::open(&path, wall(), Duration::ZERO);
+        assert!(journal.store_mut().is_none(), "the database did not open");
+        let next = record(10);
+        let open = OpenBreak { kind: next.kind, covers: vec![], trigger: next.trigger, due_at: next.due_at, started_at: next.due_at, planned_secs: 20 };
+        journal.open_break(open, wall(), Duration::from_secs(600));
+        journal.record(next.clone(), true, wall(), Duration::from_secs(620));
+        assert_eq!(journal.waiting(), 2);
+
+        other.execute_batch("ROLLBACK").unwrap();
+        drop(other);
+        journal.retry(wall(), journal.retry_at().unwrap());
+        assert_eq!(journal.waiting(), 0);
+        let outcomes: Vec<_> = logged(&path).into_iter().map(|r| (r.kind, r.outcome)).collect();
+        assert_eq!(outcomes, [(BreakKind::Stretch, Outcome::Interrupted), (BreakKind::Eye, Outcome::Completed)]);
     }
 
     #[test]

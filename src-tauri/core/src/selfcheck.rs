@@ -1,8 +1,9 @@
 //! The weekly self-check: three questions, answered 1–5, on the three dimensions of burnout —
 //! energy (exhaustion), closeness to one's work (cynicism, distance) and a sense of getting
-//! things done (efficacy). It is a personal check, not a diagnosis: answers stay on this machine,
-//! are trended in the summary, and when they stay low for [`LOW_WEEKS`] weeks in a row the
-//! summary gently suggests talking to someone.
+//! things done (efficacy). It is a personal check, not a diagnosis: answers stay on this machine
+//! (in the store's `self_checks` table, pruned with the break log by `[log] keep`), are trended
+//! in the summary, and when they stay low for [`LOW_WEEKS`] weeks in a row the summary gently
+//! suggests talking to someone.
 
 use crate::summary::Week;
 use serde::{Deserialize, Serialize};

@@ -4,8 +4,17 @@
 //! A break is written once, in one transaction, when its outcome is known. While a break is on
 //! screen, a row in `open_break` says so; finishing the break deletes it in the same transaction
 //! that inserts the record, so a break that was on screen when the process died is found at the
-//! next start and logged as `interrupted` ([`Store::recover_interrupted`]). Times are stored in
-//! UTC (see [`crate::timefmt`]).
+//! next start and logged as `interrupted` ([`Store::recover_interrupted`]). That row is never
+//! overwritten unlogged: when a new break goes on screen while an older one's row is still there
+//! (the database could not be opened at start, so nothing was recovered), the older one is logged
+//! as `interrupted` in the same transaction that replaces it ([`Store::open_break`]). Times are
+//! stored in UTC (see [`crate::timefmt`]).
+//!
+//! Durability and privacy: every commit is synced to disk (`synchronous = FULL`), so a break
+//! logged before the power goes is still there after; deleted rows are overwritten with zeros
+//! (`secure_delete`), and pruning ([`Store::delete_before`]) checkpoints the WAL so no copy of
+//! them lingers there. The data folder is created 0700 and the database and its `-wal` and
+//! `-shm` files are 0600 (see [`crate::paths`]).
 
 use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
 use crate::schedule::FocusRound;
@@ -143,6 +152,8 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 pub enum StoreError {
     #[error("cannot create the data folder {path}: {source}")]
     CreateDir { path: String, source: std::io::Error },
+    #[error("cannot create the database {path}: {source}")]
+    CreateFile { path: String, source: std::io::Error },
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
     #[error("the database {path} has schema version {found}, newer than this Respite understands ({SCHEMA_VERSION})")]
@@ -214,6 +225,39 @@ fn move_aside(path: &Path, now: DateTime<Utc>) -> std::io::Result<std::path::Pat
     Ok(target)
 }
 
+/// Creates the data folder 0700 and an absent database file 0600 (SQLite gives its `-wal` and
+/// `-shm` files the mode of the database), and tightens existing ones that are looser. Only a
+/// failure to create stops the open: one to tighten (a file system without modes) is left to
+/// [`crate::paths::Paths::make_private`] to report at start.
+fn make_private(path: &Path) -> Result<(), StoreError> {
+    use crate::paths::{private_dir, private_file, PrivacyError};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Err(PrivacyError::Create { path, source }) = private_dir(dir) {
+            return Err(StoreError::CreateDir { path: path.display().to_string(), source });
+        }
+    }
+    create_private_file(path).map_err(|source| StoreError::CreateFile { path: path.display().to_string(), source })?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = private_file(Path::new(&file));
+    }
+    Ok(())
+}
+
+/// Creates `path` empty with mode 0600 unless it exists (an empty file is an empty database).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, crate::paths::PRIVATE_FILE);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
     move |source| StoreError::Sql { action, source }
 }
@@ -248,10 +292,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
-        }
+        make_private(path)?;
         let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
@@ -263,7 +304,11 @@ impl Store {
             return Err(StoreError::FromTheFuture { path: path.display().to_string(), found });
         }
         store.conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
-        store.conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        // FULL: each commit waits until the WAL is on disk (NORMAL can lose the last commits when
+        // the power goes). It costs a few milliseconds per break (two syncs), a break every few
+        // minutes at most: see `benches/durability`.
+        store.conn.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
+        store.conn.pragma_update(None, "secure_delete", "ON").map_err(open_err)?;
         store.migrate(path)?;
         Ok(store)
     }
@@ -361,23 +406,25 @@ impl Store {
         schema_version(&self.conn)
     }
 
-    /// Remembers that `brk` is on screen (replacing any earlier open break).
-    pub fn open_break(&self, brk: &OpenBreak) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO open_break (only_one, kind, covers, trigger, due_at, started_at, planned_secs)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    brk.kind.as_str(),
-                    covers_to_text(&brk.covers),
-                    brk.trigger.as_str(),
-                    to_db(brk.due_at),
-                    to_db(brk.started_at),
-                    brk.planned_secs
-                ],
-            )
-            .map_err(sql("remember the break on screen"))?;
-        Ok(())
+    /// Remembers that `brk` is on screen. A different break's row still there (one that was on
+    /// screen when an earlier run ended and was not recovered, because the database could not be
+    /// opened then) is logged as `interrupted` in the same transaction, ended at the latest when
+    /// `brk` started; that record is returned. The same break written again changes nothing.
+    pub fn open_break(&mut self, brk: &OpenBreak) -> Result<Option<BreakRecord>, StoreError> {
+        let tx = self.conn.transaction().map_err(sql("begin"))?;
+        let earlier = read_open_break(&tx)?.filter(|earlier| earlier != brk);
+        let interrupted = earlier.map(|earlier| interrupted(&earlier, brk.started_at));
+        if let Some(record) = &interrupted {
+            insert_break(&tx, record)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO open_break (only_one, kind, covers, trigger, due_at, started_at, planned_secs)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![brk.kind.as_str(), covers_to_text(&brk.covers), brk.trigger.as_str(), to_db(brk.due_at), to_db(brk.started_at), brk.planned_secs],
+        )
+        .map_err(sql("remember the break on screen"))?;
+        tx.commit().map_err(sql("commit the break on screen"))?;
+        Ok(interrupted)
     }
 
     /// Logs a break whose outcome is known and, in the same transaction, forgets the open break
@@ -406,35 +453,14 @@ impl Store {
     /// If a break was on screen when the last run ended, logs it as `interrupted` and returns it.
     /// It is taken to have lasted until `now` or its planned end, whichever is first.
     pub fn recover_interrupted(&mut self, now: DateTime<Utc>) -> Result<Option<BreakRecord>, StoreError> {
-        let open = self
-            .conn
-            .query_row(
-                "SELECT kind, covers, trigger, due_at, started_at, planned_secs FROM open_break WHERE only_one = 1",
-                [],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?, row.get::<_, u32>(5)?)),
-            )
-            .optional()
-            .map_err(sql("read the break on screen"))?;
-        let Some((kind, covers, trigger, due_at, started_at, planned_secs)) = open else {
+        let tx = self.conn.transaction().map_err(sql("begin"))?;
+        let Some(open) = read_open_break(&tx)? else {
             return Ok(None);
         };
-        let bad = |reason: String| StoreError::BadRow { id: 0, reason };
-        let started_at = from_db(&started_at).map_err(|e| bad(e.to_string()))?;
-        let planned_end = started_at + chrono::Duration::seconds(planned_secs.into());
-        let ended_at = now.min(planned_end).max(started_at);
-        let record = BreakRecord {
-            kind: kind.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
-            covers: covers_from_text(&covers).map_err(|e| bad(e.to_string()))?,
-            trigger: trigger.parse().map_err(bad)?,
-            due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
-            started_at: Some(started_at),
-            ended_at,
-            planned_secs,
-            actual_secs: u32::try_from((ended_at - started_at).num_seconds()).unwrap_or(0),
-            outcome: Outcome::Interrupted,
-            held: None,
-        };
-        self.record(&record, true)?;
+        let record = interrupted(&open, now);
+        insert_break(&tx, &record)?;
+        tx.execute("DELETE FROM open_break", []).map_err(sql("forget the break on screen"))?;
+        tx.commit().map_err(sql("commit the break"))?;
         Ok(Some(record))
     }
 
@@ -638,14 +664,23 @@ impl Store {
     }
 
     /// Deletes breaks due before `before` (the retention setting); returns how many.
-    /// Screen time and focus rounds that started before then go too.
+    /// Screen time and focus rounds that started before then go too, and the self-check
+    /// answers of the weeks (Monday to Sunday, UTC) that ended before then. Deleted rows are
+    /// overwritten with zeros (`secure_delete`), and the WAL, which still holds the pages as
+    /// they were, is checkpointed into the database and truncated.
     pub fn delete_before(&mut self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         let tx = self.conn.transaction().map_err(sql("begin"))?;
+        let week = Week::containing(before, &Utc).to_string();
         let before = to_db(before);
         let deleted = tx.execute("DELETE FROM breaks WHERE due_at < ?1", params![before]).map_err(sql("delete old breaks"))?;
         tx.execute("DELETE FROM activity WHERE started_at < ?1", params![before]).map_err(sql("delete old screen time"))?;
         tx.execute("DELETE FROM focus_rounds WHERE started_at < ?1", params![before]).map_err(sql("delete old focus rounds"))?;
+        tx.execute("DELETE FROM self_checks WHERE week < ?1", params![week]).map_err(sql("delete old self-check answers"))?;
         tx.commit().map_err(sql("commit the deletion"))?;
+        // Best effort, the deletion being done: a reader in the middle of a query can keep the
+        // checkpoint from finishing; the WAL is then truncated at the next prune, or at the
+        // last close.
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(deleted)
     }
 
@@ -802,6 +837,48 @@ impl Drop for Batch<'_> {
     }
 }
 
+/// The break on screen as remembered, if any.
+fn read_open_break(conn: &Connection) -> Result<Option<OpenBreak>, StoreError> {
+    let open = conn
+        .query_row(
+            "SELECT kind, covers, trigger, due_at, started_at, planned_secs FROM open_break WHERE only_one = 1",
+            [],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?, row.get::<_, u32>(5)?)),
+        )
+        .optional()
+        .map_err(sql("read the break on screen"))?;
+    let Some((kind, covers, trigger, due_at, started_at, planned_secs)) = open else {
+        return Ok(None);
+    };
+    let bad = |reason: String| StoreError::BadRow { id: 0, reason };
+    Ok(Some(OpenBreak {
+        kind: kind.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
+        covers: covers_from_text(&covers).map_err(|e| bad(e.to_string()))?,
+        trigger: trigger.parse().map_err(bad)?,
+        due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
+        started_at: from_db(&started_at).map_err(|e| bad(e.to_string()))?,
+        planned_secs,
+    }))
+}
+
+/// The record of `open` cut short: it lasted until `now` or its planned end, whichever is first.
+fn interrupted(open: &OpenBreak, now: DateTime<Utc>) -> BreakRecord {
+    let planned_end = open.started_at.checked_add_signed(chrono::Duration::seconds(open.planned_secs.into())).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let ended_at = now.min(planned_end).max(open.started_at);
+    BreakRecord {
+        kind: open.kind,
+        covers: open.covers.clone(),
+        trigger: open.trigger,
+        due_at: open.due_at,
+        started_at: Some(open.started_at),
+        ended_at,
+        planned_secs: open.planned_secs,
+        actual_secs: u32::try_from((ended_at - open.started_at).num_seconds()).unwrap_or(0),
+        outcome: Outcome::Interrupted,
+        held: None,
+    }
+}
+
 fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i64, StoreError> {
     let mut stmt = conn
         .prepare_cached(
@@ -938,6 +1015,9 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
 }
 
 #[cfg(test)]
+mod durability_cost;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
@@ -1012,7 +1092,7 @@ mod tests {
     fn a_break_on_screen_when_the_process_died_is_logged_as_interrupted_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db");
-        let store = Store::open(&path).unwrap();
+        let mut store = Store::open(&path).unwrap();
         store
             .open_break(&OpenBreak {
                 kind: BreakKind::Stretch,
@@ -1032,6 +1112,100 @@ mod tests {
         assert_eq!((recovered.ended_at, recovered.actual_secs), (t(9, 51, 30), 90), "capped at its planned end");
         assert_eq!(store.recover_interrupted(t(12, 0, 0)).unwrap(), None);
         assert_eq!(store.count().unwrap(), 1);
+    }
+
+    fn on_screen(kind: BreakKind, started_at: DateTime<Utc>, planned_secs: u32) -> OpenBreak {
+        OpenBreak { kind, covers: vec![], trigger: Trigger::Scheduled, due_at: started_at, started_at, planned_secs }
+    }
+
+    #[test]
+    fn a_break_left_on_screen_is_logged_as_interrupted_when_the_next_one_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        // An earlier run died during this break, and the start that followed could not recover
+        // it (the database did not open then).
+        assert_eq!(store.open_break(&on_screen(BreakKind::Stretch, t(9, 0, 0), 300)).unwrap(), None);
+        let next = on_screen(BreakKind::Eye, t(9, 2, 0), 20);
+        let logged = store.open_break(&next).unwrap().expect("the earlier break is logged");
+        assert_eq!((logged.kind, logged.outcome), (BreakKind::Stretch, Outcome::Interrupted));
+        assert_eq!((logged.ended_at, logged.actual_secs), (t(9, 2, 0), 120), "ended at the latest when the next one started");
+        assert_eq!(store.open_break(&next).unwrap(), None, "the same break written again is not a second break");
+        store.record(&record(BreakKind::Eye, t(9, 2, 0), Outcome::Completed), true).unwrap();
+        let outcomes: Vec<_> = store.breaks(None, None).unwrap().into_iter().map(|b| (b.record.kind, b.record.outcome)).collect();
+        assert_eq!(outcomes, [(BreakKind::Stretch, Outcome::Interrupted), (BreakKind::Eye, Outcome::Completed)]);
+        assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
+    }
+
+    #[test]
+    fn every_commit_is_synced_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        // 2 = FULL: with WAL, NORMAL (1) syncs only at checkpoints and can lose the last breaks
+        // when the power goes.
+        assert_eq!(store.pragma("synchronous"), 2);
+        assert_eq!(store.pragma("secure_delete"), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_created_0700_and_the_database_files_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("share/respite");
+        let path = data.join("respite.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed), false).unwrap();
+        let wal = data.join("respite.sqlite3-wal");
+        let shm = data.join("respite.sqlite3-shm");
+        assert_eq!([mode(&data), mode(&dir.path().join("share"))], [0o700, 0o700]);
+        assert_eq!([mode(&path), mode(&wal), mode(&shm)], [0o600, 0o600, 0o600]);
+        drop(store);
+
+        // Files an older Respite left readable by others are tightened when opened.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Store::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn retention_deletes_self_check_answers_of_weeks_that_ended_before_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db")).unwrap();
+        let w = |n| Week::new(2026, n).unwrap();
+        for n in [45, 46, 47, 48] {
+            store.save_self_check(w(n), Answers::new(2, 3, 4).unwrap(), t(9, 0, 0)).unwrap();
+        }
+        // Wednesday of week 47: weeks 45 and 46 are over before it; 47 is not.
+        let wednesday = Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap();
+        assert_eq!(Week::containing(wednesday, &Utc), w(47));
+        store.delete_before(wednesday).unwrap();
+        let weeks: Vec<_> = store.self_checks(w(1), w(52)).unwrap().into_iter().map(|c| c.week.number()).collect();
+        assert_eq!(weeks, [47, 48]);
+    }
+
+    #[test]
+    fn pruned_rows_leave_no_trace_in_the_database_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let old = Utc.with_ymd_and_hms(2019, 3, 4, 9, 0, 0).unwrap();
+        for minute in 0..50 {
+            store.record(&record(BreakKind::Eye, old + chrono::Duration::minutes(minute), Outcome::Completed), false).unwrap();
+        }
+        store.save_self_check(Week::containing(old, &Utc), Answers::new(1, 1, 1).unwrap(), old).unwrap();
+        store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap(); // the rows reach the database file
+        store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed), false).unwrap();
+        store.delete_before(t(0, 0, 0)).unwrap();
+        let files = [path.clone(), dir.path().join("respite.sqlite3-wal")];
+        let bytes: Vec<u8> = files.iter().filter_map(|f| std::fs::read(f).ok()).flatten().collect();
+        let found = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(!found(b"2019-03-04T09:"), "a pruned break's time is still in the files");
+        assert!(!found(b"2019-W10"), "a pruned self-check's week is still in the files");
+        assert!(found(b"2026-11-23T09:00"), "the kept break is there (the search works)");
+        drop(store);
+        let left: Vec<_> = Store::open_read_only(&path).unwrap().breaks(None, None).unwrap().into_iter().map(|b| b.record.due_at).collect();
+        assert_eq!(left, [t(9, 0, 0)]);
     }
 
     #[test]
