@@ -1,9 +1,13 @@
 //! The command line against a real daemon with no display (so no tray): control commands,
-//! pause and resume, a second start handing over, bad settings reported, and life without a
-//! daemon.
+//! pause and resume, a second start handing over, bad settings reported, `status --follow` for
+//! panels, and life without a daemon.
 
-use respite_e2e::{wait_for, Session};
-use std::time::Duration;
+use respite_e2e::{bin, wait_for, Session};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
 #[test]
 fn without_a_daemon_control_commands_fail_clearly_and_export_still_works() {
@@ -19,6 +23,69 @@ fn without_a_daemon_control_commands_fail_clearly_and_export_still_works() {
     let bad = session.respite(&["pause", "soon"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a pause length"));
+    let follow = session.respite(&["status", "--follow"]);
+    assert_eq!(follow.status.code(), Some(3), "{follow:?}");
+    let line: Value = serde_json::from_slice(&follow.stdout).expect("one line of JSON");
+    assert_eq!((line["class"].as_str(), line["text"].as_str()), (Some("stopped"), Some("Respite is not running")), "{line}");
+}
+
+/// The lines `respite status --follow` prints, as they come, parsed.
+fn follow_lines(child: &mut std::process::Child) -> Receiver<Value> {
+    let stdout = child.stdout.take().expect("piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"));
+            if tx.send(value).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Reads lines until one has class `class`; every line on the way must be a live state.
+fn line_with_class(lines: &Receiver<Value>, class: &str, session: &Session) -> Value {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).unwrap_or_else(|e| panic!("no line with class {class} ({e})\n--- daemon log ---\n{}", session.daemon_log()));
+        assert_eq!(line["alt"], line["class"], "{line}");
+        assert!(line["text"].as_str().is_some_and(|t| !t.is_empty()) && line["tooltip"].as_str().is_some_and(|t| !t.is_empty()), "{line}");
+        if line["class"] == class {
+            return line;
+        }
+        assert!(["running", "paused", "on_break", "focus"].contains(&line["class"].as_str().unwrap_or_default()), "{line}");
+        assert!(line["tooltip"].as_str().unwrap().starts_with("Respite — "), "the tray's tooltip: {line}");
+    }
+}
+
+#[test]
+fn status_follow_prints_a_line_at_each_change_and_ends_when_respite_stops() {
+    let session = Session::headless();
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
+    let mut follower = session.command(&bin("respite")).args(["status", "--follow"]).stdout(Stdio::piped()).spawn().expect("start the follower");
+    let lines = follow_lines(&mut follower);
+
+    let first = line_with_class(&lines, "running", &session);
+    assert!(first["text"].as_str().unwrap().starts_with("Next: Eye rest in "), "the tray's info line: {first}");
+    assert!(session.respite(&["pause", "30m"]).status.success());
+    let paused = line_with_class(&lines, "paused", &session);
+    assert!(paused["text"].as_str().unwrap().starts_with("Paused until "), "{paused}");
+    assert!(session.respite(&["resume"]).status.success());
+    line_with_class(&lines, "running", &session);
+    assert!(session.respite(&["focus", "start"]).status.success());
+    let focus = line_with_class(&lines, "focus", &session);
+    assert!(focus["text"].as_str().unwrap().starts_with("Focus round 1 of 4"), "{focus}");
+
+    session.quit();
+    let last = line_with_class(&lines, "stopped", &session);
+    assert_eq!(last["text"], "Respite is not running");
+    let exit = wait_for(Duration::from_secs(10), "the follower to end", || follower.try_wait().unwrap());
+    assert_eq!(exit.code(), Some(3), "the CLI's code for not running");
+    assert!(lines.recv_timeout(Duration::from_secs(1)).is_err(), "nothing after the last line");
+    assert!(wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap()).success());
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! How Respite meets the desktop once installed: the menu entry and the login (autostart) entry
-//! pass `desktop-file-validate`, the app icon is rendered in every hicolor size, and the Debian
+//! pass `desktop-file-validate`, the menu entry's actions (right-click in GNOME's dash, where
+//! there is no tray) each run a command a real daemon obeys, the app icon is rendered in every
+//! hicolor size, and the Debian
 //! package built by `scripts/package` installs, starts from /usr/bin under a private display and
 //! D-Bus session, and removes cleanly.
 //!
@@ -67,6 +69,77 @@ fn the_menu_entry_is_valid_and_starts_respite_with_its_icon() {
     for key in ["GenericName", "Comment", "Categories", "Keywords"] {
         assert!(value(&text, key).is_some_and(|v| !v.is_empty()), "{key} missing in {}", entry.display());
     }
+}
+
+/// The groups of a desktop entry's text, by header, each with its lines.
+fn groups(text: &str) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(header) => groups.push((header, Vec::new())),
+            None => groups.last_mut().expect("a key before any group").1.push(line),
+        }
+    }
+    groups
+}
+
+/// The menu entry's actions: (id, Name, Exec), in the order of its `Actions` key.
+fn actions(text: &str) -> Vec<(String, String, String)> {
+    let groups = groups(text);
+    let key = |lines: &[&str], key: &str| lines.iter().find_map(|l| l.strip_prefix(key)?.strip_prefix('=')).map(str::to_owned);
+    let main = &groups.iter().find(|(h, _)| *h == "Desktop Entry").expect("a [Desktop Entry] group").1;
+    let listed = key(main, "Actions").expect("an Actions key");
+    listed
+        .split(';')
+        .filter(|id| !id.is_empty())
+        .map(|id| {
+            let lines = &groups.iter().find(|(h, _)| *h == format!("Desktop Action {id}")).unwrap_or_else(|| panic!("no group for action {id}")).1;
+            (id.to_owned(), key(lines, "Name").expect("a Name"), key(lines, "Exec").expect("an Exec"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_menu_entry_offers_break_pause_summary_and_settings_and_each_action_works() {
+    let text = fs::read_to_string(workspace().join("src-tauri/daemon/packaging/respite.desktop")).unwrap();
+    let actions = actions(&text);
+    let names: Vec<&str> = actions.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert_eq!(names, ["Take a break now", "Pause for 1 hour", "Weekly summary", "Settings"]);
+
+    // Each Exec, run as the desktop would (no shell, no field codes), against a real daemon.
+    let session = Session::headless();
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
+    session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
+    for (id, name, exec) in &actions {
+        let argv: Vec<&str> = exec.split(' ').collect();
+        assert_eq!(argv[0], "respite", "{id} runs respite from PATH: {exec}");
+        assert!(!exec.contains('%') && !exec.contains('"'), "{id}: no field codes or quoting needed: {exec}");
+        let out = session.respite(&argv[1..]);
+        assert!(out.status.success(), "{name} ({exec}) failed: {out:?}\n{}", session.daemon_log());
+        let status = session.status().expect("the daemon answers");
+        match id.as_str() {
+            "take-break" => {
+                assert_eq!((status["state"].as_str(), status["current"]["kind"].as_str()), (Some("on_break"), Some("stretch")), "{status}");
+                assert!(session.respite(&["skip"]).status.success());
+            }
+            "pause-hour" => {
+                assert_eq!(status["state"], "paused", "{status}");
+                let until = chrono::DateTime::parse_from_rfc3339(status["paused_until"].as_str().unwrap()).unwrap();
+                let left = until.signed_duration_since(chrono::Utc::now()).num_seconds();
+                assert!((3500..=3600).contains(&left), "paused for an hour: {left} s left");
+            }
+            "summary" | "settings" => {
+                let window = if id == "summary" { "window=\"summary\"" } else { "window=\"settings\"" };
+                session.wait_for(Duration::from_secs(10), &format!("the {id} window to be opened"), || {
+                    let log = session.respite(&["log", "-n", "200"]);
+                    String::from_utf8_lossy(&log.stdout).lines().any(|l| l.contains("window opened") && l.contains(window)).then_some(())
+                });
+            }
+            other => panic!("an action this test does not know: {other}"),
+        }
+    }
+    session.quit();
+    wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //!
 //! A client writes one [`Request`] per line and reads one [`Response`] line back. A client that
 //! sends [`Request::Subscribe`] instead keeps the connection and receives [`Notice`] lines as
-//! things happen (the overlay uses this to fade out when its break ends). Lines longer than
-//! [`MAX_MESSAGE`] bytes are refused.
+//! things happen (the overlay uses this to fade out when its break ends; `respite status
+//! --follow` prints each [`Notice::Glance`]). The first notice a subscriber gets is the current
+//! glance, so it never has to ask for the state separately. Lines longer than [`MAX_MESSAGE`]
+//! bytes are refused.
 
 use crate::kind::{BreakKind, Outcome};
 use crate::presence::HoldReason;
@@ -143,7 +145,33 @@ impl Response {
 pub enum Notice {
     BreakStarted { break_id: u64, kind: BreakKind },
     BreakEnded { break_id: u64, outcome: Outcome },
+    /// What the tray shows changed (its state or its info line, which counts down by the
+    /// minute); also sent once to each new subscriber. Sent whether or not a tray is shown.
+    Glance { state: Mode, info: String },
     ShuttingDown,
+}
+
+/// What Respite is doing, in one word, as the tray and panels show it. A break on screen wins
+/// over a pause, and a pause over focus mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Running,
+    Paused,
+    OnBreak,
+    Focus,
+}
+
+impl Mode {
+    /// Its wire name (`on_break`), also the CSS class a panel styles it with.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Running => "running",
+            Mode::Paused => "paused",
+            Mode::OnBreak => "on_break",
+            Mode::Focus => "focus",
+        }
+    }
 }
 
 /// What the scheduler is doing, by name.
@@ -345,6 +373,22 @@ mod tests {
             assert_eq!(parse_request(wire), Ok(request));
         }
         assert_eq!(parse_request(r#"{"cmd":"skip"}"#), Ok(Request::Skip { break_id: None }));
+    }
+
+    #[test]
+    fn notices_have_a_stable_wire_form() {
+        let cases = [
+            (Notice::Glance { state: Mode::OnBreak, info: "On a break: Walk".into() }, r#"{"event":"glance","state":"on_break","info":"On a break: Walk"}"#),
+            (Notice::BreakEnded { break_id: 4, outcome: Outcome::Skipped }, r#"{"event":"break_ended","break_id":4,"outcome":"skipped"}"#),
+            (Notice::ShuttingDown, r#"{"event":"shutting_down"}"#),
+        ];
+        for (notice, wire) in cases {
+            assert_eq!(to_line(&notice), format!("{wire}\n"));
+            assert_eq!(serde_json::from_str::<Notice>(wire).unwrap(), notice);
+        }
+        for mode in [Mode::Running, Mode::Paused, Mode::OnBreak, Mode::Focus] {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str(), "the class is the wire name");
+        }
     }
 
     #[test]

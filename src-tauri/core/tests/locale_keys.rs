@@ -27,7 +27,7 @@ fn keys_asked(source: &str) -> Vec<String> {
             let key = &rest[..end];
             // Locale keys are dotted lower-case words; other .get("…") calls (maps, D-Bus) are not.
             let looks_like_key = key.contains('.') && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_') && !key.contains('{');
-            if looks_like_key && ["tray.", "notify.", "time.", "hold.", "summary.", "day.", "welcome.", "settings.", "overlay.", "app."].iter().any(|p| key.starts_with(p)) {
+            if looks_like_key && ["tray.", "notify.", "time.", "hold.", "summary.", "day.", "welcome.", "settings.", "overlay.", "app.", "panel.", "cli."].iter().any(|p| key.starts_with(p)) {
                 keys.push(key.to_owned());
             }
         }

@@ -1,11 +1,13 @@
 //! The command line: `respite` alone starts the daemon; subcommands talk to it over the control
-//! socket, except `export` and `summary`, which read the database directly, and `autostart`,
-//! which changes the login entry; none of these needs a daemon.
+//! socket, except `export` and `summary`, which read the database directly, `autostart`, which
+//! changes the login entry, and `gnome-reminders`, which reads or changes GNOME's own break
+//! reminders; none of these needs a daemon.
 //!
 //! Exit codes: 0 done; 1 the daemon refused or an error occurred; 2 bad arguments (clap);
 //! 3 Respite is not running.
 
-use crate::{daemon, instance, logging};
+use crate::gnome_reminders::{self, GnomeReminders, Reminders};
+use crate::{daemon, follow, instance, logging};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use respite_core::client::{self, ClientError};
@@ -25,6 +27,7 @@ use std::time::{Duration, Instant};
 const EXAMPLES: &str = "Examples:
   respite                      start Respite (it lives in the tray)
   respite status               when is the next break?
+  respite status --follow      a line of JSON at each change, for a panel (waybar, polybar)
   respite break stretch        take a stretch break now
   respite pause 1h             no breaks for an hour
   respite pause until-tomorrow done for today (until the next working day)
@@ -32,6 +35,7 @@ const EXAMPLES: &str = "Examples:
   respite settings             open the settings window
   respite reload               apply settings.toml after editing it by hand
   respite autostart on         start Respite when you log in
+  respite gnome-reminders off  let Respite take over from GNOME's own break reminders
   respite summary              this week: breaks taken, screen time, streak
   respite summary --week 2026-W47 --json
   respite export --format csv > breaks.csv
@@ -68,6 +72,14 @@ enum Cmd {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Keep running and print one line of JSON each time what the tray shows changes, for
+        /// panels without a tray (waybar's custom-module format: text, tooltip, and the state
+        /// as class and alt: running, paused, on_break or focus). The first line comes at once.
+        /// It never polls. When Respite stops, or is not running, it prints a line with class
+        /// "stopped" and exits with code 3: have the panel start it again (waybar:
+        /// "restart-interval").
+        #[arg(long, conflicts_with = "json")]
+        follow: bool,
     },
     /// Take a break now.
     Break {
@@ -103,6 +115,14 @@ enum Cmd {
     Autostart {
         #[arg(value_enum)]
         action: AutostartAction,
+    },
+    /// GNOME's own break reminders (GNOME 48 and later): are they on too, or turn them off so
+    /// Respite's breaks take over. Respite never turns them off unless asked (here, or in the
+    /// notification it shows once when it finds them on). GNOME Settings, Wellbeing, turns them
+    /// back on. Works without Respite running.
+    GnomeReminders {
+        #[arg(value_enum)]
+        action: GnomeAction,
     },
     /// The weekly summary: breaks taken, screen time, streak (works without Respite running).
     Summary {
@@ -140,6 +160,12 @@ enum AutostartAction {
     On,
     Off,
     Status,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GnomeAction {
+    Status,
+    Off,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -183,7 +209,8 @@ pub fn main() -> ExitCode {
         Some(Cmd::Export { format, from, to }) => return export(&paths, format, from, to),
         Some(Cmd::Summary { open: true, week, .. }) => return open(&paths, WindowName::Summary, week),
         Some(Cmd::Summary { week, json, open: false }) => return print_summary(&paths, week, json),
-        Some(Cmd::Status { json }) => return status(&paths, json),
+        Some(Cmd::Status { follow: true, .. }) => return follow::follow(&paths.socket(), text::texts(), &mut std::io::stdout()),
+        Some(Cmd::Status { json, follow: false }) => return status(&paths, json),
         Some(Cmd::Break { kind }) => Request::Break { kind },
         Some(Cmd::Pause { length }) => Request::Pause { length },
         Some(Cmd::Resume) => Request::Resume,
@@ -195,6 +222,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Settings) => return open(&paths, WindowName::Settings, None),
         Some(Cmd::Welcome) => return open(&paths, WindowName::Welcome, None),
         Some(Cmd::Autostart { action }) => return autostart(action),
+        Some(Cmd::GnomeReminders { action }) => return gnome_reminders(action),
     };
     match ask(&paths, &request) {
         Ok(status) => {
@@ -365,6 +393,29 @@ fn autostart(action: AutostartAction) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says whether GNOME's break reminders are on, or turns them off.
+fn gnome_reminders(action: GnomeAction) -> ExitCode {
+    let gnome = GnomeReminders::from_env();
+    let texts = text::texts();
+    let found = match action {
+        GnomeAction::Status => gnome.read(),
+        GnomeAction::Off => gnome.turn_off(),
+    };
+    let said = match (action, found) {
+        (_, Ok(Reminders::Absent)) => texts.get("cli.gnome.absent").to_owned(),
+        (GnomeAction::Status, Ok(Reminders::Off)) => texts.get("cli.gnome.off").to_owned(),
+        (GnomeAction::Status, Ok(Reminders::On(kinds))) => texts.fill("cli.gnome.on", &[("kinds", &gnome_reminders::kinds_text(texts, &kinds))]),
+        (GnomeAction::Off, Ok(Reminders::Off)) => texts.get("cli.gnome.off").to_owned(),
+        (GnomeAction::Off, Ok(Reminders::On(_))) => texts.get("cli.gnome.turned_off").to_owned(),
+        (_, Err(e)) => {
+            eprintln!("respite: GNOME's break reminders: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{said}");
+    ExitCode::SUCCESS
 }
 
 /// Asks the daemon to stop and waits until it has (its lock is free).

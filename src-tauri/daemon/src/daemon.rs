@@ -2,16 +2,18 @@
 //! start writes the defaults, turns launch at login on and opens the welcome window), the
 //! journal over the store (a damaged database replaced, an interrupted break recovered), the
 //! senses (idle and do-not-disturb sources, probed once; sleep and lock watched), the control
-//! socket, the runtime thread, and on the
-//! main thread the GLib main loop that carries the tray and turns SIGTERM and SIGINT into a
-//! clean quit.
+//! socket, the runtime thread, the once-only notices (where Respite can be reached without a
+//! tray icon, [`crate::reach`]; GNOME's own break reminders on as well,
+//! [`crate::gnome_reminders`]), and on the main thread the GLib main loop that carries the tray
+//! and turns SIGTERM and SIGINT into a clean quit.
 
 use crate::instance::{self, Acquired};
 use crate::launcher::Launcher;
 use crate::runtime::{Input, Runtime};
 use crate::weekly::Announcer;
 use crate::senses::{self, LiveSenses};
-use crate::{control, notify, tray};
+use crate::once::Once;
+use crate::{control, gnome_reminders, notify, reach, tray};
 use gtk::glib;
 use respite_core::client;
 use respite_core::clock::{Clock, ScaledClock, SystemClock};
@@ -84,10 +86,18 @@ pub fn start(paths: &Paths) -> ExitCode {
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
     let main_loop = glib::MainLoop::new(None, false);
-    match tray::start(inputs.clone()) {
-        Ok(sink) => runtime.set_tray(sink),
-        Err(e) => tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)"),
-    }
+    let tray_created = match tray::start(inputs.clone()) {
+        Ok(sink) => {
+            runtime.set_tray(sink);
+            true
+        }
+        Err(e) => {
+            tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)");
+            false
+        }
+    };
+    reach::tell_if_unreachable(tray_created, Once::at(paths.state_dir.join("told-no-tray")));
+    gnome_reminders::tell_if_on(Once::at(paths.state_dir.join("told-gnome-reminders")));
     quit_on_signals(&inputs);
     let mut opening = Vec::new();
     if first_start {

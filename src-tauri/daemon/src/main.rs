@@ -6,16 +6,23 @@
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
-//! the tray icon and menu; [`notify`] sends desktop notifications; [`sound`] plays the chime;
-//! [`senses`] reads idle time and do-not-disturb from the desktop; [`logging`] is where the log goes; [`weekly`] announces the weekly summary.
+//! the tray icon and menu; [`follow`] is `respite status --follow`, for panels; [`notify`] sends
+//! desktop notifications; [`once`] remembers the notices told once ever; [`reach`] tells where
+//! Respite is when no tray icon shows; [`gnome_reminders`] is GNOME's own break reminders, next
+//! to Respite's; [`sound`] plays the chime; [`senses`] reads idle time and do-not-disturb from
+//! the desktop; [`logging`] is where the log goes; [`weekly`] announces the weekly summary.
 
 mod cli;
 mod control;
 mod daemon;
+mod follow;
+mod gnome_reminders;
 mod instance;
 mod launcher;
 mod logging;
 mod notify;
+mod once;
+mod reach;
 mod runtime;
 mod senses;
 mod sound;

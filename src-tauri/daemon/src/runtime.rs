@@ -12,6 +12,10 @@
 //! disk, read-only folder) are kept in memory and retried with growing delays, and the user is
 //! told once, in a notification, the log and `status`, so nothing already known is lost.
 //!
+//! What the tray shows (the state and the info line) is also published to subscribers as a
+//! [`Notice::Glance`] whenever it changes, with or without a tray, for panels that follow it
+//! (`respite status --follow`); each new subscriber gets the current one first.
+//!
 //! `respite reload` (and every change made in the settings window) reads the settings file
 //! again and applies it at once: plans, rules, sensing, focus rhythm, working hours, evening,
 //! overlays, sound and retention. Active time already worked is kept. Its problems replace the
@@ -26,7 +30,7 @@ use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::kind::{BreakKind, Outcome};
-use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, State, Status, WindowName};
+use respite_core::protocol::{to_line, Mode, Notice, PauseSpec, Request, Response, State, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
 use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
 use respite_core::summary::Week;
@@ -65,6 +69,26 @@ pub struct TrayState {
     pub focusing: bool,
 }
 
+impl TrayState {
+    /// The state in one word, as panels show it.
+    pub fn mode(&self) -> Mode {
+        if self.on_break {
+            Mode::OnBreak
+        } else if self.paused {
+            Mode::Paused
+        } else if self.focusing {
+            Mode::Focus
+        } else {
+            Mode::Running
+        }
+    }
+
+    /// The notice that tells subscribers about it.
+    pub fn notice(&self) -> Notice {
+        Notice::Glance { state: self.mode(), info: self.info.clone() }
+    }
+}
+
 /// Receives tray updates (on another thread: the tray posts them to its own loop).
 pub type TraySink = Box<dyn Fn(TrayState) + Send>;
 
@@ -92,6 +116,7 @@ pub struct Runtime {
     launcher: Launcher,
     subscribers: Vec<UnixStream>,
     tray: Option<TraySink>,
+    /// What the tray and the subscribers were last shown.
     shown_tray: Option<TrayState>,
     /// Problems to show in `status` for the whole run (a replaced database, …).
     warnings: Vec<String>,
@@ -251,8 +276,11 @@ impl Runtime {
                     let _ = reply.send(response);
                 }
             }
-            Input::Subscribe(stream) => {
-                if stream.set_nonblocking(true).is_ok() {
+            Input::Subscribe(mut stream) => {
+                // The current glance first, so a panel never starts empty and misses nothing
+                // between asking for the state and subscribing.
+                let glance = to_line(&self.tray_state(self.clock.now()).notice());
+                if stream.set_nonblocking(true).is_ok() && stream.write_all(glance.as_bytes()).is_ok() {
                     self.subscribers.push(stream);
                 }
             }
@@ -585,13 +613,19 @@ impl Runtime {
         TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak, focusing: status.focus.is_some() }
     }
 
-    /// Pushes the tray state if it changed; returns when the info line will next change.
+    /// Pushes the tray state to the tray and the subscribers if it changed; returns when the
+    /// info line will next change, if anyone is shown it.
     fn refresh_tray(&mut self, now: Now) -> Option<Duration> {
-        let tray = self.tray.as_ref()?;
         let state = self.tray_state(now);
         if self.shown_tray.as_ref() != Some(&state) {
-            tray(state.clone());
+            if let Some(tray) = &self.tray {
+                tray(state.clone());
+            }
+            self.publish(&state.notice());
             self.shown_tray = Some(state);
+        }
+        if self.tray.is_none() && self.subscribers.is_empty() {
+            return None;
         }
         let next = self.scheduler.next_break(now)?;
         let into_minute = next.in_time.as_secs() % 60;

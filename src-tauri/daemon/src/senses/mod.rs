@@ -376,7 +376,7 @@ impl Senses for LiveSenses {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Unit tests of [`LiveSenses`] with scripted sources. The files in `tests/` test the real
     //! sources: X11 on Xvfb with openbox, Mutter's idle monitor on a real headless mutter, the
     //! other D-Bus services as stand-ins on private buses, and `ext-idle-notify-v1` against a
@@ -387,7 +387,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     mod mutter;
     mod session;
-    mod support;
+    /// Also used by the tests of other modules that need a private bus.
+    pub(crate) mod support;
     #[cfg(target_os = "linux")]
     mod wayland;
     #[cfg(target_os = "linux")]
