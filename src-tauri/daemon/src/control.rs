@@ -1,9 +1,13 @@
 //! The control socket server: a Unix socket (mode 0600, in the private runtime folder) speaking
 //! the JSON-lines protocol of `respite_core::protocol`.
 //!
-//! Each connection gets its own short-lived thread, a read timeout and a size limit, so a slow,
+//! Each connection gets its own short-lived thread, a deadline for its whole message
+//! ([`CONNECTION_DEADLINE`], however slowly it trickles in) and a size limit, so a slow,
 //! malformed or hostile client never reaches or blocks the scheduler: only well-formed requests
-//! are passed to the runtime, and a bad line gets an error answer and is logged.
+//! are passed to the runtime, and a bad line gets an error answer and is logged. At most
+//! [`MAX_CLIENTS`] connections are served at once; one more is told Respite is busy. When
+//! `accept` fails (file descriptors ran out), the server waits a growing while before trying
+//! again, and logs the trouble once, not once a turn.
 
 use crate::runtime::Input;
 use respite_core::protocol::{parse_request, to_line, Request, Response, MAX_MESSAGE};
@@ -12,12 +16,18 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How long a client may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client may take to send its whole request, however it trickles in.
+const CONNECTION_DEADLINE: Duration = if cfg!(test) { Duration::from_millis(600) } else { Duration::from_secs(5) };
+/// Connections served at once (subscribers, held by the runtime, are not counted here).
+const MAX_CLIENTS: usize = 16;
+/// The longest wait between two `accept`s that failed in a row.
+const ACCEPT_BACKOFF_LIMIT: Duration = Duration::from_secs(2);
 /// How long to wait for the runtime's answer.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -37,31 +47,96 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
 /// Accepts connections on a background thread for as long as the process runs.
 pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
     thread::Builder::new().name("control".into()).spawn(move || {
+        let serving = Arc::new(AtomicUsize::new(0));
+        let mut failures = Backoff::default();
         for stream in listener.incoming() {
-            match stream {
-                Ok(stream) => {
-                    let inputs = inputs.clone();
-                    let spawned = thread::Builder::new().name("client".into()).spawn(move || {
-                        if let Err(e) = serve_one(stream, &inputs) {
-                            tracing::debug!("control client: {e}");
-                        }
-                    });
-                    if let Err(e) = spawned {
-                        tracing::warn!("cannot serve a control client: {e}");
+            let stream = match stream {
+                Ok(stream) => stream,
+                Err(e) => {
+                    let wait = failures.failed();
+                    if failures.count == 1 {
+                        tracing::warn!("control socket accept failed: {e}; trying again, less and less often");
                     }
+                    thread::sleep(wait);
+                    continue;
                 }
-                Err(e) => tracing::warn!("control socket accept failed: {e}"),
+            };
+            if failures.count > 0 {
+                tracing::info!("control socket accepts again after {} failures", failures.count);
+                failures = Backoff::default();
+            }
+            let Some(slot) = Slot::take(&serving) else {
+                tracing::info!("control request refused: {MAX_CLIENTS} clients already being served");
+                let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+                let _ = (&stream).write_all(to_line(&Response::error("Respite is busy; try again")).as_bytes());
+                continue;
+            };
+            let inputs = inputs.clone();
+            let spawned = thread::Builder::new().name("client".into()).spawn(move || {
+                if let Err(e) = serve_one(stream, &inputs) {
+                    tracing::debug!("control client: {e}");
+                }
+                drop(slot);
+            });
+            if let Err(e) = spawned {
+                tracing::warn!("cannot serve a control client: {e}");
             }
         }
     })?;
     Ok(())
 }
 
+/// One of the [`MAX_CLIENTS`] places, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(serving: &Arc<AtomicUsize>) -> Option<Self> {
+        serving.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_CLIENTS).then_some(n + 1)).ok().map(|_| Self(serving.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Waits after failed `accept`s: 10 ms, doubling, up to [`ACCEPT_BACKOFF_LIMIT`].
+#[derive(Default)]
+struct Backoff {
+    count: u32,
+}
+
+impl Backoff {
+    /// Counts a failure; returns how long to wait before the next try.
+    fn failed(&mut self) -> Duration {
+        self.count = self.count.saturating_add(1);
+        Duration::from_millis(10).saturating_mul(1 << self.count.min(16).saturating_sub(1)).min(ACCEPT_BACKOFF_LIMIT)
+    }
+}
+
+/// Reads from a stream until a deadline for the whole message, not for each read.
+struct UntilDeadline<'a> {
+    stream: &'a UnixStream,
+    deadline: Instant,
+}
+
+impl Read for UntilDeadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "the client took too long to send its message"));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
 fn serve_one(stream: UnixStream, inputs: &Sender<Input>) -> io::Result<()> {
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(READ_TIMEOUT))?;
+    stream.set_write_timeout(Some(CONNECTION_DEADLINE))?;
     let mut line = String::new();
-    let read = BufReader::new((&stream).take(MAX_MESSAGE as u64 + 2)).read_line(&mut line);
+    let reader = UntilDeadline { stream: &stream, deadline: Instant::now() + CONNECTION_DEADLINE };
+    let read = BufReader::new(reader.take(MAX_MESSAGE as u64 + 2)).read_line(&mut line);
     let response = match read {
         Err(e) if e.kind() == io::ErrorKind::InvalidData => Response::error("malformed message: not UTF-8"),
         Err(e) => return Err(e),
@@ -141,9 +216,74 @@ mod tests {
         let started = std::time::Instant::now();
         let response = client::request(&path, &Request::Status).unwrap();
         assert_eq!(response.error.as_deref(), Some("Status"));
-        assert!(started.elapsed() < READ_TIMEOUT, "the second client waited for the first");
+        assert!(started.elapsed() < CONNECTION_DEADLINE, "the second client waited for the first");
         assert_eq!(seen.recv_timeout(Duration::from_secs(2)).unwrap(), "Status", "only the complete request arrived");
         drop(stalled);
+    }
+
+    #[test]
+    fn a_client_that_trickles_its_message_is_cut_off_at_the_deadline() {
+        let (_dir, path, seen) = served();
+        let mut slow = UnixStream::connect(&path).unwrap();
+        let started = std::time::Instant::now();
+        // One byte every tenth of the deadline: no single read ever waits long.
+        let mut closed = false;
+        for byte in b"{\"cmd\":\"status\"".iter().cycle().take(200) {
+            if slow.write_all(&[*byte]).is_err() {
+                closed = true;
+                break;
+            }
+            thread::sleep(CONNECTION_DEADLINE / 10);
+        }
+        assert!(closed, "the server kept reading for {:?}", started.elapsed());
+        assert!(started.elapsed() < CONNECTION_DEADLINE * 3, "cut off after {:?}", started.elapsed());
+        assert!(seen.recv_timeout(Duration::from_millis(200)).is_err(), "half a message reached the runtime");
+    }
+
+    #[test]
+    fn more_clients_than_the_limit_are_told_busy_and_served_again_after() {
+        let (_dir, path, seen) = served();
+        let stalled: Vec<UnixStream> = (0..MAX_CLIENTS)
+            .map(|_| {
+                let mut s = UnixStream::connect(&path).unwrap();
+                s.write_all(b"{").unwrap();
+                s
+            })
+            .collect();
+        // Wait until all of them hold a place: the next one is then refused at once.
+        let busy = (0..100).find_map(|_| {
+            let answer: Response = serde_json::from_str(&raw(&path, b"{\"cmd\":\"status\"}\n")).unwrap();
+            if answer.error.as_deref() == Some("Respite is busy; try again") {
+                Some(answer)
+            } else {
+                thread::sleep(Duration::from_millis(20));
+                None
+            }
+        });
+        assert!(busy.is_some(), "never told busy");
+        drop(stalled);
+        while seen.try_recv().is_ok() {}
+        let served_again = (0..100).any(|_| {
+            let ok = client::request(&path, &Request::Resume).is_ok_and(|r| r.error.as_deref() == Some("Resume"));
+            if !ok {
+                thread::sleep(Duration::from_millis(20));
+            }
+            ok
+        });
+        assert!(served_again, "places were not given back");
+    }
+
+    #[test]
+    fn failed_accepts_wait_longer_and_longer_up_to_a_limit() {
+        let mut backoff = Backoff::default();
+        let waits: Vec<Duration> = (0..12).map(|_| backoff.failed()).collect();
+        assert_eq!(waits[0], Duration::from_millis(10));
+        assert_eq!(waits[1], Duration::from_millis(20));
+        assert!(waits.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(*waits.last().unwrap(), ACCEPT_BACKOFF_LIMIT);
+        for _ in 0..100 {
+            assert!(backoff.failed() <= ACCEPT_BACKOFF_LIMIT, "no overflow however long it fails");
+        }
     }
 
     #[test]
