@@ -11,7 +11,7 @@ use proptest::option::of as opt;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use respite_core::kind::BreakKind;
-use respite_core::protocol::{parse_request, to_line, PauseSpec, ProtocolError, Request, WindowName, MAX_MESSAGE};
+use respite_core::protocol::{parse_request, to_line, PauseSpec, ProtocolError, Request, WindowName, MAX_MESSAGE, PAUSE_SECS};
 use respite_core::schedule::KindPlan;
 use respite_core::settings::{parse, Monitors, Settings, DEFAULT_FILE, FORMAT_VERSION};
 use respite_core::settings::{MAX_DURATION, MAX_INTERVAL, MIN_DURATION, MIN_INTERVAL, MIN_KEEP};
@@ -210,7 +210,7 @@ fn fieldless() -> impl Strategy<Value = Request> {
 
 fn request() -> impl Strategy<Value = Request> {
     let id = any::<Option<u64>>();
-    let length = prop_oneof![any::<u64>().prop_map(PauseSpec::ForSecs), Just(PauseSpec::UntilTomorrow), Just(PauseSpec::Indefinitely)];
+    let length = prop_oneof![PAUSE_SECS.prop_map(PauseSpec::ForSecs), Just(PauseSpec::UntilTomorrow), Just(PauseSpec::Indefinitely)];
     prop_oneof![
         fieldless(),
         select(BreakKind::ALL.to_vec()).prop_map(|kind| Request::Break { kind }),
@@ -328,6 +328,12 @@ proptest! {
         prop_assert_eq!(parse_request(&line), Ok(request.clone()));
         let padded = format!("{}{}", line.trim_end(), " ".repeat(MAX_MESSAGE - line.trim_end().len()));
         prop_assert_eq!(parse_request(&padded), Ok(request));
+    }
+
+    #[test]
+    fn a_pause_shorter_than_a_second_or_longer_than_a_week_is_refused_where_it_arrives(secs in prop_oneof![Just(0_u64), (*PAUSE_SECS.end() + 1)..]) {
+        let line = to_line(&Request::Pause { length: PauseSpec::ForSecs(secs) });
+        prop_assert!(matches!(parse_request(&line), Err(ProtocolError::Malformed(_))), "{} was accepted", line);
     }
 
     #[test]
