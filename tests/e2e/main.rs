@@ -16,6 +16,7 @@ mod long_run;
 mod monitors;
 mod no_tray;
 mod packaging;
+mod private_files;
 mod settings;
 mod wayland;
 mod webview;

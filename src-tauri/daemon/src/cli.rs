@@ -198,7 +198,15 @@ pub fn main() -> ExitCode {
         }
     };
     if matches!(cli.command, None | Some(Cmd::Run)) {
+        // Before the log, which would create the state folder with the default mode.
+        let private = paths.make_private();
         logging::init("info", Some(&paths.state_dir));
+        for result in private {
+            match result {
+                Ok(done) => tracing::warn!("{done}"),
+                Err(e) => tracing::warn!("{e}"),
+            }
+        }
     } else {
         logging::init("warn", None);
     }
