@@ -6,7 +6,11 @@
 //!
 //! Each child is watched by a thread that waits for it and reports its exit to the runtime. When
 //! its break ends the child fades out and exits by itself; one that is still running
-//! [`LINGER_LIMIT`] later is sent SIGTERM, so no WebKit process outlives a break.
+//! [`LINGER_LIMIT`] later is sent SIGTERM, and SIGKILL [`KILL_GRACE`] after that, so no WebKit
+//! process outlives a break. A prepared overlay that hangs (its break never taken, and its own
+//! minute's wait never ending) is stopped the same way [`PREPARED_LIMIT`] after it started.
+//! Children are signalled through a pidfd opened as they start, so a pid that was reused after
+//! a child exited is never signalled.
 //!
 //! Other windows (settings, summary, welcome) are opened on request, one of each at a time: asking for
 //! one that is already open starts no second one. They close when the user closes them, or when
@@ -16,7 +20,8 @@ use crate::runtime::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
 use respite_core::summary::Week;
-use rustix::process::{kill_process, Pid, Signal};
+use rustix::process::{kill_process, pidfd_open, pidfd_send_signal, Pid, PidfdFlags, Signal};
+use std::os::fd::OwnedFd;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -28,6 +33,10 @@ use std::time::Duration;
 pub const LINGER_LIMIT: Duration = Duration::from_secs(8);
 /// How long before a scheduled break its overlay is prepared.
 pub const PREPARE_LEAD: Duration = Duration::from_secs(4);
+/// How long a prepared overlay may wait for its break (it gives up by itself after a minute).
+pub const PREPARED_LIMIT: Duration = Duration::from_secs(90);
+/// How long a child has to exit after SIGTERM before it gets SIGKILL.
+pub const KILL_GRACE: Duration = Duration::from_secs(3);
 
 /// Starting `respite-ui` failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,13 +46,50 @@ pub struct LaunchError {
     source: std::io::Error,
 }
 
+/// A started `respite-ui`, signalled through its pidfd when the kernel offers one.
+#[derive(Debug)]
+struct Process {
+    pid: u32,
+    pidfd: Option<OwnedFd>,
+}
+
+impl Process {
+    /// Call before the child can be reaped (before its waiter thread starts).
+    fn of(child: &std::process::Child) -> Self {
+        let pid = child.id();
+        let pidfd = i32::try_from(pid).ok().and_then(Pid::from_raw).and_then(|p| match pidfd_open(p, PidfdFlags::empty()) {
+            Ok(fd) => Some(fd),
+            Err(e) => {
+                tracing::debug!("no pidfd for respite-ui {pid} ({e}); signalling it by pid");
+                None
+            }
+        });
+        Self { pid, pidfd }
+    }
+
+    fn signal(&self, signal: Signal) {
+        let sent = match &self.pidfd {
+            Some(fd) => pidfd_send_signal(fd, signal),
+            None => match i32::try_from(self.pid).ok().and_then(Pid::from_raw) {
+                Some(pid) => kill_process(pid, signal),
+                None => return,
+            },
+        };
+        if let Err(e) = sent {
+            tracing::debug!("cannot signal respite-ui {}: {e}", self.pid);
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Child {
-    pid: u32,
+    process: Process,
     /// `None` while prepared and waiting for its break.
     break_id: Option<u64>,
-    /// Monotonic time after which the child is stopped.
+    /// Monotonic time after which the child is stopped (SIGTERM, then SIGKILL).
     stop_at: Option<Duration>,
+    /// SIGTERM was sent: the next step is SIGKILL.
+    terminated: bool,
 }
 
 /// The `respite-ui` processes this daemon started.
@@ -52,8 +98,8 @@ pub struct Launcher {
     program: PathBuf,
     prefs: OverlayPrefs,
     children: Vec<Child>,
-    /// Open windows other than overlays, and their process ids.
-    windows: Vec<(WindowName, u32)>,
+    /// Open windows other than overlays, and their processes.
+    windows: Vec<(WindowName, Process)>,
     inputs: Sender<Input>,
 }
 
@@ -65,6 +111,11 @@ impl Launcher {
             .map(PathBuf::from)
             .or_else(|| beside.filter(|p| p.exists()))
             .unwrap_or_else(|| PathBuf::from("respite-ui"));
+        Self::with_program(program, inputs, prefs)
+    }
+
+    /// A launcher that starts `program` (tests use a stand-in).
+    fn with_program(program: PathBuf, inputs: Sender<Input>, prefs: OverlayPrefs) -> Self {
         Self { program, prefs, children: Vec::new(), windows: Vec::new(), inputs }
     }
 
@@ -76,8 +127,8 @@ impl Launcher {
     /// Opens `respite-ui <window>` (the summary on `week`, if given) unless that window is
     /// already open; returns whether it started one.
     pub fn open_window(&mut self, window: WindowName, week: Option<Week>) -> Result<bool, LaunchError> {
-        if let Some((_, pid)) = self.windows.iter().find(|(name, _)| *name == window) {
-            tracing::info!(pid, window = window.as_str(), "window already open");
+        if let Some((_, process)) = self.windows.iter().find(|(name, _)| *name == window) {
+            tracing::info!(pid = process.pid, window = window.as_str(), "window already open");
             return Ok(false);
         }
         let mut command = Command::new(&self.program);
@@ -90,10 +141,10 @@ impl Launcher {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
-        let pid = child.id();
-        tracing::info!(pid, window = window.as_str(), "window opened");
+        let process = Process::of(&child);
+        tracing::info!(pid = process.pid, window = window.as_str(), "window opened");
         self.watch(child);
-        self.windows.push((window, pid));
+        self.windows.push((window, process));
         Ok(true)
     }
 
@@ -123,12 +174,13 @@ impl Launcher {
         }
     }
 
-    /// Starts an overlay ahead of the next break, unless one is already waiting.
-    pub fn prepare(&mut self) -> Result<(), LaunchError> {
+    /// Starts an overlay ahead of the next break, unless one is already waiting. `now`: the
+    /// monotonic time, from which it gets [`PREPARED_LIMIT`].
+    pub fn prepare(&mut self, now: Duration) -> Result<(), LaunchError> {
         if self.is_prepared() {
             return Ok(());
         }
-        self.spawn(None)
+        self.spawn(None, Some(now.saturating_add(PREPARED_LIMIT)))
     }
 
     /// Whether a prepared overlay is waiting for its break.
@@ -140,13 +192,16 @@ impl Launcher {
     pub fn show_overlay(&mut self, break_id: u64) -> Result<(), LaunchError> {
         if let Some(prepared) = self.children.iter_mut().find(|c| c.break_id.is_none()) {
             prepared.break_id = Some(break_id);
-            tracing::info!(pid = prepared.pid, break_id, "prepared overlay takes the break");
+            // Its break's end sets its deadline now.
+            prepared.stop_at = None;
+            prepared.terminated = false;
+            tracing::info!(pid = prepared.process.pid, break_id, "prepared overlay takes the break");
             return Ok(());
         }
-        self.spawn(Some(break_id))
+        self.spawn(Some(break_id), None)
     }
 
-    fn spawn(&mut self, break_id: Option<u64>) -> Result<(), LaunchError> {
+    fn spawn(&mut self, break_id: Option<u64>, stop_at: Option<Duration>) -> Result<(), LaunchError> {
         let mut command = Command::new(&self.program);
         command.arg("overlay");
         match break_id {
@@ -160,24 +215,24 @@ impl Launcher {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|source| LaunchError { program: self.program.display().to_string(), source })?;
-        let pid = child.id();
-        tracing::info!(pid, ?break_id, "overlay started");
+        let process = Process::of(&child);
+        tracing::info!(pid = process.pid, ?break_id, "overlay started");
         self.watch(child);
-        self.children.push(Child { pid, break_id, stop_at: None });
+        self.children.push(Child { process, break_id, stop_at, terminated: false });
         Ok(())
     }
 
     /// Break `break_id` is over: its window must be gone within [`LINGER_LIMIT`].
     pub fn break_ended(&mut self, break_id: u64, now: Duration) {
         for child in self.children.iter_mut().filter(|c| c.break_id == Some(break_id)) {
-            child.stop_at = Some(now + LINGER_LIMIT);
+            child.stop_at = Some(now.saturating_add(LINGER_LIMIT));
         }
     }
 
     /// A child exited (reported by its waiter thread).
     pub fn exited(&mut self, pid: u32) {
-        self.children.retain(|c| c.pid != pid);
-        self.windows.retain(|(_, p)| *p != pid);
+        self.children.retain(|c| c.process.pid != pid);
+        self.windows.retain(|(_, p)| p.pid != pid);
     }
 
     /// When [`Launcher::enforce`] next has something to do.
@@ -185,41 +240,107 @@ impl Launcher {
         self.children.iter().filter_map(|c| c.stop_at).min()
     }
 
-    /// Stops children that outstayed their break.
+    /// Stops children that outstayed their break (or, prepared, their wait): SIGTERM, then
+    /// SIGKILL [`KILL_GRACE`] later if they are still there.
     pub fn enforce(&mut self, now: Duration) {
         for child in self.children.iter_mut().filter(|c| c.stop_at.is_some_and(|t| t <= now)) {
-            tracing::warn!(pid = child.pid, "respite-ui still running after its break; stopping it");
-            terminate(child.pid);
-            child.stop_at = None;
+            if child.terminated {
+                tracing::warn!(pid = child.process.pid, "respite-ui did not stop; killing it");
+                child.process.signal(Signal::KILL);
+                child.stop_at = None;
+            } else {
+                let why = if child.break_id.is_some() { "after its break" } else { "waiting for a break that never came" };
+                tracing::warn!(pid = child.process.pid, "respite-ui still running {why}; stopping it");
+                child.process.signal(Signal::TERM);
+                child.terminated = true;
+                child.stop_at = Some(now.saturating_add(KILL_GRACE));
+            }
         }
     }
 
-    /// Stops every child and waits (briefly) until they are gone.
+    fn processes(&self) -> impl Iterator<Item = &Process> {
+        self.children.iter().map(|c| &c.process).chain(self.windows.iter().map(|(_, p)| p))
+    }
+
+    /// Stops every child and waits (briefly) until they are gone: SIGTERM, then SIGKILL for
+    /// those still there after [`KILL_GRACE`].
     pub fn shutdown(&mut self, exits: &std::sync::mpsc::Receiver<Input>) {
-        for child in &self.children {
-            terminate(child.pid);
-        }
-        for (_, pid) in &self.windows {
-            terminate(*pid);
-        }
-        let deadline = std::time::Instant::now() + Duration::from_secs(3);
-        while !self.children.is_empty() || !self.windows.is_empty() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match exits.recv_timeout(left) {
-                Ok(Input::UiExited { pid }) => self.exited(pid),
-                Ok(_) => {}
-                Err(_) => break,
+        for signal in [Signal::TERM, Signal::KILL] {
+            for process in self.processes() {
+                if signal == Signal::KILL {
+                    tracing::warn!(pid = process.pid, "respite-ui did not stop in time; killing it");
+                }
+                process.signal(signal);
             }
-        }
-        for pid in self.children.iter().map(|c| c.pid).chain(self.windows.iter().map(|(_, pid)| *pid)) {
-            tracing::warn!(pid, "respite-ui did not stop in time");
+            let deadline = std::time::Instant::now() + KILL_GRACE;
+            while !self.children.is_empty() || !self.windows.is_empty() {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match exits.recv_timeout(left) {
+                    Ok(Input::UiExited { pid }) => self.exited(pid),
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
         }
     }
 }
 
-fn terminate(pid: u32) {
-    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else { return };
-    if let Err(e) = kill_process(pid, Signal::TERM) {
-        tracing::debug!("cannot signal respite-ui {pid:?}: {e}");
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use respite_core::settings::Settings;
+    use std::sync::mpsc;
+
+    /// A `respite-ui` that hangs: it ignores SIGTERM and never exits by itself.
+    fn stubborn(dir: &std::path::Path) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let program = dir.join("hung-respite-ui");
+        std::fs::write(&program, "#!/bin/sh\ntrap '' TERM\n: > \"$0.ready\"\nwhile :; do sleep 1; done\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        program
+    }
+
+    fn exit_of(exits: &mpsc::Receiver<Input>) -> Option<u32> {
+        match exits.recv_timeout(Duration::from_secs(10)) {
+            Ok(Input::UiExited { pid }) => Some(pid),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_hung_prepared_overlay_gets_sigterm_then_sigkill() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, exits) = mpsc::channel();
+        let mut launcher = Launcher::with_program(stubborn(dir.path()), inputs, Settings::default().overlay);
+        let start = Duration::from_secs(1000);
+        launcher.prepare(start).unwrap();
+        assert!(launcher.is_prepared());
+        let pid = launcher.children[0].process.pid;
+        let ready = dir.path().join("hung-respite-ui.ready");
+        while !ready.exists() {
+            std::thread::sleep(Duration::from_millis(10)); // until it ignores SIGTERM
+        }
+        assert_eq!(launcher.next_deadline(), Some(start + PREPARED_LIMIT), "a prepared overlay has a deadline");
+        launcher.enforce(start + PREPARED_LIMIT);
+        assert_eq!(launcher.next_deadline(), Some(start + PREPARED_LIMIT + KILL_GRACE), "SIGTERM sent; SIGKILL next");
+        assert!(exits.recv_timeout(Duration::from_millis(300)).is_err(), "it ignores SIGTERM");
+        launcher.enforce(start + PREPARED_LIMIT + KILL_GRACE);
+        assert_eq!(exit_of(&exits), Some(pid), "SIGKILL ends it");
+        launcher.exited(pid);
+        assert!(!launcher.is_prepared());
+    }
+
+    #[test]
+    fn a_prepared_overlay_that_takes_its_break_waits_for_the_break_s_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, exits) = mpsc::channel();
+        let mut launcher = Launcher::with_program(stubborn(dir.path()), inputs, Settings::default().overlay);
+        launcher.prepare(Duration::ZERO).unwrap();
+        launcher.show_overlay(7).unwrap();
+        assert_eq!(launcher.next_deadline(), None, "no deadline while its break runs");
+        launcher.break_ended(7, Duration::from_secs(500));
+        assert_eq!(launcher.next_deadline(), Some(Duration::from_secs(500) + LINGER_LIMIT));
+        launcher.shutdown(&exits);
+        assert!(launcher.children.is_empty(), "shutdown escalates to SIGKILL");
     }
 }

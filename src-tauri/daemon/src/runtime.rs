@@ -554,7 +554,7 @@ impl Runtime {
             return Some(at);
         }
         self.prepared_for = Some(deadline);
-        if let Err(e) = self.launcher.prepare() {
+        if let Err(e) = self.launcher.prepare(now.mono) {
             tracing::warn!("{e}; the overlay will start when the break does");
         }
         None
