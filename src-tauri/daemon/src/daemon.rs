@@ -109,22 +109,38 @@ pub fn start(paths: &Paths) -> ExitCode {
     for request in opening {
         let _ = inputs.send(Input::Request { request, reply: None });
     }
-    let looping = main_loop.clone();
-    let runtime_thread = thread::Builder::new()
-        .name("runtime".into())
-        .spawn(move || {
-            runtime.run(received);
-            looping.quit();
-        })
-        .expect("cannot start the runtime thread");
+    let runtime_thread = spawn_runtime(&main_loop, move || runtime.run(received));
     tracing::info!(socket = %paths.socket().display(), database = %paths.database().display(), "Respite is running");
     main_loop.run();
-    if runtime_thread.join().is_err() {
-        tracing::error!("the runtime stopped with a panic");
-    }
+    let failed = runtime_thread.join().is_err();
     let _ = std::fs::remove_file(paths.socket());
+    if failed {
+        tracing::error!("Respite stopped because of the fault above; what was logged is kept. Start it again with `respite`");
+        return ExitCode::FAILURE;
+    }
     tracing::info!("Respite stopped");
     ExitCode::SUCCESS
+}
+
+/// Runs `work` (the runtime) on a thread of its own; however it ends, by returning or by a
+/// panic, `main_loop` quits, so the process never stays half alive with no schedule.
+fn spawn_runtime(main_loop: &glib::MainLoop, work: impl FnOnce() + Send + 'static) -> thread::JoinHandle<()> {
+    struct QuitOnDrop(glib::MainLoop);
+    impl Drop for QuitOnDrop {
+        fn drop(&mut self) {
+            // Through the loop's own context, so a quit before the loop runs is not lost.
+            let main_loop = self.0.clone();
+            drop(self.0.context().spawn(async move { main_loop.quit() }));
+        }
+    }
+    let quit = QuitOnDrop(main_loop.clone());
+    thread::Builder::new()
+        .name("runtime".into())
+        .spawn(move || {
+            let _quit = quit;
+            work();
+        })
+        .expect("cannot start the runtime thread")
 }
 
 /// The settings as read at start or on `reload`.
@@ -206,5 +222,22 @@ fn quit_on_signals(inputs: &Sender<Input>) {
             let _ = inputs.send(Input::Request { request: Request::Quit, reply: None });
             glib::ControlFlow::Continue
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_the_runtime_ends_the_main_loop_and_is_seen() {
+        let main_loop = glib::MainLoop::new(None, false);
+        let runtime = spawn_runtime(&main_loop, || panic!("a fault in the runtime"));
+        // Returns only because the runtime's end quit it.
+        main_loop.run();
+        assert!(runtime.join().is_err(), "the panic reaches the one who joins");
+        let main_loop = glib::MainLoop::new(None, false);
+        spawn_runtime(&main_loop, || {}).join().unwrap();
+        main_loop.run();
     }
 }

@@ -20,8 +20,20 @@ pub const KEEP_FILES: usize = 7;
 const PREFIX: &str = "respite";
 const SUFFIX: &str = "log";
 
+/// Sends a panic's message and place to the log (then to the default hook, which prints it and,
+/// in a release build, aborts): a daemon that stops says why where the person will look.
+fn log_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current().name().unwrap_or("unnamed").to_owned();
+        tracing::error!("a fault (panic) in the {thread} thread: {info}");
+        default_hook(info);
+    }));
+}
+
 /// Sets up logging: to standard error, and with `file_dir` also to a file a day there.
 pub fn init(default_level: &str, file_dir: Option<&Path>) {
+    log_panics();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let (file, problem) = match file_dir.map(daily_files) {
         Some(Ok(appender)) => (Some(fmt::layer().with_ansi(false).with_writer(appender)), None),
