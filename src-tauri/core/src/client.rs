@@ -1,6 +1,7 @@
 //! A client of the daemon's control socket: send one request, read one response; or subscribe
 //! to notices. Used by the CLI and by `respite-ui`.
 
+use crate::paths::{check_runtime_dir, RuntimeDirError};
 use crate::protocol::{to_line, Notice, Request, Response, MAX_MESSAGE};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
@@ -19,10 +20,22 @@ pub enum ClientError {
     Io { path: PathBuf, source: io::Error },
     #[error("Respite sent an answer this version does not understand: {0}")]
     BadReply(String),
+    #[error(transparent)]
+    Unsafe(#[from] RuntimeDirError),
 }
 
-/// Connects to the daemon at `socket`.
+/// Connects to the daemon at `socket`, once its folder is known to be this user's private one
+/// ([`check_runtime_dir`]): a socket in a folder someone else made could be theirs.
 pub fn connect(socket: &Path) -> Result<UnixStream, ClientError> {
+    if let Some(folder) = socket.parent() {
+        match check_runtime_dir(folder) {
+            Ok(()) => {}
+            Err(RuntimeDirError::Inspect { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                return Err(ClientError::NotRunning(socket.to_owned()));
+            }
+            Err(e) => return Err(ClientError::Unsafe(e)),
+        }
+    }
     UnixStream::connect(socket).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused => ClientError::NotRunning(socket.to_owned()),
         _ => ClientError::Io { path: socket.to_owned(), source },

@@ -5,8 +5,10 @@
 //! - database: `$RESPITE_DATA_DIR` or `$XDG_DATA_HOME/respite` (`~/.local/share/respite`)
 //! - log: `$RESPITE_STATE_DIR` or `$XDG_STATE_HOME/respite` (`~/.local/state/respite`); where
 //!   there is no state dir (macOS, Windows), the data folder
-//! - socket and lock: `$XDG_RUNTIME_DIR/respite` (private to the user), or a private folder in
-//!   the temporary directory when there is no runtime dir.
+//! - socket and lock: `$XDG_RUNTIME_DIR/respite` (private to the user), or, when there is no
+//!   runtime dir, `respite-<uid>` in the temporary directory. Before the daemon or any client
+//!   uses it, [`check_runtime_dir`] makes sure (with `lstat`) that it is a folder, not a symlink,
+//!   belongs to this user and is 0700: another user could have made it first in `/tmp`.
 //!
 //! The data and state folders hold what Respite knows about a person (breaks, screen time,
 //! self-check answers): they are created 0700 and the database files 0600 ([`private_dir`],
@@ -44,10 +46,7 @@ impl Paths {
         let state_dir = env_dir("RESPITE_STATE_DIR")
             .or_else(|| dirs::state_dir().map(|d| d.join("respite")))
             .unwrap_or_else(|| data_dir.clone());
-        let runtime_dir = env_dir("XDG_RUNTIME_DIR").map(|d| d.join("respite")).unwrap_or_else(|| {
-            let user = env::var("USER").unwrap_or_else(|_| "user".into());
-            env::temp_dir().join(format!("respite-{user}"))
-        });
+        let runtime_dir = runtime_dir_in(env_dir("XDG_RUNTIME_DIR"));
         Ok(Self { config_dir, data_dir, state_dir, runtime_dir })
     }
 
@@ -95,6 +94,14 @@ impl Paths {
     }
 }
 
+/// The socket's folder: `respite` in the runtime dir, else `respite-<uid>` (not a name another
+/// user can guess from `$USER` and make first) in the temporary directory.
+fn runtime_dir_in(xdg_runtime_dir: Option<PathBuf>) -> PathBuf {
+    xdg_runtime_dir
+        .map(|d| d.join("respite"))
+        .unwrap_or_else(|| env::temp_dir().join(format!("respite-{}", rustix::process::getuid().as_raw())))
+}
+
 fn env_dir(name: &str) -> Option<PathBuf> {
     env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
@@ -138,6 +145,49 @@ pub enum PrivacyError {
     Inspect { path: PathBuf, source: io::Error },
     #[error("cannot tighten the permissions of {path}: {source}")]
     Tighten { path: PathBuf, source: io::Error },
+}
+
+/// Why the runtime folder (socket and lock) is not used.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeDirError {
+    #[error("cannot inspect the runtime folder {path}: {source}")]
+    Inspect { path: PathBuf, source: io::Error },
+    #[error("the runtime folder {path} is a symbolic link, not a folder: Respite will not use it (set XDG_RUNTIME_DIR, or remove it)")]
+    Symlink { path: PathBuf },
+    #[error("the runtime folder {path} is not a folder: Respite will not use it (set XDG_RUNTIME_DIR, or remove it)")]
+    NotAFolder { path: PathBuf },
+    #[error("the runtime folder {path} belongs to another user (uid {owner}): Respite will not use it (set XDG_RUNTIME_DIR, or remove it)")]
+    NotYours { path: PathBuf, owner: u32 },
+    #[error("the runtime folder {path} has mode {mode:04o}, not 0700: Respite will not use it (set XDG_RUNTIME_DIR, or make it 0700)")]
+    NotPrivate { path: PathBuf, mode: u32 },
+}
+
+/// Checks, without following a symbolic link, that `dir` is a folder of this user's that only
+/// they can use (0700). The daemon checks it after creating it, every client before connecting.
+#[cfg(unix)]
+pub fn check_runtime_dir(dir: &Path) -> Result<(), RuntimeDirError> {
+    use std::os::unix::fs::MetadataExt;
+    let path = dir.to_owned();
+    let meta = std::fs::symlink_metadata(dir).map_err(|source| RuntimeDirError::Inspect { path: path.clone(), source })?;
+    if meta.file_type().is_symlink() {
+        return Err(RuntimeDirError::Symlink { path });
+    }
+    if !meta.is_dir() {
+        return Err(RuntimeDirError::NotAFolder { path });
+    }
+    if meta.uid() != rustix::process::getuid().as_raw() {
+        return Err(RuntimeDirError::NotYours { path, owner: meta.uid() });
+    }
+    let mode = meta.mode() & 0o7777;
+    if mode != PRIVATE_DIR {
+        return Err(RuntimeDirError::NotPrivate { path, mode });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn check_runtime_dir(_: &Path) -> Result<(), RuntimeDirError> {
+    Ok(())
 }
 
 /// Creates `dir` (and any missing parent) with mode 0700, as the XDG base directory spec asks;
@@ -195,6 +245,49 @@ fn tighten(_path: &Path, _private: u32) -> Result<Privacy, PrivacyError> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_runtime_folder_is_used_only_when_it_is_this_users_private_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let good = root.path().join("good");
+        std::fs::create_dir(&good).unwrap();
+        std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o700)).unwrap();
+        check_runtime_dir(&good).unwrap();
+
+        let open = root.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let refused = check_runtime_dir(&open).unwrap_err();
+        assert!(matches!(refused, RuntimeDirError::NotPrivate { mode: 0o755, .. }), "{refused}");
+
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&good, &link).unwrap();
+        assert!(matches!(check_runtime_dir(&link), Err(RuntimeDirError::Symlink { .. })), "a link to a good folder is still refused");
+
+        let file = root.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        assert!(matches!(check_runtime_dir(&file), Err(RuntimeDirError::NotAFolder { .. })));
+        assert!(matches!(check_runtime_dir(&root.path().join("absent")), Err(RuntimeDirError::Inspect { .. })));
+
+        // Another user's folder: as root, one given away; as anyone else, root's own `/`.
+        let theirs = if rustix::process::geteuid().is_root() {
+            let theirs = root.path().join("theirs");
+            std::fs::create_dir(&theirs).unwrap();
+            std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o700)).unwrap();
+            std::os::unix::fs::chown(&theirs, Some(65534), None).unwrap();
+            theirs
+        } else {
+            PathBuf::from("/")
+        };
+        assert!(matches!(check_runtime_dir(&theirs), Err(RuntimeDirError::NotYours { .. })), "{:?}", check_runtime_dir(&theirs));
+    }
+
+    #[test]
+    fn without_a_runtime_dir_the_folder_is_named_by_uid_not_by_user_name() {
+        let uid = rustix::process::getuid().as_raw();
+        assert_eq!(runtime_dir_in(None), std::env::temp_dir().join(format!("respite-{uid}")));
+        assert_eq!(runtime_dir_in(Some(PathBuf::from("/run/user/1000"))), PathBuf::from("/run/user/1000/respite"));
+    }
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
