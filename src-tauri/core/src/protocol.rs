@@ -254,8 +254,10 @@ impl Status {
             Phase::Working => (State::Working, None, None),
             Phase::Paused(p) => (State::Paused, p.until.map(|u| local(u.wall)), None),
             Phase::OnBreak(b) => {
-                let ends_at = b.ends_at();
-                let remaining = (ends_at - now.wall).num_milliseconds().max(0);
+                // From the monotonic clock: a wall-clock jump during a break neither shortens
+                // nor lengthens what the overlay counts down.
+                let remaining = b.ends_mono().saturating_sub(now.mono).as_millis();
+                let ends_at = now.wall_at(b.ends_mono());
                 let postpone = scheduler.postpone_window(now);
                 let strict = scheduler.rules().strict[b.kind.index()];
                 let current = CurrentBreak {
@@ -265,7 +267,7 @@ impl Status {
                     started_at: local(b.started_at),
                     ends_at: local(ends_at),
                     planned_secs: b.planned.as_secs(),
-                    remaining_ms: u64::try_from(remaining).unwrap_or(0),
+                    remaining_ms: u64::try_from(remaining).unwrap_or(u64::MAX),
                     strict,
                     can_postpone: postpone.is_ok(),
                     postpone_left_ms: postpone.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0),
@@ -408,6 +410,24 @@ mod tests {
         assert_eq!(PauseSpec::parse("indefinitely"), Ok(PauseSpec::Indefinitely));
         assert!(PauseSpec::parse("soon").unwrap_err().contains("not a pause length"));
         assert!(PauseSpec::parse("30d").unwrap_err().contains("out of range"));
+    }
+
+    #[test]
+    fn a_wall_clock_jump_during_a_break_does_not_change_what_is_left_of_it() {
+        let clock = ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
+        let mut scheduler = Scheduler::new(Settings::default().plans(), clock.now());
+        scheduler.handle(crate::schedule::Command::TakeBreak(BreakKind::Stretch), clock.now()).unwrap();
+        let now = clock.advance(Duration::from_secs(30));
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let before = Status::of(&scheduler, now, &tz, vec![], "none").current.unwrap();
+        for jump in [3600, -3600, 86_400 * 365] {
+            let jumped = clock.jump_wall(jump);
+            let after = Status::of(&scheduler, jumped, &tz, vec![], "none").current.unwrap();
+            assert_eq!(after.remaining_ms, before.remaining_ms, "after a jump of {jump} s");
+            assert_eq!(after.remaining_ms, 60_000);
+            assert_eq!(after.ends_at, jumped.wall_at(jumped.mono + Duration::from_secs(60)).fixed_offset().round_subsecs(0), "shown on the new wall clock");
+            clock.jump_wall(-jump);
+        }
     }
 
     #[test]

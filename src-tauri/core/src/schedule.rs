@@ -129,7 +129,9 @@ pub struct ActiveBreak {
 }
 
 impl ActiveBreak {
-    fn ends_mono(&self) -> Duration {
+    /// The monotonic time the break ends (what the countdown follows: a wall-clock change does
+    /// not move it).
+    pub fn ends_mono(&self) -> Duration {
         self.started_mono.saturating_add(self.planned).saturating_sub(self.asleep)
     }
 
