@@ -116,3 +116,36 @@ fn extreme_and_malformed_requests_never_stop_the_daemon() {
     session.quit();
     assert!(daemon.wait().expect("daemon exit").success());
 }
+
+/// Subscribes; returns the stream once the daemon's first notice (the current glance) came, or
+/// `None` when the daemon closed it instead.
+fn subscribe(session: &Session) -> Option<UnixStream> {
+    let mut stream = UnixStream::connect(session.runtime_dir().join("respite/control.sock")).expect("connect to the daemon");
+    stream.write_all(b"{\"cmd\":\"subscribe\"}\n").expect("subscribe");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut line = String::new();
+    let read = BufReader::new(stream.try_clone().expect("clone")).read_line(&mut line).ok()?;
+    (read > 0 && line.contains("glance")).then_some(stream)
+}
+
+#[test]
+fn subscribers_are_capped_and_the_ones_gone_make_room() {
+    let session = Session::headless();
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..80 {
+        match subscribe(&session) {
+            Some(stream) => held.push(stream),
+            None => refused += 1,
+        }
+    }
+    assert_eq!((held.len(), refused), (64, 16), "64 subscribers at most");
+    assert!(session.daemon_log().contains("64 subscribers already"), "{}", session.daemon_log());
+    assert!(session.status().is_some(), "requests are still answered");
+    drop(held);
+    assert!(subscribe(&session).is_some(), "subscribers that left make room at once");
+    session.quit();
+    assert!(daemon.wait().expect("daemon exit").success());
+}

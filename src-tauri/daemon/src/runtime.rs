@@ -114,6 +114,7 @@ pub struct Runtime {
     next_selfcheck: Option<DateTime<Utc>>,
     journal: Journal,
     launcher: Launcher,
+    /// At most [`MAX_SUBSCRIBERS`].
     subscribers: Vec<UnixStream>,
     tray: Option<TraySink>,
     /// What the tray and the subscribers were last shown.
@@ -277,6 +278,11 @@ impl Runtime {
                 }
             }
             Input::Subscribe(mut stream) => {
+                self.subscribers.retain(still_connected);
+                if self.subscribers.len() >= MAX_SUBSCRIBERS {
+                    tracing::info!("control request refused: {MAX_SUBSCRIBERS} subscribers already");
+                    return;
+                }
                 // The current glance first, so a panel never starts empty and misses nothing
                 // between asking for the state and subscribing.
                 let glance = to_line(&self.tray_state(self.clock.now()).notice());
@@ -649,6 +655,20 @@ impl Runtime {
 }
 
 /// The next time the self-check is offered (its weekday and time, local), if it is enabled.
+/// Followers of the daemon's notices at once (overlays, panels): more are refused.
+const MAX_SUBSCRIBERS: usize = 64;
+
+/// Whether a subscriber (non-blocking) is still there: its end not closed. A subscriber sends
+/// nothing after subscribing; anything it does send is read and ignored.
+fn still_connected(stream: &UnixStream) -> bool {
+    use std::io::Read as _;
+    match (&*stream).read(&mut [0; 64]) {
+        Ok(0) => false,
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+    }
+}
+
 fn next_selfcheck(prefs: SelfCheckPrefs, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if !prefs.enabled {
         return None;
