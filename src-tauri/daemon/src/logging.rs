@@ -5,7 +5,10 @@
 //! lines back ([`recent`]).
 //!
 //! tracing-appender does the daily files and their removal: it is the tracing project's own
-//! writer, and a daemon that logs a few lines an hour needs nothing finer than a day.
+//! writer, and a daemon that logs a few lines an hour needs nothing finer than a day. A day's
+//! file is capped at [`DAY_CAP`] bytes ([`Capped`]): past it, one line says so and the rest of
+//! that day's lines go to standard error only, so a fault that logs in a loop, or a client that
+//! sends bad requests all day, can never fill the disk (at most a week of capped files).
 
 use std::fs;
 use std::io;
@@ -13,10 +16,13 @@ use std::path::{Path, PathBuf};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::{fmt, EnvFilter};
 
 /// How many daily files are kept.
 pub const KEEP_FILES: usize = 7;
+/// The most a day's log file grows to, in bytes.
+pub const DAY_CAP: u64 = 10 * 1024 * 1024;
 const PREFIX: &str = "respite";
 const SUFFIX: &str = "log";
 
@@ -36,7 +42,7 @@ pub fn init(default_level: &str, file_dir: Option<&Path>) {
     log_panics();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let (file, problem) = match file_dir.map(daily_files) {
-        Some(Ok(appender)) => (Some(fmt::layer().with_ansi(false).with_writer(appender)), None),
+        Some(Ok(appender)) => (Some(fmt::layer().with_ansi(false).with_writer(Capped::new(appender, DAY_CAP, utc_today))), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
     };
@@ -56,6 +62,67 @@ fn daily_files(dir: &Path) -> Result<RollingFileAppender, String> {
         .max_log_files(KEEP_FILES)
         .build(dir)
         .map_err(|e| e.to_string())
+}
+
+fn utc_today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A writer that passes at most `cap` bytes a day (UTC, as the files are dated) to `inner`,
+/// then one line saying the cap was reached, then nothing more until the next day.
+pub struct Capped<W> {
+    inner: W,
+    cap: u64,
+    today: fn() -> chrono::NaiveDate,
+    /// The day counted, the bytes written that day, and whether the cap was announced.
+    day: std::sync::Mutex<(chrono::NaiveDate, u64, bool)>,
+}
+
+impl<W> Capped<W> {
+    pub fn new(inner: W, cap: u64, today: fn() -> chrono::NaiveDate) -> Self {
+        Self { inner, cap, today, day: std::sync::Mutex::new((today(), 0, false)) }
+    }
+}
+
+impl<'a, W: MakeWriter<'a> + 'a> MakeWriter<'a> for Capped<W> {
+    type Writer = CappedWriter<'a, W>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        CappedWriter { capped: self }
+    }
+}
+
+/// One write through a [`Capped`].
+pub struct CappedWriter<'a, W> {
+    capped: &'a Capped<W>,
+}
+
+impl<'a, W: MakeWriter<'a>> io::Write for CappedWriter<'a, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let capped = self.capped;
+        let mut day = capped.day.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let today = (capped.today)();
+        if day.0 != today {
+            *day = (today, 0, false);
+        }
+        let size = u64::try_from(buf.len()).unwrap_or(u64::MAX);
+        if day.1.saturating_add(size) > capped.cap {
+            if !day.2 {
+                day.2 = true;
+                let notice = format!("the log reached {} MB today: later lines today go to standard error only\n", capped.cap / (1024 * 1024));
+                capped.inner.make_writer().write_all(notice.as_bytes())?;
+            }
+            // Dropped from the file, not an error: the other layers still print it.
+            return Ok(buf.len());
+        }
+        day.1 += size;
+        capped.inner.make_writer().write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.capped.inner.make_writer().flush()
+    }
 }
 
 /// The log files in `dir`, oldest first.
@@ -113,6 +180,30 @@ mod tests {
         assert_eq!(recent(dir.path(), 3).unwrap(), ["b2", "b3", "c1"]);
         assert_eq!(recent(dir.path(), 100).unwrap(), ["a1", "a2", "b1", "b2", "b3", "c1"]);
         assert!(recent(&dir.path().join("missing"), 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_day_s_file_stops_growing_at_the_cap_says_so_once_and_starts_again_the_next_day() {
+        use std::io::Write as _;
+        use std::sync::atomic::{AtomicI64, Ordering};
+        static DAY: AtomicI64 = AtomicI64::new(0);
+        fn fake_today() -> chrono::NaiveDate {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() + chrono::Duration::days(DAY.load(Ordering::SeqCst))
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let sink = std::sync::Mutex::new(file.reopen().unwrap());
+        let capped = Capped::new(sink, 1000, fake_today);
+        let line = [b'x'; 99];
+        for _ in 0..50 {
+            capped.make_writer().write_all(&[&line[..], b"\n"].concat()).unwrap();
+        }
+        let text = fs::read_to_string(file.path()).unwrap();
+        let notices = text.matches("the log reached").count();
+        assert_eq!(notices, 1, "{text}");
+        assert_eq!(text.len() - text.lines().last().unwrap().len() - 1, 1000, "ten full lines, then the notice");
+        DAY.store(1, Ordering::SeqCst);
+        capped.make_writer().write_all(b"a new day\n").unwrap();
+        assert!(fs::read_to_string(file.path()).unwrap().ends_with("a new day\n"), "the next day writes again");
     }
 
     #[test]
