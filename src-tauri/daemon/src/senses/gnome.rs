@@ -4,20 +4,25 @@
 
 use super::{bus, DisturbSource, SenseError};
 use respite_core::presence::HoldReason;
-use zbus::blocking::{Connection, Proxy};
+use zbus::blocking::Proxy;
 
 /// `IsInhibited`'s flag for "inhibit the session being marked as idle".
 const INHIBIT_IDLE: u32 = 8;
 
 pub struct SessionInhibit {
+    bus: bus::SessionBus,
     manager: Proxy<'static>,
 }
 
 impl SessionInhibit {
-    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
-        let manager =
-            bus::proxy(bus, "org.gnome.SessionManager", "/org/gnome/SessionManager", "org.gnome.SessionManager")?;
-        Ok(SessionInhibit { manager })
+    pub fn new(bus: &bus::SessionBus) -> Result<Self, SenseError> {
+        let manager = bus::proxy(
+            bus.connection(),
+            "org.gnome.SessionManager",
+            "/org/gnome/SessionManager",
+            "org.gnome.SessionManager",
+        )?;
+        Ok(SessionInhibit { bus: bus.clone(), manager })
     }
 }
 
@@ -27,7 +32,7 @@ impl DisturbSource for SessionInhibit {
     }
 
     fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError> {
-        let inhibited: bool = bus::call(&self.manager, "IsInhibited", &INHIBIT_IDLE)?;
+        let inhibited: bool = self.bus.call(&self.manager, "IsInhibited", INHIBIT_IDLE)?;
         Ok(inhibited.then_some(HoldReason::Inhibited))
     }
 }

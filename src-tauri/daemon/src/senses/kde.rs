@@ -4,22 +4,21 @@
 
 use super::{bus, DisturbSource, SenseError};
 use respite_core::presence::HoldReason;
-use zbus::blocking::Connection;
-
 pub struct NotificationsInhibited {
+    bus: bus::SessionBus,
     inhibited: bus::Property,
 }
 
 impl NotificationsInhibited {
-    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
+    pub fn new(bus: &bus::SessionBus) -> Result<Self, SenseError> {
         let inhibited = bus::Property::new(
-            bus,
+            bus.connection(),
             "org.freedesktop.Notifications",
             "/org/freedesktop/Notifications",
             "org.freedesktop.Notifications",
             "Inhibited",
         )?;
-        Ok(NotificationsInhibited { inhibited })
+        Ok(NotificationsInhibited { bus: bus.clone(), inhibited })
     }
 }
 
@@ -29,7 +28,7 @@ impl DisturbSource for NotificationsInhibited {
     }
 
     fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError> {
-        let inhibited: bool = self.inhibited.get()?;
+        let inhibited: bool = self.bus.get(&self.inhibited)?;
         Ok(inhibited.then_some(HoldReason::DoNotDisturb))
     }
 }

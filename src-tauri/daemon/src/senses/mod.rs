@@ -4,7 +4,9 @@
 //! This module owns the two source traits ([`IdleSource`], [`DisturbSource`]), probing the
 //! desktop once at start for the sources that answer ([`probe_idle`], [`probe_disturb`]), and
 //! [`LiveSenses`], which answers the core's [`Senses`] questions from them and keeps answering
-//! (with "no data") when a source goes away. One file per source:
+//! (with "no data") when a source goes away, probing for an idle source again while it has none.
+//! Bus sources are asked through [`SessionBus`], so a stalled session bus costs the caller at most
+//! [`bus::ANSWER_WITHIN`] and the source then counts as not answering. One file per source:
 //!
 //! | source | file | answers |
 //! |---|---|---|
@@ -31,9 +33,10 @@ mod wayland;
 #[cfg(target_os = "linux")]
 mod x11;
 
+pub use bus::SessionBus;
 use respite_core::presence::{HoldReason, Senses};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where idle time comes from.
 pub trait IdleSource: Send {
@@ -67,6 +70,9 @@ pub enum SenseError {
     Settings(String),
     #[error("capture devices: {0}")]
     Capture(String),
+    /// The session bus or the service did not answer in time; asked again later.
+    #[error("D-Bus: {0}")]
+    Stalled(&'static str),
     /// The desktop does not offer this source at all.
     #[error("{0}")]
     Unavailable(&'static str),
@@ -76,7 +82,7 @@ pub enum SenseError {
 /// GSettings. [`Desktop::from_env`] finds them in the process environment; tests build one by
 /// hand so that nothing is discovered behind their back.
 pub struct Desktop {
-    pub session_bus: Option<zbus::blocking::Connection>,
+    pub session_bus: Option<SessionBus>,
     /// An X11 display name (`":0"`), from `DISPLAY`.
     pub x11_display: Option<String>,
     /// The Wayland compositor's socket, from `WAYLAND_DISPLAY` (relative to `XDG_RUNTIME_DIR`).
@@ -94,7 +100,7 @@ impl Desktop {
         let session_bus = zbus::blocking::connection::Builder::session()
             .and_then(|builder| builder.method_timeout(BUS_TIMEOUT).build());
         let session_bus = match session_bus {
-            Ok(bus) => Some(bus),
+            Ok(bus) => Some(SessionBus::new(bus)),
             Err(e) => {
                 tracing::info!("no D-Bus session bus ({e}): GNOME and KDE senses are off");
                 None
@@ -114,7 +120,7 @@ impl Desktop {
         Desktop { session_bus, x11_display: non_empty("DISPLAY"), wayland_socket, gnome_settings }
     }
 
-    fn bus(&self) -> Result<&zbus::blocking::Connection, SenseError> {
+    fn bus(&self) -> Result<&SessionBus, SenseError> {
         self.session_bus.as_ref().ok_or(SenseError::Unavailable("no D-Bus session bus"))
     }
 
@@ -141,6 +147,24 @@ impl IdleSource for NoIdle {
 /// monitor, `ext-idle-notify-v1` when there is a Wayland compositor, `org.freedesktop.ScreenSaver`
 /// (KDE; GNOME answers it with an error), the X11 XScreenSaver extension, and else [`NoIdle`].
 pub fn probe_idle(desktop: &Desktop) -> Box<dyn IdleSource> {
+    match find_idle(desktop) {
+        Ok((source, skipped)) => {
+            tracing::info!("idle time from {}{}", source.name(), skipped_note(&skipped));
+            source
+        }
+        Err(skipped) => {
+            tracing::info!("no idle source: all time counts as active{}", skipped_note(&skipped));
+            Box::new(NoIdle)
+        }
+    }
+}
+
+/// Why each idle source probed was skipped (`"mutter: D-Bus: …"`).
+type Skipped = Vec<String>;
+
+/// [`probe_idle`] without logging: the first source that answers and the ones skipped before it,
+/// or, when none answers, why each was skipped.
+fn find_idle(desktop: &Desktop) -> Result<(Box<dyn IdleSource>, Skipped), Skipped> {
     type Probe<'a> = Box<dyn FnOnce() -> Result<Box<dyn IdleSource>, SenseError> + 'a>;
     let candidates: Vec<(&str, Probe<'_>)> = vec![
         ("mutter", Box::new(|| Ok(Box::new(mutter::MutterIdle::new(desktop.bus()?)?)))),
@@ -155,15 +179,17 @@ pub fn probe_idle(desktop: &Desktop) -> Box<dyn IdleSource> {
             None => Err(SenseError::Unavailable("no reading")),
         });
         match answer {
-            Ok(source) => {
-                tracing::info!("idle time from {name}{}", skipped_note(&skipped));
-                return source;
-            }
+            Ok(source) => return Ok((source, skipped)),
             Err(e) => skipped.push(format!("{name}: {e}")),
         }
     }
-    tracing::info!("no idle source: all time counts as active{}", skipped_note(&skipped));
-    Box::new(NoIdle)
+    Err(skipped)
+}
+
+/// Probes `desktop` for an idle source again (quietly; `None` when none answers), for
+/// [`LiveSenses::with_idle_probe`].
+pub fn idle_probe(desktop: Desktop) -> IdleProbe {
+    Box::new(move || find_idle(&desktop).ok().map(|(source, _)| source))
 }
 
 fn skipped_note(skipped: &[String]) -> String {
@@ -252,18 +278,33 @@ fn gnome_banners() -> Result<Box<dyn DisturbSource>, SenseError> {
 /// After this many failed idle readings in a row the idle source is dropped for [`NoIdle`].
 const IDLE_FAILURES_BEFORE_FALLBACK: u32 = 3;
 
+/// While there is no idle source, the desktop is probed for one again at most this often (when
+/// idle time is read): gnome-shell restarted, or the daemon started before the compositor.
+pub const IDLE_REPROBE_EVERY: Duration = Duration::from_secs(60);
+
+/// Finds an idle source, or `None` when none answers.
+pub type IdleProbe = Box<dyn FnMut() -> Option<Box<dyn IdleSource>> + Send>;
+
 /// The core's [`Senses`], answered by the probed sources. A source that starts failing is logged
 /// once and then counts as "no data" (idle) or "no hold" (disturb); a do-not-disturb source that
 /// answers again is used again, while an idle source that fails three times in a row is replaced
-/// by [`NoIdle`] for good.
+/// by [`NoIdle`] until a new probe ([`Self::with_idle_probe`]) finds one that answers.
 pub struct LiveSenses {
     idle: Box<dyn IdleSource>,
     idle_failures: u32,
+    reprobe: Option<Reprobe>,
     disturb: Vec<Watched>,
     /// Camera and microphone in use: asked after the others, and only while
     /// `[breaks] wait_during_calls` is on.
     calls: Vec<Watched>,
     calls_hold: bool,
+}
+
+/// How to look for an idle source again, and when next.
+struct Reprobe {
+    probe: IdleProbe,
+    every: Duration,
+    next: Instant,
 }
 
 struct Watched {
@@ -300,7 +341,29 @@ impl Watched {
 impl LiveSenses {
     pub fn new(idle: Box<dyn IdleSource>, disturb: Vec<Box<dyn DisturbSource>>) -> Self {
         let disturb = disturb.into_iter().map(Watched::new).collect();
-        LiveSenses { idle, idle_failures: 0, disturb, calls: Vec::new(), calls_hold: false }
+        LiveSenses { idle, idle_failures: 0, reprobe: None, disturb, calls: Vec::new(), calls_hold: false }
+    }
+
+    /// While the idle source is [`NoIdle`] (none answered at start, or the one found was
+    /// dropped), calls `probe` again when idle time is read, at most once per `every`.
+    pub fn with_idle_probe(mut self, probe: IdleProbe, every: Duration) -> Self {
+        self.reprobe = Some(Reprobe { probe, every, next: Instant::now() + every });
+        self
+    }
+
+    /// Looks for an idle source again, if there is none and it is time to.
+    fn reprobe_idle(&mut self) {
+        let Some(reprobe) = &mut self.reprobe else { return };
+        let now = Instant::now();
+        if self.idle.name() != NoIdle.name() || now < reprobe.next {
+            return;
+        }
+        reprobe.next = now + reprobe.every;
+        if let Some(source) = (reprobe.probe)() {
+            tracing::info!("idle time from {} again", source.name());
+            self.idle = source;
+            self.idle_failures = 0;
+        }
     }
 
     /// Also asks `calls` (camera, microphone) whether a call is on, while
@@ -315,10 +378,12 @@ impl LiveSenses {
         self.calls_hold = on;
     }
 
-    /// Probes this desktop once (one session-bus connection shared by the bus sources).
+    /// Probes this desktop (one session-bus connection shared by the bus sources): once for
+    /// do-not-disturb sources, and for an idle source again while it has none.
     pub fn probe() -> Self {
         let desktop = Desktop::from_env();
         let senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
+        let senses = senses.with_idle_probe(idle_probe(desktop), IDLE_REPROBE_EVERY);
         #[cfg(target_os = "linux")]
         let senses = senses.with_calls(vec![
             Box::new(capture::CaptureInUse::new(capture::Capture::Camera)),
@@ -342,6 +407,7 @@ impl LiveSenses {
 
 impl Senses for LiveSenses {
     fn idle_for(&mut self) -> Option<Duration> {
+        self.reprobe_idle();
         match self.idle.idle_time() {
             Ok(idle) => {
                 if self.idle_failures > 0 {
@@ -358,11 +424,14 @@ impl Senses for LiveSenses {
                 }
                 if self.idle_failures >= IDLE_FAILURES_BEFORE_FALLBACK {
                     tracing::warn!(
-                        "idle source {name} failed {} times in a row ({e}): all time counts as active from now on",
+                        "idle source {name} failed {} times in a row ({e}): all time counts as active until an idle source answers again",
                         self.idle_failures
                     );
                     self.idle = Box::new(NoIdle);
                     self.idle_failures = 0;
+                    if let Some(reprobe) = &mut self.reprobe {
+                        reprobe.next = Instant::now() + reprobe.every;
+                    }
                 }
                 None
             }
@@ -464,6 +533,53 @@ pub(crate) mod tests {
         idle.push(Ok(Some(SECOND)));
         assert_eq!(senses.idle_for(), None, "the failed source is not asked again");
         assert_eq!(idle.calls(), 7);
+    }
+
+    /// A probe that counts its calls and finds `found` once `back` is set.
+    fn counting_probe(found: &Script<Option<Duration>>) -> (IdleProbe, Arc<Mutex<bool>>, Arc<Mutex<u32>>) {
+        let (back, probes) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(0)));
+        let (found, is_back, count) = (found.clone(), Arc::clone(&back), Arc::clone(&probes));
+        let probe: IdleProbe = Box::new(move || {
+            *count.lock().unwrap() += 1;
+            let source: Box<dyn IdleSource> = Box::new(found.clone());
+            (*is_back.lock().unwrap()).then_some(source)
+        });
+        (probe, back, probes)
+    }
+
+    #[test]
+    fn a_dropped_idle_source_is_probed_for_again_and_one_that_answers_is_used() {
+        let (first, again) = (Script::<Option<Duration>>::default(), Script::<Option<Duration>>::default());
+        let (probe, back, probes) = counting_probe(&again);
+        let mut senses = LiveSenses::new(Box::new(first.clone()), Vec::new()).with_idle_probe(probe, Duration::ZERO);
+        for _ in 0..3 {
+            first.push(Err("gnome-shell restarting"));
+            assert_eq!(senses.idle_for(), None);
+        }
+        assert_eq!(senses.idle_source(), "none");
+        assert_eq!(*probes.lock().unwrap(), 0, "no probe while a source is there");
+        assert_eq!(senses.idle_for(), None, "nothing answers yet");
+        assert_eq!(*probes.lock().unwrap(), 1);
+
+        *back.lock().unwrap() = true;
+        again.push(Ok(Some(SECOND)));
+        assert_eq!(senses.idle_for(), Some(SECOND), "the source found again is read at once");
+        assert_eq!(senses.idle_source(), "script");
+        again.push(Ok(Some(2 * SECOND)));
+        assert_eq!(senses.idle_for(), Some(2 * SECOND));
+        assert_eq!(*probes.lock().unwrap(), 2, "no probe while a source answers");
+        assert_eq!(first.calls(), 3);
+    }
+
+    #[test]
+    fn probing_for_an_idle_source_again_waits_its_interval() {
+        let (probe, back, probes) = counting_probe(&Script::default());
+        *back.lock().unwrap() = true;
+        let mut senses = LiveSenses::new(Box::new(NoIdle), Vec::new()).with_idle_probe(probe, Duration::from_secs(3600));
+        for _ in 0..3 {
+            assert_eq!(senses.idle_for(), None);
+        }
+        assert_eq!(*probes.lock().unwrap(), 0);
     }
 
     #[test]

@@ -3,21 +3,22 @@
 
 use super::{bus, IdleSource, SenseError};
 use std::time::Duration;
-use zbus::blocking::{Connection, Proxy};
+use zbus::blocking::Proxy;
 
 pub struct MutterIdle {
+    bus: bus::SessionBus,
     monitor: Proxy<'static>,
 }
 
 impl MutterIdle {
-    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
+    pub fn new(bus: &bus::SessionBus) -> Result<Self, SenseError> {
         let monitor = bus::proxy(
-            bus,
+            bus.connection(),
             "org.gnome.Mutter.IdleMonitor",
             "/org/gnome/Mutter/IdleMonitor/Core",
             "org.gnome.Mutter.IdleMonitor",
         )?;
-        Ok(MutterIdle { monitor })
+        Ok(MutterIdle { bus: bus.clone(), monitor })
     }
 }
 
@@ -27,7 +28,7 @@ impl IdleSource for MutterIdle {
     }
 
     fn idle_time(&mut self) -> Result<Option<Duration>, SenseError> {
-        let ms: u64 = bus::call(&self.monitor, "GetIdletime", &())?;
+        let ms: u64 = self.bus.call(&self.monitor, "GetIdletime", ())?;
         Ok(Some(Duration::from_millis(ms)))
     }
 }

@@ -5,20 +5,21 @@
 use super::{bus, DisturbSource, IdleSource, SenseError};
 use respite_core::presence::HoldReason;
 use std::time::Duration;
-use zbus::blocking::{Connection, Proxy};
+use zbus::blocking::Proxy;
 
-fn screensaver(bus: &Connection) -> Result<Proxy<'static>, SenseError> {
-    bus::proxy(bus, "org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver")
+fn screensaver(bus: &bus::SessionBus) -> Result<Proxy<'static>, SenseError> {
+    bus::proxy(bus.connection(), "org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver")
 }
 
 /// Idle time from `GetSessionIdleTime`.
 pub struct ScreenSaverIdle {
+    bus: bus::SessionBus,
     screensaver: Proxy<'static>,
 }
 
 impl ScreenSaverIdle {
-    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
-        Ok(ScreenSaverIdle { screensaver: screensaver(bus)? })
+    pub fn new(bus: &bus::SessionBus) -> Result<Self, SenseError> {
+        Ok(ScreenSaverIdle { bus: bus.clone(), screensaver: screensaver(bus)? })
     }
 }
 
@@ -28,19 +29,20 @@ impl IdleSource for ScreenSaverIdle {
     }
 
     fn idle_time(&mut self) -> Result<Option<Duration>, SenseError> {
-        let ms: u32 = bus::call(&self.screensaver, "GetSessionIdleTime", &())?;
+        let ms: u32 = self.bus.call(&self.screensaver, "GetSessionIdleTime", ())?;
         Ok(Some(Duration::from_millis(ms.into())))
     }
 }
 
 /// An application holds a screen-saver inhibitor (`HasInhibit`, a KDE extension).
 pub struct ScreenSaverInhibit {
+    bus: bus::SessionBus,
     screensaver: Proxy<'static>,
 }
 
 impl ScreenSaverInhibit {
-    pub fn new(bus: &Connection) -> Result<Self, SenseError> {
-        Ok(ScreenSaverInhibit { screensaver: screensaver(bus)? })
+    pub fn new(bus: &bus::SessionBus) -> Result<Self, SenseError> {
+        Ok(ScreenSaverInhibit { bus: bus.clone(), screensaver: screensaver(bus)? })
     }
 }
 
@@ -50,7 +52,7 @@ impl DisturbSource for ScreenSaverInhibit {
     }
 
     fn hold_reason(&mut self) -> Result<Option<HoldReason>, SenseError> {
-        let inhibited: bool = bus::call(&self.screensaver, "HasInhibit", &())?;
+        let inhibited: bool = self.bus.call(&self.screensaver, "HasInhibit", ())?;
         Ok(inhibited.then_some(HoldReason::Inhibited))
     }
 }

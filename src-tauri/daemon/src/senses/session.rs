@@ -161,10 +161,10 @@ impl Watcher {
 /// by a user service) the user's display session that logind calls `auto`.
 fn own_session(bus: &Connection) -> Result<OwnedObjectPath, SenseError> {
     let manager = bus::proxy(bus, LOGIN1, MANAGER_PATH, MANAGER)?;
-    bus::call(&manager, "GetSessionByPID", &std::process::id()).or_else(|by_pid| {
+    bus::call(&manager, "GetSessionByPID", std::process::id(), BUS_TIMEOUT).or_else(|by_pid| {
         let auto = bus::Property::new(bus, LOGIN1, "/org/freedesktop/login1/session/auto", SESSION, "Id")?;
-        let id: String = auto.get().map_err(|_| by_pid)?;
-        bus::call(&manager, "GetSession", &id)
+        let id: String = auto.get(BUS_TIMEOUT).map_err(|_| by_pid)?;
+        bus::call(&manager, "GetSession", id, BUS_TIMEOUT)
     })
 }
 

@@ -1,17 +1,19 @@
 //! The D-Bus sources against stand-in GNOME and KDE services on a private bus: the real client
 //! code reads them, probing keeps the ones that answer, and a service that vanishes mid-run
-//! degrades to "no data" / "no hold". Also GNOME's show-banners through GSettings.
+//! degrades to "no data" / "no hold", an idle source that is back is found again, and services
+//! that never answer cost the caller one short wait. Also GNOME's show-banners through GSettings.
 
 use super::super::gnome::{Banners, SessionInhibit};
 use super::super::kde::NotificationsInhibited;
 use super::super::mutter::MutterIdle;
 use super::super::screensaver::{ScreenSaverIdle, ScreenSaverInhibit};
-use super::super::{probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource, LiveSenses};
-use super::support::{vanish, Bus};
+use super::super::bus::ANSWER_WITHIN;
+use super::super::{idle_probe, probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource, LiveSenses};
+use super::support::{vanish, wait_for, Bus};
 use respite_core::presence::{HoldReason, Senses};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::SeqCst};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const MUTTER: (&str, &str) = ("org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core");
 const SCREENSAVER: (&str, &str) = ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver");
@@ -78,7 +80,7 @@ impl Notifications {
 }
 
 fn bus_desktop(bus: &Bus) -> Desktop {
-    Desktop { session_bus: Some(bus.connect()), x11_display: None, wayland_socket: None, gnome_settings: false }
+    Desktop { session_bus: Some(bus.session()), x11_display: None, wayland_socket: None, gnome_settings: false }
 }
 
 fn names<T: ?Sized + DisturbSource>(sources: &[Box<T>]) -> Vec<&'static str> {
@@ -90,7 +92,7 @@ fn the_mutter_source_reads_the_idle_monitor() {
     let bus = Bus::start();
     let idle_ms = Arc::new(AtomicU64::new(1234));
     let _mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::clone(&idle_ms) });
-    let mut source = MutterIdle::new(&bus.connect()).unwrap();
+    let mut source = MutterIdle::new(&bus.session()).unwrap();
     assert_eq!(source.idle_time().unwrap(), Some(Duration::from_millis(1234)));
     idle_ms.store(7, SeqCst);
     assert_eq!(source.idle_time().unwrap(), Some(Duration::from_millis(7)));
@@ -103,8 +105,8 @@ fn the_screensaver_sources_read_kde_and_fail_on_gnome() {
     let inhibited = Arc::new(AtomicBool::new(false));
     let kde = ScreenSaver { idle_ms: Some(Arc::clone(&idle_ms)), inhibited: Some(Arc::clone(&inhibited)) };
     let service = bus.serve(SCREENSAVER.0, SCREENSAVER.1, kde);
-    let mut idle = ScreenSaverIdle::new(&bus.connect()).unwrap();
-    let mut inhibit = ScreenSaverInhibit::new(&bus.connect()).unwrap();
+    let mut idle = ScreenSaverIdle::new(&bus.session()).unwrap();
+    let mut inhibit = ScreenSaverInhibit::new(&bus.session()).unwrap();
     assert_eq!(idle.idle_time().unwrap(), Some(Duration::from_millis(4500)));
     assert_eq!(inhibit.hold_reason().unwrap(), None);
     inhibited.store(true, SeqCst);
@@ -122,7 +124,7 @@ fn the_gnome_session_source_asks_about_idle_inhibitors_only() {
     let inhibited = Arc::new(AtomicU32::new(0));
     let _manager =
         bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, SessionManager { inhibited: Arc::clone(&inhibited) });
-    let mut source = SessionInhibit::new(&bus.connect()).unwrap();
+    let mut source = SessionInhibit::new(&bus.session()).unwrap();
     assert_eq!(source.hold_reason().unwrap(), None);
     inhibited.store(1 | 4, SeqCst); // logout and suspend: not a reason to hold a break
     assert_eq!(source.hold_reason().unwrap(), None);
@@ -135,7 +137,7 @@ fn the_kde_source_reads_the_notifications_inhibited_property() {
     let bus = Bus::start();
     let inhibited = Arc::new(AtomicBool::new(false));
     let plasma = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, Notifications { inhibited: Some(Arc::clone(&inhibited)) });
-    let mut source = NotificationsInhibited::new(&bus.connect()).unwrap();
+    let mut source = NotificationsInhibited::new(&bus.session()).unwrap();
     assert_eq!(source.hold_reason().unwrap(), None);
     inhibited.store(true, SeqCst);
     assert_eq!(source.hold_reason().unwrap(), Some(HoldReason::DoNotDisturb));
@@ -299,4 +301,86 @@ fn an_action_is_offered_only_where_the_server_shows_actions() {
         crate::notify::offer_on(bus.connect(), "summary", "body", action).unwrap();
         assert_eq!(*sent_actions.lock().unwrap(), vec![expected.iter().map(|s| s.to_string()).collect::<Vec<_>>()], "{capabilities:?}");
     }
+}
+
+#[test]
+fn an_idle_source_dropped_after_three_failures_is_found_again_when_it_is_back() {
+    let bus = Bus::start();
+    let idle_ms = Arc::new(AtomicU64::new(60_000));
+    let mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::clone(&idle_ms) });
+    let desktop = bus_desktop(&bus);
+    let mut senses = LiveSenses::new(probe_idle(&desktop), Vec::new()).with_idle_probe(idle_probe(desktop), Duration::ZERO);
+    assert_eq!(senses.idle_for(), Some(Duration::from_secs(60)));
+
+    vanish(mutter, MUTTER.0); // gnome-shell restarts
+    for _ in 0..3 {
+        assert_eq!(senses.idle_for(), None);
+    }
+    assert_eq!(senses.idle_source(), "none");
+    assert_eq!(senses.idle_for(), None, "probed again: nothing answers yet");
+
+    let _mutter_again = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms });
+    assert_eq!(senses.idle_for(), Some(Duration::from_secs(60)), "probed again: the idle monitor is back");
+    assert_eq!(senses.idle_source(), "mutter");
+}
+
+/// Stand-ins that receive every call and never answer it.
+struct StalledMonitor;
+
+#[zbus::interface(name = "org.gnome.Mutter.IdleMonitor")]
+impl StalledMonitor {
+    #[zbus(name = "GetIdletime")]
+    async fn get_idletime(&self) -> u64 {
+        std::future::pending().await
+    }
+}
+
+struct StalledManager;
+
+#[zbus::interface(name = "org.gnome.SessionManager")]
+impl StalledManager {
+    async fn is_inhibited(&self, _flags: u32) -> bool {
+        std::future::pending().await
+    }
+}
+
+struct StalledScreenSaver;
+
+#[zbus::interface(name = "org.freedesktop.ScreenSaver")]
+impl StalledScreenSaver {
+    async fn has_inhibit(&self) -> bool {
+        std::future::pending().await
+    }
+}
+
+#[test]
+fn services_that_never_answer_cost_one_short_wait_and_count_as_unknown() {
+    let bus = Bus::start();
+    let stalled_mutter = bus.serve(MUTTER.0, MUTTER.1, StalledMonitor);
+    let _manager = bus.serve(SESSION_MANAGER.0, SESSION_MANAGER.1, StalledManager);
+    let _screensaver = bus.serve(SCREENSAVER.0, SCREENSAVER.1, StalledScreenSaver);
+    let session = bus.session().pausing(Duration::from_secs(1));
+    let mut senses = LiveSenses::new(
+        Box::new(MutterIdle::new(&session).unwrap()),
+        vec![Box::new(SessionInhibit::new(&session).unwrap()), Box::new(ScreenSaverInhibit::new(&session).unwrap())],
+    );
+    // A break is due: idle time is read, then every do-not-disturb source is asked.
+    let bound = ANSWER_WITHIN + Duration::from_millis(500);
+    for round in 0..2 {
+        let started = Instant::now();
+        assert_eq!(senses.idle_for(), None, "no idle data: unknown, not blocking");
+        assert_eq!(senses.hold(), None, "no hold");
+        let took = started.elapsed();
+        println!("round {round}: a due break's questions to stalled services took {took:?}");
+        assert!(took < bound, "round {round}: the stalled bus held the schedule for {took:?} (bound {bound:?})");
+    }
+    assert_eq!(senses.idle_source(), "mutter", "two failures are not three");
+
+    // After the pause, a service that answers is read again (on the same bus: the unanswered
+    // calls were abandoned, not left in the way).
+    vanish(stalled_mutter, MUTTER.0);
+    let _mutter = bus.serve(MUTTER.0, MUTTER.1, IdleMonitor { idle_ms: Arc::new(AtomicU64::new(5000)) });
+    let mut idle = MutterIdle::new(&session).unwrap();
+    let reading = wait_for(Duration::from_secs(10), "the bus to answer again", || idle.idle_time().ok().flatten());
+    assert_eq!(reading, Duration::from_secs(5));
 }

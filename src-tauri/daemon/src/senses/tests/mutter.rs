@@ -2,7 +2,7 @@
 //! on a private session bus, with pointer input sent through its RemoteDesktop D-Bus API.
 
 use super::super::mutter::MutterIdle;
-use super::super::{probe_idle, Desktop, IdleSource};
+use super::super::{probe_idle, Desktop, IdleSource, SessionBus};
 use super::support::{wait_for, Bus, Running};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -32,7 +32,7 @@ fn real_mutter_reports_idle_time_that_input_resets() {
             .expect("start mutter"),
     );
     let client = bus.connect();
-    let mut source = MutterIdle::new(&client).unwrap();
+    let mut source = MutterIdle::new(&SessionBus::new(client.clone())).unwrap();
     let first = wait_for(Duration::from_secs(20), "mutter's idle monitor", || source.idle_time().ok().flatten());
     thread::sleep(Duration::from_millis(1000));
     let later = source.idle_time().unwrap().expect("a reading");
@@ -67,6 +67,6 @@ fn real_mutter_reports_idle_time_that_input_resets() {
     });
 
     let desktop =
-        Desktop { session_bus: Some(bus.connect()), x11_display: None, wayland_socket: None, gnome_settings: false };
+        Desktop { session_bus: Some(bus.session()), x11_display: None, wayland_socket: None, gnome_settings: false };
     assert_eq!(probe_idle(&desktop).name(), "mutter");
 }

@@ -121,6 +121,11 @@ impl Bus {
             .expect("connect to the private bus")
     }
 
+    /// The bus as the senses ask it.
+    pub fn session(&self) -> super::super::SessionBus {
+        super::super::SessionBus::new(self.connect())
+    }
+
     /// A connection that owns `name` and serves `interface` at `path`; dropping it makes the
     /// service vanish.
     pub fn serve<I: zbus::object_server::Interface>(&self, name: &str, path: &str, interface: I) -> Connection {
