@@ -97,3 +97,58 @@ fn a_prepared_overlay_that_starts_late_still_shows_its_break() {
     session.quit();
     assert!(daemon.wait().expect("daemon exit").success());
 }
+
+/// Writes an executable shell script `name` into the session folder.
+fn script(session: &Session, name: &str, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = session.root.path().join(name);
+    std::fs::write(&path, text).expect("script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+/// When `respite-ui` cannot start, the break still runs its course, but its row says no window
+/// came up (`shown` false), and the summary does not count it as taken (nor as due: Respite
+/// failed to show it), but as unseen.
+#[test]
+fn a_break_whose_window_never_came_up_is_logged_not_shown_and_not_counted_taken() {
+    let session = Session::headless();
+    session.write_settings("[eye]\ninterval = \"5s\"\nduration = \"2s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[sound]\nenabled = false\n");
+    let failing = script(&session, "failing-respite-ui", "#!/bin/sh\necho 'stand-in respite-ui: cannot start' >&2\nexit 1\n");
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", failing.to_str().expect("UTF-8 path"))]);
+    session.wait_for(Duration::from_secs(30), "a break to end without its window", || {
+        session.daemon_log().contains("the break ended without its window on screen").then_some(())
+    });
+    let row = session.wait_for(Duration::from_secs(30), "the break in the log", || session.export().into_iter().find(|r| r["kind"] == "eye"));
+    assert_eq!(row["outcome"], "completed", "{row}");
+    assert_eq!(row["shown"], false, "{row}");
+    assert!(session.daemon_log().contains("respite-ui exited before the break's window came up"), "{}", session.daemon_log());
+
+    let out = session.respite(&["summary", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary is JSON");
+    let breaks = &summary["breaks"];
+    assert!(breaks["unseen"].as_u64().unwrap() >= 1, "{breaks}");
+    assert_eq!((breaks["taken"].as_u64(), breaks["due"].as_u64()), (Some(0), Some(0)), "{breaks}");
+    assert_eq!(summary["headline"]["breaks_taken"], 0, "{summary}");
+    let text = session.respite(&["summary"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Breaks that ran with no window on screen"), "{}", String::from_utf8_lossy(&text.stdout));
+    session.quit();
+    assert!(daemon.wait().expect("daemon exit").success());
+}
+
+/// A break whose overlay came up on screen says so in its row.
+#[test]
+fn a_break_whose_overlay_came_up_is_logged_shown() {
+    let session = Session::with_display();
+    session.write_settings("[eye]\ninterval = \"1h\"\nduration = \"60s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[overlay]\nfade = \"0s\"\n[sound]\nenabled = false\n");
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
+    assert!(session.respite(&["break", "eye"]).status.success());
+    session.wait_for(Duration::from_secs(40), "the overlay to be on screen", || session.daemon_log().contains("overlay on screen").then_some(()));
+    assert!(session.respite(&["skip"]).status.success());
+    let row = session.wait_for(Duration::from_secs(30), "the break in the log", || session.export().into_iter().find(|r| r["kind"] == "eye"));
+    assert_eq!((row["outcome"].as_str(), row["shown"].as_bool()), (Some("skipped"), Some(true)), "{row}");
+    session.quit();
+    assert!(daemon.wait().expect("daemon exit").success());
+}

@@ -161,6 +161,11 @@ function drawKinds(summary) {
     row.append(cell);
     body.append(row);
   }
+  // Breaks that ran with no window on screen are in no column: say how many there were.
+  const unseen = summary.breaks?.unseen ?? 0;
+  const note = $('kinds-unseen');
+  note.textContent = unseen > 0 ? t('summary.kinds.unseen', { n: unseen }) : '';
+  note.hidden = unseen === 0;
 }
 
 /** Day × hour grid, darker for more minutes at the screen. */

@@ -27,6 +27,9 @@ struct Row<'a> {
     outcome: &'a str,
     held_reason: Option<&'a str>,
     held_secs: u32,
+    /// Whether the break's window was on screen until it ended; `null` (empty in CSV) where no
+    /// window was meant or it is not known (see [`crate::kind::BreakRecord::shown`]).
+    shown: Option<bool>,
 }
 
 fn row<'a, Tz: TimeZone>(b: &'a StoredBreak, tz: &Tz) -> Row<'a>
@@ -47,6 +50,7 @@ where
         outcome: r.outcome.as_str(),
         held_reason: r.held.map(|h| h.reason.as_str()),
         held_secs: r.held.map_or(0, |h| h.secs),
+        shown: r.shown,
     }
 }
 
@@ -64,11 +68,11 @@ where
         }
         Format::Csv => {
             // Every field is a fixed vocabulary word, a number or a timestamp: none needs quoting.
-            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs\n");
+            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown\n");
             for b in breaks {
                 let r = row(b, tz);
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     r.id,
                     r.kind,
                     covers_to_text(&b.record.covers),
@@ -80,7 +84,8 @@ where
                     r.actual_secs,
                     r.outcome,
                     r.held_reason.unwrap_or_default(),
-                    r.held_secs
+                    r.held_secs,
+                    r.shown.map(|shown| shown.to_string()).unwrap_or_default()
                 ));
             }
             out
@@ -95,6 +100,13 @@ mod tests {
     use chrono::{FixedOffset, Utc};
 
     fn sample() -> Vec<StoredBreak> {
+        let mut with_window = sample_unknown();
+        with_window[0].record.shown = Some(true);
+        with_window
+    }
+
+    /// The rows of [`sample`] as logged before the log kept whether a window was shown.
+    fn sample_unknown() -> Vec<StoredBreak> {
         let due = Utc.with_ymd_and_hms(2026, 11, 23, 9, 50, 0).unwrap();
         vec![
             StoredBreak {
@@ -110,6 +122,7 @@ mod tests {
                     actual_secs: 90,
                     outcome: Outcome::Completed,
                     held: None,
+                    shown: None,
                 },
             },
             StoredBreak {
@@ -125,6 +138,7 @@ mod tests {
                     actual_secs: 0,
                     outcome: Outcome::Skipped,
                     held: None,
+                    shown: None,
                 },
             },
         ]
@@ -136,8 +150,9 @@ mod tests {
         let csv = render(&sample(), Format::Csv, &tz);
         let lines: Vec<_> = csv.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed,,0");
-        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped,,0");
+        assert_eq!(lines[0], "id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown");
+        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed,,0,true");
+        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped,,0,");
     }
 
     #[test]
@@ -148,5 +163,17 @@ mod tests {
         assert_eq!(json[0]["due_at"], "2026-11-23T04:50:00-05:00");
         assert_eq!(json[1]["started_at"], serde_json::Value::Null);
         assert_eq!(json[1]["outcome"], "skipped");
+        assert_eq!((json[0]["shown"].clone(), json[1]["shown"].clone()), (serde_json::json!(true), serde_json::Value::Null));
+    }
+
+    #[test]
+    fn a_break_that_ran_with_no_window_says_so() {
+        let mut breaks = sample_unknown();
+        breaks[0].record.shown = Some(false);
+        let csv = render(&breaks, Format::Csv, &Utc);
+        assert!(csv.lines().nth(1).unwrap().ends_with(",completed,,0,false"), "{csv}");
+        let json: serde_json::Value = serde_json::from_str(&render(&breaks, Format::Json, &Utc)).unwrap();
+        assert_eq!(json[0]["shown"], false);
+        assert_eq!(json[1]["shown"], serde_json::Value::Null);
     }
 }

@@ -249,6 +249,7 @@ mod tests {
             actual_secs: 20,
             outcome: Outcome::Completed,
             held: None,
+            shown: None,
         }
     }
 

@@ -159,6 +159,13 @@ pub struct BreakRecord {
     /// How long the break waited because the person was not to be disturbed, and why.
     #[serde(default)]
     pub held: Option<Held>,
+    /// Whether the break's window was on screen until the break ended. `Some(false)`: none came
+    /// up, or it went away before the end (`respite-ui` could not start, or exited). `None`: no
+    /// window was meant (a natural break, one dealt with before it started), or it is not known
+    /// (logged before schema 7; on screen when Respite stopped, recovered at the next start).
+    /// The scheduler leaves it `None`; the runtime, which starts the windows, fills it in.
+    #[serde(default)]
+    pub shown: Option<bool>,
 }
 
 /// A break held back by do-not-disturb before it went on screen.

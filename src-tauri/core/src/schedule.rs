@@ -153,6 +153,7 @@ impl ActiveBreak {
             actual_secs: secs(actual),
             outcome,
             held: self.held,
+            shown: None,
         }
     }
 
@@ -792,6 +793,7 @@ impl Scheduler {
                 actual_secs: secs(length),
                 outcome: Outcome::Natural,
                 held: None,
+                shown: None,
             }));
         }
     }
@@ -968,6 +970,7 @@ impl Scheduler {
             actual_secs: 0,
             outcome,
             held: None,
+            shown: None,
         }
     }
 

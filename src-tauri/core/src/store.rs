@@ -137,6 +137,15 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE breaks_v6 RENAME TO breaks;
      CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at);
      CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at);",
+    // 7: whether a break's window was on screen until it ended (1), or none came up or it went
+    // away early (0); NULL where no window was meant (natural breaks, breaks dealt with before
+    // they started) or it is not known (every row logged before this version). The summary
+    // reads it with the rest, so both of its indexes carry it.
+    "ALTER TABLE breaks ADD COLUMN shown INTEGER CHECK (shown IN (0, 1));
+     DROP INDEX breaks_by_due_covering;
+     CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown);
+     DROP INDEX breaks_by_outcome;
+     CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at, shown);",
 ];
 
 /// How long one statement waits for another process's lock before giving up. Short, because
@@ -385,6 +394,16 @@ impl Store {
         }
     }
 
+    /// Whether each break's window was on screen, in SQL: the column from schema 7 on, unknown
+    /// (NULL) in an older database opened read-only.
+    fn shown_sql(&self) -> &'static str {
+        if self.schema >= 7 {
+            "shown"
+        } else {
+            "NULL"
+        }
+    }
+
     fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
         let found = schema_version(&self.conn)?;
         if found > SCHEMA_VERSION {
@@ -532,7 +551,7 @@ impl Store {
 
     /// Breaks due in `[from, to)`, oldest first (in index order where due at the same moment),
     /// reduced to what summaries read. Much lighter than [`Store::breaks`] when there are
-    /// thousands: five columns, all in one index (migration 3), read without copying.
+    /// thousands: six columns, all in one index (migrations 3 and 7), read without copying.
     pub fn break_briefs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<BreakBrief>, StoreError> {
         let mut out = Vec::new();
         self.visit_breaks(from, to, |brief| out.push(brief))?;
@@ -543,10 +562,11 @@ impl Store {
     pub fn visit_breaks(&self, from: DateTime<Utc>, to: DateTime<Utc>, mut visit: impl FnMut(BreakBrief)) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT kind, covers, due_at, started_at, outcome FROM breaks
+            .prepare_cached(&format!(
+                "SELECT kind, covers, due_at, started_at, outcome, {} FROM breaks
                  WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at",
-            )
+                self.shown_sql()
+            ))
             .map_err(sql("query breaks"))?;
         let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
         while let Some(row) = rows.next().map_err(sql("read a break"))? {
@@ -566,48 +586,64 @@ impl Store {
                 due_at: read_time(due_text).map_err(bad)?,
                 started_at,
                 outcome: outcome_from_bytes(word(4)?).map_err(bad)?,
+                shown: row.get(5).map_err(sql("read a break"))?,
             });
         }
         Ok(())
     }
 
-    /// How the breaks due in `[from, to)` ended: five counts, each a range of the outcome index.
+    /// How the breaks due in `[from, to)` ended: six counts, each a range of the outcome index
+    /// (completed ones split by whether their window was on screen, see [`OutcomeCounts`]).
     pub fn outcome_counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<OutcomeCounts, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT (SELECT count(*) FROM breaks WHERE outcome = 'completed' AND due_at >= ?1 AND due_at < ?2),
                         (SELECT count(*) FROM breaks WHERE outcome = 'skipped' AND due_at >= ?1 AND due_at < ?2),
                         (SELECT count(*) FROM breaks WHERE outcome = 'postponed' AND due_at >= ?1 AND due_at < ?2),
                         (SELECT count(*) FROM breaks WHERE outcome = 'natural' AND due_at >= ?1 AND due_at < ?2),
-                        (SELECT count(*) FROM breaks WHERE outcome = 'interrupted' AND due_at >= ?1 AND due_at < ?2)",
-            )
+                        (SELECT count(*) FROM breaks WHERE outcome = 'interrupted' AND due_at >= ?1 AND due_at < ?2),
+                        (SELECT count(*) FROM breaks WHERE outcome = 'completed' AND due_at >= ?1 AND due_at < ?2 AND {} = 0)",
+                self.shown_sql()
+            ))
             .map_err(sql("count breaks"))?;
         stmt.query_row(params![to_db(from), to_db(to)], |r| {
-            Ok(OutcomeCounts { completed: r.get(0)?, skipped: r.get(1)?, postponed: r.get(2)?, natural: r.get(3)?, interrupted: r.get(4)? })
+            let unseen: u32 = r.get(5)?;
+            Ok(OutcomeCounts {
+                completed: r.get::<_, u32>(0)?.saturating_sub(unseen),
+                skipped: r.get(1)?,
+                postponed: r.get(2)?,
+                natural: r.get(3)?,
+                interrupted: r.get(4)?,
+                unseen,
+            })
         })
         .map_err(sql("count breaks"))
     }
 
-    /// Hands `visit` the due time and outcome of each break due in `[from, to)`, newest first,
-    /// until it returns [`ControlFlow::Break`]: a walk back through the log that reads no further
-    /// than it needs (the summary's streak).
+    /// Hands `visit` the due time, outcome and `shown` of each break due in `[from, to)`, newest
+    /// first, until it returns [`ControlFlow::Break`]: a walk back through the log that reads no
+    /// further than it needs (the summary's streak).
     pub fn outcomes_backwards(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        mut visit: impl FnMut(DateTime<Utc>, Outcome) -> ControlFlow<()>,
+        mut visit: impl FnMut(DateTime<Utc>, Outcome, Option<bool>) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT due_at, outcome FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at DESC")
+            .prepare_cached(&format!(
+                "SELECT due_at, outcome, {} FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at DESC",
+                self.shown_sql()
+            ))
             .map_err(sql("query breaks"))?;
         let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
         while let Some(row) = rows.next().map_err(sql("read a break"))? {
             let bad = |reason: String| StoreError::BadRow { id: 0, reason };
             let due_at = read_time(column_bytes(row, 0)?).map_err(bad)?;
             let outcome = outcome_from_bytes(column_bytes(row, 1)?).map_err(bad)?;
-            if visit(due_at, outcome).is_break() {
+            let shown: Option<bool> = row.get(2).map_err(sql("read a break"))?;
+            if visit(due_at, outcome, shown).is_break() {
                 break;
             }
         }
@@ -647,11 +683,12 @@ impl Store {
     pub fn breaks(&self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<Vec<StoredBreak>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
-                        held_reason, held_secs
+                        held_reason, held_secs, {}
                  FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at, id",
-            )
+                self.shown_sql()
+            ))
             .map_err(sql("query breaks"))?;
         let from = from.map(to_db).unwrap_or_default();
         let to = to.map(to_db).unwrap_or_else(|| "~".into()); // '~' sorts after every digit
@@ -762,6 +799,8 @@ pub struct BreakBrief {
     pub due_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub outcome: Outcome,
+    /// See [`BreakRecord::shown`].
+    pub shown: Option<bool>,
 }
 
 /// Time at the screen in a range, in milliseconds (see [`Store::screen_time`]).
@@ -771,7 +810,9 @@ pub struct ScreenTime {
     pub after_hours_ms: i64,
 }
 
-/// How many breaks ended each way.
+/// How many breaks ended each way. A break that ran its whole length with no window on screen
+/// (`completed`, `shown` false) is not a completed one here but `unseen`: nobody was shown it.
+/// One whose `shown` is not known (logged before schema 7) counts by its outcome.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OutcomeCounts {
     pub completed: u32,
@@ -779,12 +820,14 @@ pub struct OutcomeCounts {
     pub postponed: u32,
     pub natural: u32,
     pub interrupted: u32,
+    pub unseen: u32,
 }
 
 impl OutcomeCounts {
-    /// Counts one more break that ended with `outcome`.
-    pub fn add(&mut self, outcome: Outcome) {
+    /// Counts one more break that ended with `outcome`, its window `shown` or not.
+    pub fn add(&mut self, outcome: Outcome, shown: Option<bool>) {
         let n = match outcome {
+            Outcome::Completed if shown == Some(false) => &mut self.unseen,
             Outcome::Completed => &mut self.completed,
             Outcome::Skipped => &mut self.skipped,
             Outcome::Postponed => &mut self.postponed,
@@ -796,7 +839,7 @@ impl OutcomeCounts {
 
     /// Every row counted, whatever its outcome.
     pub fn rows(&self) -> u32 {
-        self.completed + self.skipped + self.postponed + self.natural + self.interrupted
+        self.completed + self.skipped + self.postponed + self.natural + self.interrupted + self.unseen
     }
 }
 
@@ -876,6 +919,8 @@ fn interrupted(open: &OpenBreak, now: DateTime<Utc>) -> BreakRecord {
         actual_secs: u32::try_from((ended_at - open.started_at).num_seconds()).unwrap_or(0),
         outcome: Outcome::Interrupted,
         held: None,
+        // Whether its window was up is not known: the run that knew it ended.
+        shown: None,
     }
 }
 
@@ -883,8 +928,8 @@ fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i64, StoreErr
     let mut stmt = conn
         .prepare_cached(
             "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
-                                 held_reason, held_secs)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                 held_reason, held_secs, shown)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .map_err(sql("log the break"))?;
     stmt.execute(params![
@@ -898,7 +943,8 @@ fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i64, StoreErr
         record.actual_secs,
         record.outcome.as_str(),
         record.held.map(|h| h.reason.as_str()),
-        record.held.map_or(0, |h| h.secs)
+        record.held.map_or(0, |h| h.secs),
+        record.shown
     ])
     .map_err(sql("log the break"))?;
     Ok(conn.last_insert_rowid())
@@ -997,6 +1043,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
     let started_at: Option<String> = row.get(5)?;
     let (planned_secs, actual_secs): (u32, u32) = (row.get(7)?, row.get(8)?);
     let (held_reason, held_secs): (Option<String>, u32) = (row.get(10)?, row.get(11)?);
+    let shown: Option<bool> = row.get(12)?;
     let parse = || -> Result<BreakRecord, String> {
         Ok(BreakRecord {
             kind: kind.parse().map_err(|e: crate::kind::UnknownKind| e.to_string())?,
@@ -1009,6 +1056,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
             actual_secs,
             outcome: outcome.parse()?,
             held: held_reason.map(|r| r.parse().map(|reason| Held { reason, secs: held_secs })).transpose()?,
+            shown,
         })
     };
     Ok(parse().map(|record| StoredBreak { id, record }).map_err(|reason| StoreError::BadRow { id, reason }))
@@ -1038,6 +1086,7 @@ mod tests {
             actual_secs: 20,
             outcome,
             held: None,
+            shown: None,
         }
     }
 
@@ -1273,6 +1322,88 @@ mod tests {
     }
 
     #[test]
+    fn a_version_6_log_keeps_its_rows_with_shown_unknown_and_logs_whether_a_window_came_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("respite.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..6] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 6).unwrap();
+            conn.execute(
+                "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome, held_reason, held_secs)
+                 VALUES ('walk', 'eye', 'scheduled', '2026-11-23T09:00:00.000Z', '2026-11-23T09:02:00.000Z', '2026-11-23T09:07:00.000Z', 300, 300, 'completed', 'camera', 120)",
+                [],
+            )
+            .unwrap();
+        }
+        let old = BreakRecord {
+            kind: BreakKind::Walk,
+            covers: vec![BreakKind::Eye],
+            trigger: Trigger::Scheduled,
+            due_at: t(9, 0, 0),
+            started_at: Some(t(9, 2, 0)),
+            ended_at: t(9, 7, 0),
+            planned_secs: 300,
+            actual_secs: 300,
+            outcome: Outcome::Completed,
+            held: Some(Held { reason: crate::presence::HoldReason::Camera, secs: 120 }),
+            shown: None,
+        };
+        // Read-only (an older daemon may still run on it): not migrated, `shown` unknown.
+        let read_only = Store::open_read_only(&path).unwrap();
+        assert_eq!(read_only.schema_version().unwrap(), 6);
+        assert_eq!(read_only.breaks(None, None).unwrap()[0].record, old);
+        assert_eq!(read_only.break_briefs(t(0, 0, 0), t(23, 0, 0)).unwrap()[0].shown, None);
+        assert_eq!(read_only.outcome_counts(t(0, 0, 0), t(23, 0, 0)).unwrap(), OutcomeCounts { completed: 1, ..Default::default() });
+        drop(read_only);
+
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 7);
+        assert_eq!(store.breaks(None, None).unwrap()[0].record, old, "the old row keeps its data");
+        let unknown: bool = store.conn.query_row("SELECT shown IS NULL FROM breaks", [], |r| r.get(0)).unwrap();
+        assert!(unknown, "an old row's window is unknown (NULL), not 'not shown'");
+
+        let mut written = Vec::new();
+        for (minute, shown) in [(10, Some(true)), (20, Some(false)), (30, None)] {
+            let mut r = record(BreakKind::Eye, t(9, minute, 0), Outcome::Completed);
+            r.shown = shown;
+            store.record(&r, false).unwrap();
+            written.push(r);
+        }
+        let read: Vec<BreakRecord> = store.breaks(None, None).unwrap().into_iter().skip(1).map(|b| b.record).collect();
+        assert_eq!(read, written);
+        let shown: Vec<Option<bool>> = store.break_briefs(t(0, 0, 0), t(23, 0, 0)).unwrap().into_iter().map(|b| b.shown).collect();
+        assert_eq!(shown, [None, Some(true), Some(false), None]);
+        let mut backwards = Vec::new();
+        store
+            .outcomes_backwards(t(0, 0, 0), t(23, 0, 0), |_, outcome, shown| {
+                backwards.push((outcome, shown));
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(backwards[1], (Outcome::Completed, Some(false)));
+        let counts = store.outcome_counts(t(0, 0, 0), t(23, 0, 0)).unwrap();
+        assert_eq!(counts, OutcomeCounts { completed: 3, unseen: 1, ..Default::default() }, "a completed break with no window is not completed");
+        assert_eq!(counts.rows(), 4);
+
+        // The summary still reads everything from its indexes.
+        let plan = |query: &str| -> String {
+            let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {query}")).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ")
+        };
+        let week = "'2026-11-16T00:00:00.000Z' AND due_at < '2026-11-23T00:00:00.000Z'";
+        let briefs = plan(&format!("SELECT kind, covers, due_at, started_at, outcome, shown FROM breaks WHERE due_at >= {week} ORDER BY due_at"));
+        assert_eq!(briefs, "SEARCH breaks USING COVERING INDEX breaks_by_due_covering (due_at>? AND due_at<?)");
+        let unseen = plan(&format!("SELECT count(*) FROM breaks WHERE outcome = 'completed' AND due_at >= {week} AND shown = 0"));
+        assert!(unseen.contains("COVERING INDEX breaks_by_outcome (outcome=? AND due_at>? AND due_at<?)"), "{unseen}");
+        let err = store.conn.execute("UPDATE breaks SET shown = 2", []);
+        assert!(err.is_err(), "shown is 0, 1 or NULL");
+    }
+
+    #[test]
     fn a_version_1_log_is_migrated_keeping_every_row_and_takes_the_new_records() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("respite.sqlite3");
@@ -1416,15 +1547,15 @@ mod tests {
         assert_eq!(briefs.len(), 4);
         for (brief, stored) in briefs.iter().zip(&full) {
             let r = &stored.record;
-            assert_eq!(*brief, BreakBrief { kind: r.kind, covers: r.covers.clone(), due_at: r.due_at, started_at: r.started_at, outcome: r.outcome });
+            assert_eq!(*brief, BreakBrief { kind: r.kind, covers: r.covers.clone(), due_at: r.due_at, started_at: r.started_at, outcome: r.outcome, shown: r.shown });
         }
         assert_eq!(briefs[0].covers, vec![BreakKind::Eye]);
         let counts = store.outcome_counts(t(9, 0, 0), t(9, 50, 0)).unwrap();
-        assert_eq!(counts, OutcomeCounts { completed: 1, skipped: 1, postponed: 1, natural: 1, interrupted: 1 });
+        assert_eq!(counts, OutcomeCounts { completed: 1, skipped: 1, postponed: 1, natural: 1, interrupted: 1, unseen: 0 });
         assert_eq!(counts.rows(), 5);
         let mut seen = Vec::new();
         store
-            .outcomes_backwards(t(9, 0, 0), t(10, 0, 0), |due, outcome| {
+            .outcomes_backwards(t(9, 0, 0), t(10, 0, 0), |due, outcome, _| {
                 seen.push((due, outcome));
                 if seen.len() == 3 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
             })

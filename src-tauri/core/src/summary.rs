@@ -13,6 +13,14 @@
 //!   skipped rows are due. An interrupted row (on screen when Respite stopped) is counted but not
 //!   due: Respite ended it, not the person. Manual and focus breaks count like scheduled ones (a
 //!   manual break taken is one due, one taken).
+//! - **Unseen**: a break that ran its whole length while no window was on screen (`respite-ui`
+//!   could not start, or exited during it: logged `completed` with `shown` false) was not
+//!   taken, since nobody was asked to rest; and not due either, since Respite failed to show it,
+//!   not the person to take it. It is counted on its own, as `unseen`, like an interrupted one.
+//!   It does not cut the longest stretch. Breaks whose `shown` is not known (logged before the
+//!   log kept it) count by their outcome, as they always did. A break ended by the person with
+//!   no window up (skipped or postponed from the tray or the command line) counts by its outcome:
+//!   they knew of it.
 //! - **Compliance** is (taken + natural) / due; `None`, never NaN, when nothing was due.
 //! - **Covers**: a break that covered shorter kinds (a walk that fell due with an eye rest)
 //!   counts, with its outcome, for each kind it covered in the per-kind table, as the scheduler
@@ -70,6 +78,8 @@ pub struct Tally {
     pub postponed: u32,
     /// On screen when Respite stopped; not due.
     pub interrupted: u32,
+    /// Ran their whole length with no window on screen; neither due nor taken.
+    pub unseen: u32,
     /// (taken + natural) / due; `None` when nothing was due.
     pub compliance: Option<f64>,
 }
@@ -83,6 +93,7 @@ impl From<OutcomeCounts> for Tally {
             skipped: c.skipped,
             postponed: c.postponed,
             interrupted: c.interrupted,
+            unseen: c.unseen,
             compliance: compliance(&c),
         }
     }
@@ -190,17 +201,18 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
     store.visit_breaks(grid.start(), grid.end(), |brk| {
         let Some(bucket) = grid.bucket(ms(brk.due_at)) else { return };
         let (day, hour) = grid.labels[bucket];
-        week_counts.add(brk.outcome);
-        day_counts[day].add(brk.outcome);
+        week_counts.add(brk.outcome, brk.shown);
+        day_counts[day].add(brk.outcome, brk.shown);
         let mut kinds = [false; 3];
         for kind in std::iter::once(brk.kind).chain(brk.covers.iter().copied()) {
             kinds[kind.index()] = true;
         }
         for kind in (0..3).filter(|k| kinds[*k]) {
-            kind_counts[kind].add(brk.outcome);
-            by_hour[kind][hour].add(brk.outcome);
+            kind_counts[kind].add(brk.outcome, brk.shown);
+            by_hour[kind][hour].add(brk.outcome, brk.shown);
         }
-        if matches!(brk.outcome, Outcome::Completed | Outcome::Natural | Outcome::Interrupted) {
+        let unseen = brk.outcome == Outcome::Completed && brk.shown == Some(false);
+        if matches!(brk.outcome, Outcome::Completed | Outcome::Natural | Outcome::Interrupted) && !unseen {
             cuts.extend(brk.started_at.map(ms));
         }
     })?;
@@ -422,7 +434,7 @@ fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, 
     // `day` is the newest day not yet looked at; its breaks are the first the walk meets.
     let (mut counts, mut starts) = (OutcomeCounts::default(), day_start(day, zone));
     let mut broken = false;
-    store.outcomes_backwards(day_start(oldest, zone), day_start(day + Days::new(1), zone), |due_at, outcome| {
+    store.outcomes_backwards(day_start(oldest, zone), day_start(day + Days::new(1), zone), |due_at, outcome, shown| {
         while due_at < starts {
             if walk.broken_by(day, &counts) {
                 broken = true;
@@ -431,7 +443,7 @@ fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, 
             (day, counts) = (day - Days::new(1), OutcomeCounts::default());
             starts = day_start(day, zone);
         }
-        counts.add(outcome);
+        counts.add(outcome, shown);
         ControlFlow::Continue(())
     })?;
     if !broken {

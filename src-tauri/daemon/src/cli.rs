@@ -523,7 +523,11 @@ fn summary_text(s: &Summary) -> String {
     }
     let (screen, after) = (hm(s.headline.screen_secs), hm(s.headline.after_hours_secs));
     let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{:>17}{:>9}", "Week", "", share(&s.breaks));
-    out.push_str("% taken: taken or had naturally, of the breaks due. Times in h:mm.\n\n");
+    out.push_str("% taken: taken or had naturally, of the breaks due. Times in h:mm.\n");
+    if s.breaks.unseen > 0 {
+        let _ = writeln!(out, "{}", text::tf("summary.kinds.unseen", &[("n", &s.breaks.unseen)]));
+    }
+    out.push('\n');
 
     let previous = &s.previous;
     let when = match previous.until {
@@ -671,6 +675,7 @@ mod tests {
                 actual_secs: 20,
                 outcome,
                 held: None,
+                shown: None,
             };
             store.record(&record, false).unwrap();
         };

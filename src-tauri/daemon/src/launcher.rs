@@ -229,10 +229,13 @@ impl Launcher {
         }
     }
 
-    /// A child exited (reported by its waiter thread).
-    pub fn exited(&mut self, pid: u32) {
+    /// A child exited (reported by its waiter thread); returns the break it was the overlay of,
+    /// if it was one that had its break.
+    pub fn exited(&mut self, pid: u32) -> Option<u64> {
+        let break_id = self.children.iter().find(|c| c.process.pid == pid).and_then(|c| c.break_id);
         self.children.retain(|c| c.process.pid != pid);
         self.windows.retain(|(_, p)| p.pid != pid);
+        break_id
     }
 
     /// When [`Launcher::enforce`] next has something to do.
@@ -276,7 +279,9 @@ impl Launcher {
             while !self.children.is_empty() || !self.windows.is_empty() {
                 let left = deadline.saturating_duration_since(std::time::Instant::now());
                 match exits.recv_timeout(left) {
-                    Ok(Input::UiExited { pid }) => self.exited(pid),
+                    Ok(Input::UiExited { pid }) => {
+                        self.exited(pid);
+                    }
                     Ok(_) => {}
                     Err(_) => break,
                 }

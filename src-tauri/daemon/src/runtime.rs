@@ -16,6 +16,11 @@
 //! [`Notice::Glance`] whenever it changes, with or without a tray, for panels that follow it
 //! (`respite status --follow`); each new subscriber gets the current one first.
 //!
+//! Whether a break's window came up is known here, not in the scheduler: the overlay says when
+//! it is on screen ([`Request::Shown`]), and its process's exit is reported. A break that ends
+//! without its window on screen the whole time (none came up, or `respite-ui` exited during
+//! it) is logged with `shown` false, so neither the log nor the summary calls it taken.
+//!
 //! `respite reload` (and every change made in the settings window) reads the settings file
 //! again and applies it at once: plans, rules, sensing, focus rhythm, working hours, evening,
 //! overlays, sound and retention. Active time already worked is kept. Its problems replace the
@@ -134,6 +139,8 @@ pub struct Runtime {
     idea_on_screen: Option<(u64, u32)>,
     /// The break deadline an overlay was last prepared for (once per break, even if it exits).
     prepared_for: Option<Duration>,
+    /// The break on screen and where its window is.
+    break_window: Option<(u64, BreakWindow)>,
     summary_announcer: Announcer,
 }
 
@@ -178,6 +185,7 @@ impl Runtime {
             next_idea,
             idea_on_screen: None,
             prepared_for: None,
+            break_window: None,
             summary_announcer: Announcer::default(),
         };
         runtime.tell_journal_notices();
@@ -290,7 +298,17 @@ impl Runtime {
                     self.subscribers.push(stream);
                 }
             }
-            Input::UiExited { pid } => self.launcher.exited(pid),
+            Input::UiExited { pid } => {
+                let Some(break_id) = self.launcher.exited(pid) else { return };
+                if let Some((id, window)) = self.break_window.as_mut().filter(|(id, _)| *id == break_id) {
+                    match window {
+                        BreakWindow::Awaited => tracing::warn!(break_id = *id, pid, "respite-ui exited before the break's window came up; the break runs without a window"),
+                        BreakWindow::OnScreen => tracing::warn!(break_id = *id, pid, "respite-ui exited during the break; the break runs without a window"),
+                        BreakWindow::Gone => {}
+                    }
+                    *window = BreakWindow::Gone;
+                }
+            }
             Input::Wake => {}
             Input::Locked(locked) => {
                 let now = self.clock.now();
@@ -388,6 +406,9 @@ impl Runtime {
                     if brk.id == break_id {
                         let latency = (now.wall - brk.started_at).num_milliseconds();
                         tracing::info!(break_id, latency_ms = latency, "overlay on screen");
+                        if let Some((_, window @ BreakWindow::Awaited)) = self.break_window.as_mut().filter(|(id, _)| *id == break_id) {
+                            *window = BreakWindow::OnScreen;
+                        }
                     }
                 }
                 None
@@ -468,6 +489,7 @@ impl Runtime {
                     self.idea_on_screen = Some((brk.id, *idea));
                     *idea = idea.wrapping_add(1);
                     self.sound.play(Chime::Start);
+                    self.break_window = Some((brk.id, BreakWindow::Awaited));
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
                         let warning = format!("Break windows cannot open: {e}");
@@ -477,8 +499,13 @@ impl Runtime {
                     }
                     self.publish(&Notice::BreakStarted { break_id: brk.id, kind: brk.kind });
                 }
-                Event::BreakEnded { id, record } => {
-                    tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), "break ended");
+                Event::BreakEnded { id, mut record } => {
+                    let window = self.break_window.take().filter(|(on, _)| *on == id).map(|(_, window)| window);
+                    record.shown = Some(window == Some(BreakWindow::OnScreen));
+                    tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), shown = record.shown, "break ended");
+                    if record.shown == Some(false) {
+                        tracing::warn!(id, "the break ended without its window on screen; it is logged as not shown");
+                    }
                     self.journal.record(record.clone(), true, now.wall, now.mono);
                     self.launcher.break_ended(id, now.mono);
                     if record.outcome == Outcome::Completed {
@@ -654,7 +681,17 @@ impl Runtime {
     }
 }
 
-/// The next time the self-check is offered (its weekday and time, local), if it is enabled.
+/// Where the window of the break on screen is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BreakWindow {
+    /// Asked for: not on screen yet (`respite-ui` starting, or it could not start).
+    Awaited,
+    /// The overlay said it is on screen.
+    OnScreen,
+    /// Its `respite-ui` exited before the break ended.
+    Gone,
+}
+
 /// Followers of the daemon's notices at once (overlays, panels): more are refused.
 const MAX_SUBSCRIBERS: usize = 64;
 
@@ -669,6 +706,7 @@ fn still_connected(stream: &UnixStream) -> bool {
     }
 }
 
+/// The next time the self-check is offered (its weekday and time, local), if it is enabled.
 fn next_selfcheck(prefs: SelfCheckPrefs, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if !prefs.enabled {
         return None;

@@ -65,6 +65,7 @@ fn round(parent: &Path, mode: &str, breaks: usize) -> Vec<f64> {
                 actual_secs: 20,
                 outcome: Outcome::Completed,
                 held: None,
+                shown: None,
             };
             let began = Instant::now();
             store.open_break(&open).expect("open the break");

@@ -235,6 +235,8 @@ impl Day<'_> {
             actual_secs: on_screen as u32,
             outcome,
             held: None,
+            // Windows came up, as they do when all is well.
+            shown: shown.then_some(true),
         }
     }
 
@@ -258,6 +260,7 @@ impl Day<'_> {
                 actual_secs: length as u32,
                 outcome: Outcome::Natural,
                 held: None,
+                shown: None,
             });
         }
         for k in BreakKind::ALL {

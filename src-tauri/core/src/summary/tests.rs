@@ -51,6 +51,7 @@ fn brk(store: &mut Store, kind: BreakKind, covers: &[BreakKind], due: DateTime<U
         actual_secs: if shown { length as u32 } else { 0 },
         outcome,
         held: None,
+        shown: None,
     };
     store.record(&record, false).unwrap();
 }
@@ -156,7 +157,7 @@ fn after_the_week() -> DateTime<Utc> {
 }
 
 fn tally(due: u32, taken: u32, natural: u32, skipped: u32, postponed: u32, interrupted: u32, compliance: Option<f64>) -> Tally {
-    Tally { due, taken, natural, skipped, postponed, interrupted, compliance }
+    Tally { due, taken, natural, skipped, postponed, interrupted, unseen: 0, compliance }
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
@@ -180,6 +181,65 @@ fn an_ordinary_week_counts_each_break_once_and_each_kind_with_what_it_covered() 
     assert!(days[4..].iter().all(|d| *d == Tally::default()));
     assert_eq!(s.headline.breaks_taken, 7);
     assert!(close(s.headline.compliance, 7.0 / 11.0));
+}
+
+/// An eye rest due at `due` that was on screen for its minute (natural ones: away ten minutes),
+/// its window `shown` or not, or not known.
+fn eye(store: &mut Store, due: DateTime<Utc>, outcome: Outcome, shown: Option<bool>) {
+    let length = if outcome == Natural { 600 } else { 60 };
+    let record = BreakRecord {
+        kind: Eye,
+        covers: vec![],
+        trigger: Trigger::Scheduled,
+        due_at: due,
+        started_at: Some(due),
+        ended_at: due + TimeDelta::seconds(length),
+        planned_secs: 60,
+        actual_secs: length as u32,
+        outcome,
+        held: None,
+        shown,
+    };
+    store.record(&record, false).unwrap();
+}
+
+/// A break that ran its whole length with no window on screen was not taken, nor due (Respite
+/// failed to show it); it is counted as unseen, and is no rest for the longest stretch. One whose
+/// window is not known (logged before the log kept it) counts as taken, as before. The week's
+/// rows, last week's sums and the streak's walk back all count alike.
+///
+/// Mon 16 (and, for the comparison, Mon 9): 09:00 c shown · 10:00 c no window · 11:00 c unknown ·
+///   12:00 n · 12:30 s with no window (skipped from the tray: the person knew of it).
+///   due 4 (c 2, n 1, s 1), taken 2, unseen 1, compliance 3/4; at the screen 08:00–13:30, cut at
+///   09:00 11:00 12:00 (not at 10:00): runs of 60, 120, 60, 90 min, the longest 120.
+/// Sun 15: 09:00 c shown · 10:00 c no window: 1 of 1 due, which starts the streak.
+#[test]
+fn a_break_that_ran_with_no_window_is_counted_unseen_not_taken() {
+    let (_dir, mut store) = store();
+    for day in [(2026, 11, 9), MON] {
+        eye(&mut store, at(day, 9, 0), Completed, Some(true));
+        eye(&mut store, at(day, 10, 0), Completed, Some(false));
+        eye(&mut store, at(day, 11, 0), Completed, None);
+        eye(&mut store, at(day, 12, 0), Natural, None);
+        eye(&mut store, at(day, 12, 30), Skipped, Some(false));
+    }
+    eye(&mut store, at((2026, 11, 15), 9, 0), Completed, Some(true));
+    eye(&mut store, at((2026, 11, 15), 10, 0), Completed, Some(false));
+    span(&mut store, at(MON, 8, 0), at(MON, 13, 30), false);
+
+    let now = at(MON, 23, 0);
+    let s = week_summary(&store, week("2026-W47"), &Berlin, now).unwrap();
+    let expected = Tally { unseen: 1, ..tally(4, 2, 1, 1, 0, 0, Some(0.75)) };
+    assert_eq!(s.breaks, expected);
+    assert_eq!(s.by_kind[&Eye], expected);
+    assert_eq!(s.days[0].breaks, expected);
+    assert_eq!((s.headline.breaks_taken, s.headline.compliance), (3, Some(0.75)));
+    assert_eq!(s.days[0].longest_stretch_secs, 120 * 60, "a break with no window is no rest");
+    assert_eq!((s.previous.headline.breaks_taken, s.previous.headline.compliance), (3, Some(0.75)), "last week's sums count alike");
+    assert_eq!(s.previous.change.breaks_taken, 0);
+    assert_eq!((s.streak.days, s.streak.first_day), (1, Some(date(2026, 11, 15))), "Sunday: 1 of 1 due taken");
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["breaks"]["unseen"], 1, "the window reads it from the JSON");
 }
 
 #[test]
