@@ -175,6 +175,8 @@ mod tests {
     /// error naming it, so the tests see exactly what reached the runtime.
     fn served() -> (tempfile::TempDir, std::path::PathBuf, mpsc::Receiver<String>) {
         let dir = tempfile::tempdir().unwrap();
+        // As the daemon makes its runtime folder: clients use only a private one.
+        std::fs::set_permissions(dir.path(), <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700)).unwrap();
         let path = dir.path().join("control.sock");
         let (inputs, received) = mpsc::channel();
         serve(bind(&path).unwrap(), inputs).unwrap();

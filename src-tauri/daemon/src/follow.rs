@@ -121,6 +121,8 @@ mod tests {
     #[test]
     fn each_change_is_one_waybar_line_and_the_end_says_stopped() {
         let dir = tempfile::tempdir().unwrap();
+        // As the daemon makes its runtime folder: clients use only a private one.
+        std::fs::set_permissions(dir.path(), <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700)).unwrap();
         let socket = daemon(
             dir.path(),
             vec![
@@ -151,6 +153,8 @@ mod tests {
     #[test]
     fn without_a_daemon_it_says_stopped_at_once_in_the_locale() {
         let dir = tempfile::tempdir().unwrap();
+        // As the daemon makes its runtime folder: clients use only a private one.
+        std::fs::set_permissions(dir.path(), <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700)).unwrap();
         let mut out = Vec::new();
         assert_eq!(follow(&dir.path().join("nobody.sock"), &Texts::pseudo(), &mut out), ExitCode::from(NOT_RUNNING));
         let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -172,6 +176,8 @@ mod tests {
             }
         }
         let dir = tempfile::tempdir().unwrap();
+        // As the daemon makes its runtime folder: clients use only a private one.
+        std::fs::set_permissions(dir.path(), <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700)).unwrap();
         let socket = daemon(dir.path(), vec![glance(Mode::Running, "Next: Walk in 5 min")]);
         assert_eq!(follow(&socket, &Texts::english(), &mut Closed), ExitCode::SUCCESS);
     }
