@@ -68,8 +68,8 @@ fn a_full_disk_keeps_records_in_memory_and_loses_none_when_space_returns() {
     let mut session = Session::headless();
     let notifications = session.record_notifications();
     let Some(_tmpfs) = Tmpfs::mount(&session.data_dir(), "512k") else {
-        // Mounting needs root (CI and the dev machines run as root); say so rather than pass.
-        eprintln!("SKIPPED a_full_disk_keeps_records…: cannot mount a tmpfs here (not root?)");
+        // Mounting needs root (CI and the dev machines run as root).
+        respite_e2e::skip_or_fail("a_full_disk_keeps_records…", "cannot mount a tmpfs here (not root?)");
         return;
     };
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);

@@ -3,7 +3,7 @@
 
 use super::super::mutter::MutterIdle;
 use super::super::{probe_idle, Desktop, IdleSource, SessionBus};
-use super::support::{wait_for, Bus, Running};
+use super::support::{skip_or_fail, wait_for, Bus, Running};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::Duration;
@@ -14,7 +14,7 @@ const REMOTE_DESKTOP: &str = "org.gnome.Mutter.RemoteDesktop";
 #[test]
 fn real_mutter_reports_idle_time_that_input_resets() {
     if Command::new("mutter").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
-        println!("SKIPPED: mutter is not installed (scripts/install-deps test installs it)");
+        skip_or_fail("mutter is not installed (scripts/install-deps test installs it)");
         return;
     }
     let bus = Bus::start();
