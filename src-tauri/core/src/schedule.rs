@@ -141,7 +141,7 @@ impl ActiveBreak {
     }
 
     fn record(&self, outcome: Outcome, now: Now) -> BreakRecord {
-        let actual = (now.mono.saturating_sub(self.started_mono) + self.asleep).min(self.planned);
+        let actual = now.mono.saturating_sub(self.started_mono).saturating_add(self.asleep).min(self.planned);
         BreakRecord {
             kind: self.kind,
             covers: self.covers.clone(),
@@ -515,7 +515,7 @@ impl Scheduler {
                     events.push(Event::Held { kind, reason });
                 }
                 w.held.get_or_insert(reason);
-                w.recheck = now.mono + HOLD_RECHECK;
+                w.recheck = now.mono.saturating_add(HOLD_RECHECK);
                 return events;
             }
         }
@@ -523,7 +523,7 @@ impl Scheduler {
             let w = self.waiting.as_mut().expect("set above");
             let typing_from = *w.typing_from.get_or_insert(now.mono);
             if now.mono.saturating_sub(typing_from) < TYPING_WAIT {
-                w.recheck = now.mono + TYPING_RECHECK;
+                w.recheck = now.mono.saturating_add(TYPING_RECHECK);
                 return events;
             }
         }
@@ -730,8 +730,8 @@ impl Scheduler {
         self.presence.next_read = match (idle, self.presence.away) {
             (None, Some(_)) if self.presence.locked => None,
             (None, _) => None,
-            (Some(_), Some(_)) => Some(now.mono + threshold),
-            (Some(idle), None) => Some(now.mono + threshold.saturating_sub(idle).max(TYPING_PAUSE)),
+            (Some(_), Some(_)) => Some(now.mono.saturating_add(threshold)),
+            (Some(idle), None) => Some(now.mono.saturating_add(threshold.saturating_sub(idle).max(TYPING_PAUSE))),
         };
         idle
     }
@@ -809,7 +809,7 @@ impl Scheduler {
 
     /// Writes out a long active span in pieces, so a crash loses little of it.
     fn flush_span(&mut self, now: Now, events: &mut Vec<Event>) {
-        if self.presence.span_from.is_some_and(|(from, _)| now.mono >= from + SPAN_FLUSH) {
+        if self.presence.span_from.is_some_and(|(from, _)| now.mono >= from.saturating_add(SPAN_FLUSH)) {
             self.close_span(now.mono, now.wall, events);
             self.presence.span_from = Some((now.mono, now.wall));
         }
@@ -880,7 +880,7 @@ impl Scheduler {
     }
 
     fn resume_from_pause(&mut self, pause: Pause, now: Now) {
-        if now.mono.saturating_sub(pause.since_mono) + pause.asleep >= self.sensing.idle_resets {
+        if now.mono.saturating_sub(pause.since_mono).saturating_add(pause.asleep) >= self.sensing.idle_resets {
             self.elapsed = [Duration::ZERO; 3];
             self.postponed = [0; 3];
         }
@@ -1024,7 +1024,7 @@ impl Scheduler {
         self.counted_to = now.mono;
         self.noticed = None;
         self.presence.span_from = Some((now.mono, now.wall));
-        self.presence.next_read = self.presence.known.then(|| now.mono + self.away_after());
+        self.presence.next_read = self.presence.known.then(|| now.mono.saturating_add(self.away_after()));
         vec![Event::BreakEnded { id: brk.id, record: brk.record(outcome, now) }]
     }
 

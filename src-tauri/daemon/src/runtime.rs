@@ -358,7 +358,7 @@ impl Runtime {
                     tracing::info!(after_hours_mins = so_far.as_secs() / 60, "evening nudge");
                     notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("minutes", &(so_far.as_secs() / 60))]));
                 } else {
-                    next = Some(now.mono + (limit - so_far));
+                    next = Some(now.mono.saturating_add(limit - so_far));
                 }
             }
         }
@@ -427,7 +427,12 @@ impl Runtime {
                 self.journal.self_check(week, answers, now.wall, now.mono);
                 None
             }
-            Request::Quit | Request::Subscribe => unreachable!("handled by the loop and the socket server"),
+            // The run loop takes Quit and the socket server takes Subscribe before they get
+            // here; should either arrive anyway, it is refused, not a reason to stop.
+            Request::Quit | Request::Subscribe => {
+                tracing::warn!(?request, "a request that the loop or the socket should have taken reached the runtime; refused");
+                return Response::error("that request is not answered here");
+            }
         };
         if let Some(command) = command {
             tracing::info!(?command, "command");
@@ -605,7 +610,7 @@ impl Runtime {
             Ok(n) => tracing::info!(deleted = n, "deleted break records older than the retention setting"),
             Err(e) => tracing::warn!("cannot delete old break records: {e}"),
         }
-        self.next_prune = Some(now.mono + PRUNE_EVERY);
+        self.next_prune = Some(now.mono.saturating_add(PRUNE_EVERY));
     }
 
     /// Tells the user, once each, what the journal reports: saving failed, works again, or a
@@ -662,7 +667,7 @@ impl Runtime {
         }
         let next = self.scheduler.next_break(now)?;
         let into_minute = next.in_time.as_secs() % 60;
-        Some(now.mono + Duration::from_secs(if into_minute == 0 { 60 } else { into_minute }))
+        Some(now.mono.saturating_add(Duration::from_secs(if into_minute == 0 { 60 } else { into_minute })))
     }
 
     fn shutdown(mut self, inputs: &Receiver<Input>) {
