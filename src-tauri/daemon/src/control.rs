@@ -9,7 +9,7 @@
 //! `accept` fails (file descriptors ran out), the server waits a growing while before trying
 //! again, and logs the trouble once, not once a turn.
 
-use crate::runtime::Input;
+use crate::input::Input;
 use respite_core::protocol::{parse_request, to_line, Request, Response, MAX_MESSAGE};
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};

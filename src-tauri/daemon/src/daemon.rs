@@ -9,11 +9,12 @@
 
 use crate::instance::{self, Acquired};
 use crate::launcher::Launcher;
-use crate::runtime::{Input, Runtime};
+use crate::input::Input;
+use crate::runtime::Runtime;
 use crate::weekly::Announcer;
 use crate::senses::{self, LiveSenses};
 use crate::once::Once;
-use crate::{control, gnome_reminders, notify, reach, tray};
+use crate::{control, gnome_reminders, reach, settings_file, tray};
 use gtk::glib;
 use respite_core::client;
 use respite_core::clock::{Clock, ScaledClock, SystemClock};
@@ -21,9 +22,6 @@ use respite_core::journal::Journal;
 use respite_core::paths::Paths;
 use respite_core::autostart::Autostart;
 use respite_core::protocol::{Request, WindowName};
-use respite_core::settings::{self, Settings};
-use respite_core::text;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
 use std::thread;
@@ -38,7 +36,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let LoadedSettings { settings, warnings, first_start } = load_settings(&paths.settings_file());
+    let settings_file::LoadedSettings { settings, warnings, first_start } = settings_file::load_settings(&paths.settings_file());
     if first_start {
         turn_on_autostart();
     }
@@ -141,40 +139,6 @@ fn spawn_runtime(main_loop: &glib::MainLoop, work: impl FnOnce() + Send + 'stati
             work();
         })
         .expect("cannot start the runtime thread")
-}
-
-/// The settings as read at start or on `reload`.
-pub(crate) struct LoadedSettings {
-    pub settings: Settings,
-    /// Every problem, with the file's path, as `status` shows them.
-    pub warnings: Vec<String>,
-    /// The file did not exist and the defaults were written.
-    pub first_start: bool,
-}
-
-/// Reads the settings; every problem is logged, shown once as a notification, and kept for
-/// `status`. The daemon always starts: bad keys run with their defaults. Also used by `reload`.
-pub(crate) fn load_settings(file: &Path) -> LoadedSettings {
-    // `all_defaults`: nothing of the file applies (it cannot be read, or is not TOML at all).
-    let (settings, problems, created, all_defaults) = match settings::load_or_create(file) {
-        Ok(loaded) => {
-            if loaded.created {
-                tracing::info!("first start: wrote the default settings to {}", file.display());
-            }
-            let all_defaults = loaded.problems.iter().any(settings::Problem::is_whole_file);
-            (loaded.settings, loaded.problems.iter().map(|p| format!("{}: {p}", file.display())).collect(), loaded.created, all_defaults)
-        }
-        Err(e) => (Settings::default(), vec![format!("{e}; using the default settings")], false, true),
-    };
-    for problem in &problems {
-        tracing::warn!("settings: {problem}");
-    }
-    if !problems.is_empty() {
-        let body_key = if all_defaults { "notify.settings.bodyAllDefaults" } else { "notify.settings.body" };
-        let body = text::tf(body_key, &[("problems", &problems.join("\n"))]);
-        notify::send(text::t("notify.settings.title"), body);
-    }
-    LoadedSettings { settings, warnings: problems, first_start: created }
 }
 
 /// A first start turns launch at login on (the welcome window offers to turn it off): a break

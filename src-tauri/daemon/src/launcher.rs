@@ -16,7 +16,7 @@
 //! one that is already open starts no second one. They close when the user closes them, or when
 //! the daemon stops.
 
-use crate::runtime::Input;
+use crate::input::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
 use respite_core::summary::Week;

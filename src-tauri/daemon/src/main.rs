@@ -5,7 +5,9 @@
 //!
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
-//! scheduler loop; [`control`] serves the socket; [`launcher`] starts `respite-ui`; [`tray`] is
+//! scheduler loop, acting on [`input`]s; [`settings_file`] reads the settings (at start and on
+//! reload); [`glance`] is what Respite shows at a glance (tray and panels); [`control`] serves
+//! the socket; [`launcher`] starts `respite-ui`; [`tray`] is
 //! the tray icon and menu; [`follow`] is `respite status --follow`, for panels; [`notify`] sends
 //! desktop notifications; [`once`] remembers the notices told once ever; [`reach`] tells where
 //! Respite is when no tray icon shows; [`gnome_reminders`] is GNOME's own break reminders, next
@@ -16,7 +18,9 @@ mod cli;
 mod control;
 mod daemon;
 mod follow;
+mod glance;
 mod gnome_reminders;
+mod input;
 mod instance;
 mod launcher;
 mod logging;
@@ -25,6 +29,7 @@ mod once;
 mod reach;
 mod runtime;
 mod senses;
+mod settings_file;
 mod sound;
 mod tray;
 mod weekly;

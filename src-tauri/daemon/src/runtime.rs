@@ -26,6 +26,8 @@
 //! overlays, sound and retention. Active time already worked is kept. Its problems replace the
 //! settings warnings of the last read, reported the same way as at start.
 
+use crate::glance::{Glance, GlanceSink};
+use crate::input::Input;
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
 use crate::senses::LiveSenses;
@@ -35,7 +37,7 @@ use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::kind::{BreakKind, Outcome};
-use respite_core::protocol::{to_line, Mode, Notice, PauseSpec, Request, Response, State, Status, WindowName};
+use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
 use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
 use respite_core::summary::Week;
@@ -48,54 +50,6 @@ use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
-
-/// Something for the runtime to act on.
-#[derive(Debug)]
-pub enum Input {
-    /// A control request; the answer goes to `reply` when there is one.
-    Request { request: Request, reply: Option<Sender<Response>> },
-    /// A client that wants [`Notice`]s.
-    Subscribe(UnixStream),
-    /// A `respite-ui` child exited.
-    UiExited { pid: u32 },
-    /// The machine is about to sleep or woke: look at the clocks and the person now.
-    Wake,
-    /// The screen was locked (`true`) or unlocked.
-    Locked(bool),
-}
-
-/// What the tray shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrayState {
-    /// The info line, e.g. "Next: Stretch in 12 min".
-    pub info: String,
-    pub paused: bool,
-    pub on_break: bool,
-    pub focusing: bool,
-}
-
-impl TrayState {
-    /// The state in one word, as panels show it.
-    pub fn mode(&self) -> Mode {
-        if self.on_break {
-            Mode::OnBreak
-        } else if self.paused {
-            Mode::Paused
-        } else if self.focusing {
-            Mode::Focus
-        } else {
-            Mode::Running
-        }
-    }
-
-    /// The notice that tells subscribers about it.
-    pub fn notice(&self) -> Notice {
-        Notice::Glance { state: self.mode(), info: self.info.clone() }
-    }
-}
-
-/// Receives tray updates (on another thread: the tray posts them to its own loop).
-pub type TraySink = Box<dyn Fn(TrayState) + Send>;
 
 /// How often old records are deleted when a retention is set.
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
@@ -121,9 +75,9 @@ pub struct Runtime {
     launcher: Launcher,
     /// At most [`MAX_SUBSCRIBERS`].
     subscribers: Vec<UnixStream>,
-    tray: Option<TraySink>,
+    tray: Option<GlanceSink>,
     /// What the tray and the subscribers were last shown.
-    shown_tray: Option<TrayState>,
+    shown_tray: Option<Glance>,
     /// Problems to show in `status` for the whole run (a replaced database, …).
     warnings: Vec<String>,
     /// The settings file, read again on `reload`, and the problems of its last read.
@@ -192,7 +146,7 @@ impl Runtime {
         runtime
     }
 
-    pub fn set_tray(&mut self, tray: TraySink) {
+    pub fn set_tray(&mut self, tray: GlanceSink) {
         self.tray = Some(tray);
     }
 
@@ -209,7 +163,7 @@ impl Runtime {
     /// Reads the settings file again and applies it; see the module documentation.
     fn reload(&mut self, now: Now) -> Response {
         let Some(file) = self.settings_file.clone() else { return Response::error("this Respite has no settings file to reload") };
-        let crate::daemon::LoadedSettings { settings, warnings, .. } = crate::daemon::load_settings(&file);
+        let crate::settings_file::LoadedSettings { settings, warnings, .. } = crate::settings_file::load_settings(&file);
         tracing::info!(problems = warnings.len(), "settings reloaded from {}", file.display());
         self.settings_warnings = warnings;
         match self.scheduler.handle(Command::SetPlans(settings.plans()), now) {
@@ -293,7 +247,7 @@ impl Runtime {
                 }
                 // The current glance first, so a panel never starts empty and misses nothing
                 // between asking for the state and subscribing.
-                let glance = to_line(&self.tray_state(self.clock.now()).notice());
+                let glance = to_line(&self.glance(self.clock.now()).notice());
                 if stream.set_nonblocking(true).is_ok() && stream.write_all(glance.as_bytes()).is_ok() {
                     self.subscribers.push(stream);
                 }
@@ -385,7 +339,7 @@ impl Runtime {
                 tracing::info!("another start of respite handed over to this one: opening the settings");
                 if let Err(e) = self.launcher.open_window(WindowName::Settings, None) {
                     tracing::warn!("{e}");
-                    notify::send(text::t("notify.running.title"), self.tray_state(now).info);
+                    notify::send(text::t("notify.running.title"), self.glance(now).info);
                 }
                 None
             }
@@ -645,16 +599,14 @@ impl Runtime {
         self.subscribers.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
     }
 
-    fn tray_state(&self, now: Now) -> TrayState {
-        let status = self.status(now);
-        let info = crate::tray::info_line(text::texts(), &status);
-        TrayState { info, paused: status.state == State::Paused, on_break: status.state == State::OnBreak, focusing: status.focus.is_some() }
+    fn glance(&self, now: Now) -> Glance {
+        Glance::of(text::texts(), &self.status(now))
     }
 
     /// Pushes the tray state to the tray and the subscribers if it changed; returns when the
     /// info line will next change, if anyone is shown it.
     fn refresh_tray(&mut self, now: Now) -> Option<Duration> {
-        let state = self.tray_state(now);
+        let state = self.glance(now);
         if self.shown_tray.as_ref() != Some(&state) {
             if let Some(tray) = &self.tray {
                 tray(state.clone());

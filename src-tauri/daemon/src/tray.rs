@@ -1,6 +1,6 @@
 //! The tray icon and its menu (`tray-icon`, shown through the GTK main loop on Linux).
 //!
-//! The tray lives on the main thread; the runtime pushes [`TrayState`]s to it through the GLib
+//! The tray lives on the main thread; the runtime pushes [`Glance`]s to it through the GLib
 //! main context, and menu clicks become control requests to the runtime. Without a display the
 //! tray is simply absent and the daemon runs on; without a tray host (some GNOME setups) the
 //! icon is not shown but the menu's actions stay reachable through the `respite` command.
@@ -13,10 +13,11 @@
 //! start or whenever one appears later (a panel that starts after Respite), seen on the bus's
 //! `NameOwnerChanged` signal, never by polling.
 
-use crate::runtime::{Input, TraySink, TrayState};
+use crate::glance::{Glance, GlanceSink};
+use crate::input::Input;
 use gtk::glib;
 use respite_core::kind::BreakKind;
-use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
+use respite_core::protocol::{PauseSpec, Request, WindowName};
 use respite_core::text::{self, Texts};
 use std::cell::RefCell;
 use std::sync::mpsc::Sender;
@@ -57,12 +58,12 @@ thread_local! {
     /// The tray, owned by the main (GTK) thread; `None` until a host can show it.
     static TRAY: RefCell<Option<Tray>> = const { RefCell::new(None) };
     /// The last state pushed, for a tray made later.
-    static LAST: RefCell<Option<TrayState>> = const { RefCell::new(None) };
+    static LAST: RefCell<Option<Glance>> = const { RefCell::new(None) };
 }
 
 /// Creates the tray on this (the main) thread, now or (on Wayland) once a tray host appears,
 /// and returns the sink the runtime updates it with.
-pub fn start(inputs: Sender<Input>) -> Result<TraySink, TrayError> {
+pub fn start(inputs: Sender<Input>) -> Result<GlanceSink, TrayError> {
     gtk::init().map_err(|e| TrayError::NoDisplay(e.to_string()))?;
     MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
         if let Some(request) = request_for(event.id.as_ref()) {
@@ -76,7 +77,7 @@ pub fn start(inputs: Sender<Input>) -> Result<TraySink, TrayError> {
     } else {
         make()?;
     }
-    Ok(Box::new(|state: TrayState| {
+    Ok(Box::new(|state: Glance| {
         glib::idle_add_once(move || {
             TRAY.with(|t| if let Some(tray) = t.borrow().as_ref() { tray.show(&state) });
             LAST.with(|l| *l.borrow_mut() = Some(state));
@@ -148,24 +149,6 @@ fn label(texts: &Texts, id: &str) -> String {
     }
 }
 
-/// The line at the top of the menu (and the tooltip): what Respite is doing and what comes next.
-pub fn info_line(texts: &Texts, status: &Status) -> String {
-    match (&status.state, &status.current, &status.next) {
-        (State::OnBreak, Some(current), _) => texts.fill("tray.on_break", &[("kind", &texts.kind_title(current.kind))]),
-        (State::Paused, _, _) => match status.paused_until {
-            Some(until) => texts.fill("tray.paused_until", &[("time", &until.format("%H:%M"))]),
-            None => texts.get("tray.paused").to_owned(),
-        },
-        _ if status.holding.is_some() => texts.fill("tray.held", &[("reason", &status.holding.map(|r| texts.hold_reason(r)).unwrap_or_default())]),
-        _ if status.away => texts.get("tray.away").to_owned(),
-        (_, _, Some(next)) => match &status.focus {
-            Some(focus) => texts.fill("tray.focus_round", &[("round", &focus.round), ("rounds", &focus.rounds), ("time", &texts.time_left(next.in_secs))]),
-            None => texts.fill("tray.next", &[("kind", &texts.kind_title(next.kind)), ("time", &texts.time_left(next.in_secs))]),
-        },
-        _ => texts.get("tray.none").to_owned(),
-    }
-}
-
 fn build() -> Result<Tray, TrayError> {
     let texts = text::texts();
     let item = |id: &str, enabled: bool| MenuItem::with_id(id, label(texts, id), enabled, None);
@@ -207,7 +190,7 @@ fn build() -> Result<Tray, TrayError> {
 }
 
 impl Tray {
-    fn show(&self, state: &TrayState) {
+    fn show(&self, state: &Glance) {
         self.info.set_text(&state.info);
         self.resume.set_enabled(state.paused);
         self.skip.set_enabled(!state.paused && !state.on_break && !state.focusing);
@@ -288,61 +271,4 @@ mod tests {
         assert_eq!(label(&Texts::english(), "break.walk"), "Walk");
     }
 
-    /// The menu's top line in every state, in `texts`.
-    fn info_lines(texts: &Texts) -> Vec<String> {
-        use respite_core::clock::ManualClock;
-        use respite_core::presence::HoldReason;
-        use respite_core::schedule::{Command, PauseLength, Scheduler};
-        use respite_core::settings::Settings;
-        let clock = ManualClock::starting_at("2026-11-23T09:00:00Z".parse().unwrap());
-        let now = clock.advance(std::time::Duration::from_secs(60));
-        let status = |scheduler: &Scheduler| Status::of(scheduler, now, &chrono::Utc, Vec::new(), "none");
-        let mut scheduler = Scheduler::new(Settings::default().plans(), now);
-        let mut lines = vec![info_line(texts, &status(&scheduler))];
-        let mut away = status(&scheduler);
-        away.away = true;
-        lines.push(info_line(texts, &away));
-        let mut held = status(&scheduler);
-        held.holding = Some(HoldReason::Fullscreen);
-        lines.push(info_line(texts, &held));
-        let mut in_an_hour = status(&scheduler);
-        in_an_hour.next.as_mut().unwrap().in_secs = 3700;
-        lines.push(info_line(texts, &in_an_hour));
-        let mut none = status(&scheduler);
-        none.next = None;
-        lines.push(info_line(texts, &none));
-        scheduler.handle(Command::Focus(true), now).unwrap();
-        lines.push(info_line(texts, &status(&scheduler)));
-        scheduler.handle(Command::Focus(false), now).unwrap();
-        scheduler.handle(Command::TakeBreak(BreakKind::Stretch), now).unwrap();
-        lines.push(info_line(texts, &status(&scheduler)));
-        scheduler.handle(Command::Skip(None), now).unwrap();
-        scheduler.handle(Command::Pause(PauseLength::For(std::time::Duration::from_secs(1800))), now).unwrap();
-        lines.push(info_line(texts, &status(&scheduler)));
-        scheduler.handle(Command::Resume, now).unwrap();
-        scheduler.handle(Command::Pause(PauseLength::Indefinitely), now).unwrap();
-        lines.push(info_line(texts, &status(&scheduler)));
-        lines
-    }
-
-    #[test]
-    fn the_info_line_comes_from_the_locale_file_in_every_state() {
-        for line in info_lines(&Texts::pseudo()) {
-            assert!(text::is_pseudo(&line), "{line}");
-        }
-        assert_eq!(
-            info_lines(&Texts::english()),
-            [
-                "Next: Eye rest in 20 min",
-                "Away: time away does not count",
-                "Break waits: a fullscreen window",
-                "Next: Eye rest in 1 h 2 min",
-                "No breaks scheduled",
-                "Focus round 1 of 4: break in 25 min",
-                "On a break: Stretch",
-                "Paused until 09:31",
-                "Paused",
-            ]
-        );
-    }
 }

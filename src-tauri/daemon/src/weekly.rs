@@ -5,7 +5,7 @@
 //! announce it again.
 
 use crate::notify;
-use crate::runtime::Input;
+use crate::input::Input;
 use chrono::{DateTime, Local, Utc};
 use respite_core::protocol::{Request, WindowName};
 use respite_core::store::Store;
