@@ -4,6 +4,7 @@
 // or at once for switches and lists) and says whether Respite applied it; launch at login; reset to
 // the defaults after a confirmation. All Tauri calls go through api.js.
 import * as api from './api.js';
+import { el } from './dom.js';
 import { has, ready, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -41,13 +42,6 @@ const textKey = (key) => {
   return KINDS.includes(table) ? `settings.field.kind.${field}` : `settings.field.${key}`;
 };
 const hasHint = (key) => has(`${textKey(key)}.hint`);
-
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // ---- Drawing ------------------------------------------------------------------------------------
 

@@ -3,27 +3,13 @@
 // weeks. Draws once per week shown; nothing animates.
 
 import { summaryWeek, summaryReady, selfCheckSave } from './api.js';
+import { el, svg } from './dom.js';
 import { ready, t, translate } from './i18n.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const KINDS = ['eye', 'stretch', 'walk'];
 
 const $ = (id) => document.getElementById(id);
 let view = null;
-
-function svg(tag, attrs = {}, text) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
-
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** "3 h 20 min", "45 min", "0 min". */
 export function duration(secs) {
