@@ -29,7 +29,7 @@ mod welcome_window;
 
 use overlay::OverlayArgs;
 use respite_core::paths::Paths;
-use respite_core::summary::Week;
+use respite_core::calendar::Week;
 use std::process::ExitCode;
 
 /// Which window to open, from the command line.

@@ -5,7 +5,8 @@
 use chrono::{FixedOffset, Timelike, Utc};
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{seed, Profile};
-use respite_core::summary::{week_summary, Week};
+use respite_core::calendar::Week;
+use respite_core::summary::week_summary;
 use respite_core::text;
 use respite_e2e::Session;
 use std::fs;

@@ -15,7 +15,8 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{self, Profile};
-use respite_core::summary::{day_start, week_summary, Week};
+use respite_core::calendar::{day_start, Week};
+use respite_core::summary::week_summary;
 use rustix::time::{clock_gettime, ClockId};
 use std::time::Instant;
 

@@ -10,7 +10,7 @@
 use crate::kind::BreakRecord;
 use crate::schedule::FocusRound;
 use crate::selfcheck::Answers;
-use crate::summary::Week;
+use crate::calendar::Week;
 use crate::workhours::Span;
 use crate::store::{OpenBreak, Recovery, Store, StoreError};
 use chrono::{DateTime, Utc};

@@ -20,6 +20,7 @@
 //! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
 
 pub mod autostart;
+pub mod calendar;
 pub mod client;
 pub mod clock;
 pub mod export;

@@ -11,7 +11,7 @@
 use crate::kind::{BreakKind, Outcome};
 use crate::presence::HoldReason;
 use crate::selfcheck::Answers;
-use crate::summary::Week;
+use crate::calendar::Week;
 use crate::schedule::{FocusStatus, Phase, Scheduler};
 use crate::clock::Now;
 use chrono::{DateTime, FixedOffset, SubsecRound, TimeZone, Utc};

@@ -5,7 +5,7 @@
 //! in the summary, and when they stay low for [`LOW_WEEKS`] weeks in a row the summary gently
 //! suggests talking to someone.
 
-use crate::summary::Week;
+use crate::calendar::Week;
 use serde::{Deserialize, Serialize};
 
 /// Weeks in a row with low answers before the summary suggests talking to someone.

@@ -44,10 +44,9 @@ pub mod announce;
 mod observe;
 #[doc(hidden)]
 pub mod synthetic;
-mod week;
 
 pub use observe::{Fact, Observation};
-pub use week::{day_start, instant, BadWeek, Week};
+use crate::calendar::{day_start, instant, Week};
 
 use crate::kind::{BreakKind, Outcome};
 use crate::store::{OutcomeCounts, Store, StoreError};

@@ -62,25 +62,9 @@ fn duration_problem(text: &str, error: humantime::DurationError) -> String {
     }
 }
 
-/// The next local midnight strictly after `now` in zone `tz`: when "pause until tomorrow" ends.
-/// On a day where midnight does not exist (a DST gap), the first instant after it.
-pub fn next_midnight<Tz: TimeZone>(now: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
-    let local_date = now.with_timezone(tz).date_naive();
-    let tomorrow = local_date.succ_opt().expect("date in range");
-    let mut naive = tomorrow.and_hms_opt(0, 0, 0).expect("midnight exists");
-    for _ in 0..4 {
-        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
-            return t.with_timezone(&Utc);
-        }
-        naive += chrono::Duration::minutes(30);
-    }
-    now + chrono::Duration::hours(24)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
 
     #[test]
     fn db_form_is_fixed_width_utc_and_round_trips() {
@@ -106,13 +90,4 @@ mod tests {
         assert_eq!(parse_duration("1h min").unwrap_err(), "a number must come before \"min\"");
     }
 
-    #[test]
-    fn next_midnight_is_local() {
-        let paris_winter = FixedOffset::east_opt(3600).unwrap();
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 22, 30, 0).unwrap(); // 23:30 local
-        assert_eq!(next_midnight(now, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 23, 23, 0, 0).unwrap());
-        let later = Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(); // 00:30 local, next day
-        assert_eq!(next_midnight(later, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 24, 23, 0, 0).unwrap());
-        assert_eq!(in_zone(later, &paris_winter), "2026-11-24T00:30:00+01:00");
-    }
 }

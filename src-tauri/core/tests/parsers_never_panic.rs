@@ -222,7 +222,7 @@ fn request() -> impl Strategy<Value = Request> {
         any::<bool>().prop_map(|on| Request::Focus { on }),
         select(vec![WindowName::Settings, WindowName::Summary, WindowName::Welcome]).prop_map(|window| Request::Open { window, week: None }),
         (2000..2100i32, 1..=52u32, 1..=5u8, 1..=5u8, 1..=5u8).prop_map(|(y, w, e, c, a)| Request::SelfCheck {
-            week: respite_core::summary::Week::new(y, w).expect("every year has 52 weeks"),
+            week: respite_core::calendar::Week::new(y, w).expect("every year has 52 weeks"),
             answers: respite_core::selfcheck::Answers::new(e, c, a).expect("1 to 5"),
         }),
     ]

@@ -19,7 +19,7 @@
 use crate::input::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
-use respite_core::summary::Week;
+use respite_core::calendar::Week;
 use rustix::process::{kill_process, pidfd_open, pidfd_send_signal, Pid, PidfdFlags, Signal};
 use std::os::fd::OwnedFd;
 use std::io::{BufRead, BufReader};

@@ -1,5 +1,6 @@
 use super::synthetic::{self, Profile};
 use super::*;
+use crate::calendar::BadWeek;
 use crate::kind::{BreakRecord, Trigger};
 use chrono_tz::Europe::Berlin;
 use tempfile::TempDir;

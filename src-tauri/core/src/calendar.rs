@@ -1,5 +1,6 @@
-//! ISO 8601 weeks ("2026-W47"): parsing and printing them, and the local days and instants one
-//! covers in a time zone.
+//! Calendar vocabulary shared by the store, the summary, the self-check and the daemon: ISO 8601
+//! weeks ("2026-W47"), parsing and printing them, the local days and instants one covers in a
+//! time zone, and the next local midnight.
 //!
 //! Weeks start on Monday, and week 1 is the week holding the year's first Thursday, so a year has
 //! 52 or 53 weeks and the first days of January can belong to the last week of the year before
@@ -139,4 +140,35 @@ pub fn instant<Z: TimeZone>(local: NaiveDateTime, zone: &Z) -> DateTime<Utc> {
             zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc))
         })
         .unwrap_or_else(|| zone.from_utc_datetime(&local).with_timezone(&Utc))
+}
+
+/// The next local midnight strictly after `now` in zone `tz`: when "pause until tomorrow" ends.
+/// On a day where midnight does not exist (a DST gap), the first instant after it.
+pub fn next_midnight<Tz: TimeZone>(now: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
+    let local_date = now.with_timezone(tz).date_naive();
+    let tomorrow = local_date.succ_opt().expect("date in range");
+    let mut naive = tomorrow.and_hms_opt(0, 0, 0).expect("midnight exists");
+    for _ in 0..4 {
+        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+            return t.with_timezone(&Utc);
+        }
+        naive += chrono::Duration::minutes(30);
+    }
+    now + chrono::Duration::hours(24)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn next_midnight_is_local() {
+        let paris_winter = FixedOffset::east_opt(3600).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 22, 30, 0).unwrap(); // 23:30 local
+        assert_eq!(next_midnight(now, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 23, 23, 0, 0).unwrap());
+        let later = Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(); // 00:30 local, next day
+        assert_eq!(next_midnight(later, &paris_winter), Utc.with_ymd_and_hms(2026, 11, 24, 23, 0, 0).unwrap());
+    }
 }
