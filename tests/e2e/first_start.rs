@@ -35,9 +35,16 @@ fn a_first_start_writes_the_defaults_turns_on_launch_at_login_and_welcomes_once(
     session.wait_for(Duration::from_secs(10), "the welcome window to close", || windows(&session, "Welcome to Respite").is_empty().then_some(()));
 
     // A later start: no welcome, and launch at login stays as the user left it.
+    // The daemon queues the windows a start opens before it logs that it is running, and its
+    // runtime takes requests in order: an answer to a status asked after that line comes after
+    // any welcome window of this start was opened (and logged).
     let mut daemon = session.spawn_daemon();
+    session.wait_for(Duration::from_secs(20), "the second start to run", || (session.daemon_log().matches("Respite is running").count() == 2).then_some(()));
     session.wait_for(Duration::from_secs(20), "the daemon to answer again", || session.status());
-    std::thread::sleep(Duration::from_secs(3));
+    let log = session.daemon_log();
+    let welcomes = |log: &str| log.lines().filter(|l| l.contains("window opened") && l.contains("welcome")).count();
+    assert_eq!(welcomes(&log), 1, "the welcome window comes only on a first start:\n{log}");
+    assert_eq!(log.matches("first start: wrote the default settings").count(), 1, "the defaults are written on the first start only:\n{log}");
     assert!(windows(&session, "Welcome to Respite").is_empty(), "the welcome window comes only on a first start");
     assert!(!entry_path.exists(), "a later start leaves launch at login off");
 

@@ -17,11 +17,23 @@ fn overlay_windows(session: &Session, title: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Waits until the `count`th overlay has told the daemon it is on screen: its page has drawn the
+/// break and put the focus on its first button (the page does that before asking to be shown).
+fn wait_until_on_screen(session: &Session, count: usize) {
+    session.wait_for(Duration::from_secs(30), "the overlay to say it is on screen", || (session.daemon_log().matches("overlay on screen").count() >= count).then_some(()));
+}
+
+/// Gives the first overlay titled `title` the keyboard focus, waits until X says it has it, and
+/// presses `key` there.
 fn press_in_overlay(session: &Session, title: &str, key: &str) {
     let found = session.x("xdotool", &["search", "--onlyvisible", "--name", &format!("^{title}$")]);
     let first = String::from_utf8_lossy(&found.stdout).lines().next().expect("an overlay window").trim().to_owned();
     session.x("xdotool", &["windowactivate", "--sync", &first]);
     session.x("xdotool", &["windowfocus", "--sync", &first]);
+    session.wait_for(Duration::from_secs(10), "the overlay to have the keyboard focus", || {
+        let focused = session.x("xdotool", &["getwindowfocus"]);
+        (String::from_utf8_lossy(&focused.stdout).trim() == first).then_some(())
+    });
     session.x("xdotool", &["key", "--window", &first, key]);
 }
 
@@ -48,7 +60,7 @@ fn one_overlay_per_monitor_and_the_page_controls_are_logged() {
         "each overlay covers its monitor exactly"
     );
     // Postpone has the focus when the break starts: Enter postpones.
-    std::thread::sleep(Duration::from_millis(500));
+    wait_until_on_screen(&session, 1);
     press_in_overlay(&session, "Respite — Stretch", "Return");
     session.wait_for(Duration::from_secs(15), "the postpone to be logged", || (last_outcome(&session)? == "postponed").then_some(()));
     session.wait_for(Duration::from_secs(20), "the overlays to close", || overlay_windows(&session, "Respite — Stretch").is_empty().then_some(()));
@@ -56,7 +68,7 @@ fn one_overlay_per_monitor_and_the_page_controls_are_logged() {
     // Escape skips.
     assert!(session.respite(&["break", "eye"]).status.success());
     session.wait_for(Duration::from_secs(30), "two eye-rest overlays", || (overlay_windows(&session, "Respite — Eye rest").len() == 2).then_some(()));
-    std::thread::sleep(Duration::from_millis(500));
+    wait_until_on_screen(&session, 2);
     press_in_overlay(&session, "Respite — Eye rest", "Escape");
     session.wait_for(Duration::from_secs(15), "the skip to be logged", || (last_outcome(&session)? == "skipped").then_some(()));
     let rows = session.export();

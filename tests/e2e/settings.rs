@@ -65,9 +65,9 @@ fn the_settings_window_opens_once_at_a_time_and_closes_with_the_daemon() {
     assert!(session.respite(&["settings"]).status.success());
     session.wait_for(Duration::from_secs(10), "the window to start", || fs::read_to_string(&calls).ok().filter(|c| !c.is_empty()));
     assert!(session.respite(&["settings"]).status.success(), "asking again is fine");
-    std::thread::sleep(Duration::from_millis(500));
+    let log = session.wait_for(Duration::from_secs(10), "the second ask to be declined", || Some(session.daemon_log()).filter(|l| l.contains("window already open")));
+    assert_eq!(log.matches("window opened").count(), 1, "one settings window at a time:\n{log}");
     assert_eq!(fs::read_to_string(&calls).unwrap(), "settings\n", "one settings window at a time");
-    assert!(session.daemon_log().contains("window already open"));
 
     session.quit();
     wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());

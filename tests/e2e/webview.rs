@@ -179,7 +179,10 @@ fn a_setting_changed_in_the_window_is_written_keeping_comments_and_applied() {
         let shown = page.wait(LONG, "the field's error", || page.text(&error).ok().filter(|t| !t.is_empty()));
         assert!(shown.contains("soon"), "{shown}");
         assert_eq!(page.attribute(&field, "aria-invalid").unwrap(), "true");
-        std::thread::sleep(Duration::from_millis(500));
+        // The field's error may come from the check while typing; the status line says how the
+        // save that Enter asked for ended.
+        let refused = page.wait(LONG, "the page to say it was not saved", || page.text(&said).ok().filter(|t| t.starts_with("Not saved")));
+        assert!(refused.contains("soon"), "{refused}");
         assert!(fs::read_to_string(&file).unwrap().contains("\"45m\""));
     });
     drop(page);

@@ -48,10 +48,16 @@ fn the_first_active_moment_of_a_week_announces_last_weeks_summary_once() {
     session.quit();
     assert!(session.wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap()).success());
 
-    // Started again the same week: not announced again.
+    // Started again the same week: not announced again. The runtime looks for a week to announce
+    // on every turn of its loop, from the first, and answers one request a turn: two answers
+    // from the new daemon mean it has looked, with the person present (no idle source here, so
+    // never away). An announcement is logged before its notification is sent.
     let mut daemon = session.spawn_daemon_with(&[("TZ", &tz)]);
     session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
-    std::thread::sleep(Duration::from_secs(2));
+    let status = session.status().expect("the daemon answers again");
+    assert_eq!(status["away"], false, "{status}");
+    let log = session.daemon_log();
+    assert_eq!(log.matches("announcing the weekly summary").count(), 1, "announced by the first start only:\n{log}");
     let sent = fs::read_to_string(&notifications).unwrap();
     assert_eq!(sent.matches(READY).count(), 1, "{sent}");
     session.quit();
