@@ -16,7 +16,7 @@ use crate::cover;
 use crate::error::UiError;
 use crate::fade;
 use respite_core::client;
-use respite_core::kind::{BreakKind, Outcome};
+use respite_core::record::{BreakKind, Outcome};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
 use respite_core::settings::Monitors;
 use serde::Serialize;

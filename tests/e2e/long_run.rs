@@ -35,7 +35,7 @@ fn ten_thousand_break_cycles_log_every_break_with_flat_memory() {
     let store = Store::open_read_only(&session.data_dir().join("respite.sqlite3")).unwrap();
     let breaks = store.breaks(None, None).unwrap();
     assert!(breaks.len() as u64 >= CYCLES);
-    let not_completed: Vec<_> = breaks.iter().filter(|b| b.record.outcome != respite_core::kind::Outcome::Completed).collect();
+    let not_completed: Vec<_> = breaks.iter().filter(|b| b.record.outcome != respite_core::record::Outcome::Completed).collect();
     assert!(not_completed.len() <= 1, "only a break cut by the quit may be interrupted: {not_completed:?}");
     let size = std::fs::metadata(session.data_dir().join("respite.sqlite3")).unwrap().len();
     let per_row = size / breaks.len() as u64;

@@ -1,6 +1,6 @@
 //! The break log as CSV or JSON, with times in local time (RFC 3339 with the offset).
 
-use crate::kind::covers_to_text;
+use crate::record::covers_to_text;
 use crate::store::StoredBreak;
 use crate::timefmt::in_zone;
 use chrono::TimeZone;
@@ -28,7 +28,7 @@ struct Row<'a> {
     held_reason: Option<&'a str>,
     held_secs: u32,
     /// Whether the break's window was on screen until it ended; `null` (empty in CSV) where no
-    /// window was meant or it is not known (see [`crate::kind::BreakRecord::shown`]).
+    /// window was meant or it is not known (see [`crate::record::BreakRecord::shown`]).
     shown: Option<bool>,
 }
 
@@ -96,7 +96,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kind::{BreakKind, BreakRecord, Outcome, Trigger};
+    use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
     use chrono::{FixedOffset, Utc};
 
     fn sample() -> Vec<StoredBreak> {

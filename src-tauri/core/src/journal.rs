@@ -7,7 +7,7 @@
 //! is moved aside and replaced ([`Store::open_or_recover`]). The journal never reads a clock:
 //! the caller passes the time.
 
-use crate::kind::BreakRecord;
+use crate::record::BreakRecord;
 use crate::schedule::FocusRound;
 use crate::selfcheck::Answers;
 use crate::calendar::Week;
@@ -228,7 +228,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kind::{BreakKind, Outcome, Trigger};
+    use crate::record::{BreakKind, Outcome, Trigger};
     use chrono::TimeZone;
     use rusqlite::Connection;
 

@@ -3,7 +3,8 @@
 //!
 //! Where things live:
 //! - [`clock`]: the time sources; the scheduler is handed `Now`, it never reads a clock.
-//! - [`kind`]: break kinds, outcomes, and the record of one finished break.
+//! - [`calendar`]: ISO weeks, local days and midnights, shared by the store, summary and daemon.
+//! - [`record`]: break kinds, outcomes, and the record of one finished break.
 //! - [`schedule`]: the scheduler state machine (working, on break, paused).
 //! - [`settings`]: `settings.toml` → validated [`settings::Settings`], problems reported per key;
 //!   [`settings::edit`] changes the file one key at a time, keeping its comments.
@@ -16,7 +17,8 @@
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
 //! - [`selfcheck`]: the optional weekly self-check (three questions) and its trend.
-//! - [`presence`]: what the scheduler may ask about the person (idle time, do not disturb).
+//! - [`senses`]: what the scheduler may ask about the person (idle time, do not disturb), which
+//!   the daemon answers from the desktop.
 //! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
 
 pub mod autostart;
@@ -25,12 +27,12 @@ pub mod client;
 pub mod clock;
 pub mod export;
 pub mod journal;
-pub mod kind;
 pub mod paths;
-pub mod presence;
 pub mod protocol;
+pub mod record;
 pub mod schedule;
 pub mod selfcheck;
+pub mod senses;
 pub mod settings;
 pub mod store;
 pub mod summary;

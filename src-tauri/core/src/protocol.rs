@@ -8,8 +8,8 @@
 //! glance, so it never has to ask for the state separately. Lines longer than [`MAX_MESSAGE`]
 //! bytes are refused.
 
-use crate::kind::{BreakKind, Outcome};
-use crate::presence::HoldReason;
+use crate::record::{BreakKind, Outcome};
+use crate::senses::HoldReason;
 use crate::selfcheck::Answers;
 use crate::calendar::Week;
 use crate::schedule::{FocusStatus, Phase, Scheduler};

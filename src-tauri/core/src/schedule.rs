@@ -26,8 +26,8 @@ mod presence;
 pub use focus::{FocusPlan, FocusRound, FocusStatus};
 
 use crate::clock::Now;
-use crate::kind::{BreakKind, BreakRecord, Held, Outcome, Trigger};
-use crate::presence::{HoldReason, Senses};
+use crate::record::{BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::senses::{HoldReason, Senses};
 use chrono::{DateTime, Utc};
 use focus::Focus;
 use presence::{Away, Presence, AWAY_AFTER_MAX, AWAY_AFTER_MIN, SPAN_FLUSH};

@@ -8,7 +8,7 @@
 //! through [`edit`], one key at a time, keeping every comment, and the daemon re-reads it on
 //! `respite reload`.
 
-use crate::kind::BreakKind;
+use crate::record::BreakKind;
 use crate::schedule::{FocusPlan, KindPlan, Plans, Rules, Sensing};
 use crate::workhours::{parse_day, WorkHours};
 use chrono::{NaiveTime, Weekday};

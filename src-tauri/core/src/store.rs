@@ -16,7 +16,7 @@
 //! them lingers there. The data folder is created 0700 and the database and its `-wal` and
 //! `-shm` files are 0600 (see [`crate::paths`]).
 
-use crate::kind::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::record::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
 use crate::schedule::FocusRound;
 use crate::selfcheck::{Answers, Checked};
 use crate::calendar::Week;
@@ -895,7 +895,7 @@ fn read_open_break(conn: &Connection) -> Result<Option<OpenBreak>, StoreError> {
     };
     let bad = |reason: String| StoreError::BadRow { id: 0, reason };
     Ok(Some(OpenBreak {
-        kind: kind.parse().map_err(|e: crate::kind::UnknownKind| bad(e.to_string()))?,
+        kind: kind.parse().map_err(|e: crate::record::UnknownKind| bad(e.to_string()))?,
         covers: covers_from_text(&covers).map_err(|e| bad(e.to_string()))?,
         trigger: trigger.parse().map_err(bad)?,
         due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
@@ -1046,7 +1046,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
     let shown: Option<bool> = row.get(12)?;
     let parse = || -> Result<BreakRecord, String> {
         Ok(BreakRecord {
-            kind: kind.parse().map_err(|e: crate::kind::UnknownKind| e.to_string())?,
+            kind: kind.parse().map_err(|e: crate::record::UnknownKind| e.to_string())?,
             covers: covers_from_text(&covers).map_err(|e| e.to_string())?,
             trigger: trigger.parse()?,
             due_at: from_db(&due_at).map_err(|e| e.to_string())?,
@@ -1309,9 +1309,9 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         let old = store.breaks(None, None).unwrap();
         assert_eq!(old.len(), 1);
-        assert_eq!(old[0].record.held, Some(Held { reason: crate::presence::HoldReason::Fullscreen, secs: 480 }));
+        assert_eq!(old[0].record.held, Some(Held { reason: crate::senses::HoldReason::Fullscreen, secs: 480 }));
         let mut written = Vec::new();
-        for (n, reason) in crate::presence::HoldReason::ALL.into_iter().enumerate() {
+        for (n, reason) in crate::senses::HoldReason::ALL.into_iter().enumerate() {
             let mut held = record(BreakKind::Eye, t(10, n as u32, 0), Outcome::Completed);
             held.held = Some(Held { reason, secs: 60 });
             store.record(&held, false).unwrap();
@@ -1348,7 +1348,7 @@ mod tests {
             planned_secs: 300,
             actual_secs: 300,
             outcome: Outcome::Completed,
-            held: Some(Held { reason: crate::presence::HoldReason::Camera, secs: 120 }),
+            held: Some(Held { reason: crate::senses::HoldReason::Camera, secs: 120 }),
             shown: None,
         };
         // Read-only (an older daemon may still run on it): not migrated, `shown` unknown.
@@ -1425,7 +1425,7 @@ mod tests {
         assert_eq!((old[0].record.kind, old[0].record.trigger, old[0].record.held), (BreakKind::Walk, Trigger::Manual, None));
         let mut focus = record(BreakKind::Stretch, t(10, 0, 0), Outcome::Completed);
         focus.trigger = Trigger::Focus;
-        focus.held = Some(Held { reason: crate::presence::HoldReason::Fullscreen, secs: 95 });
+        focus.held = Some(Held { reason: crate::senses::HoldReason::Fullscreen, secs: 95 });
         store.record(&focus, false).unwrap();
         let span = Span { start: t(9, 0, 0), end: t(9, 40, 0), after_hours: false };
         store.activity(&span).unwrap();

@@ -48,7 +48,7 @@ pub mod synthetic;
 pub use observe::{Fact, Observation};
 use crate::calendar::{day_start, instant, Week};
 
-use crate::kind::{BreakKind, Outcome};
+use crate::record::{BreakKind, Outcome};
 use crate::store::{OutcomeCounts, Store, StoreError};
 use crate::workhours::Span;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};

@@ -6,8 +6,8 @@
 //! bracketed, so a test can see that nothing a person reads was written into the code instead.
 //! [`is_pseudo`] is that check. The windows do the same from the same file (`ui/js/i18n.js`).
 
-use crate::kind::BreakKind;
-use crate::presence::HoldReason;
+use crate::record::BreakKind;
+use crate::senses::HoldReason;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn every_hold_reason_has_words() {
         let texts = Texts::english();
-        for reason in crate::presence::HoldReason::ALL {
+        for reason in crate::senses::HoldReason::ALL {
             let words = texts.hold_reason(reason);
             assert!(!words.starts_with("hold."), "{reason:?} has no text in en.json");
             assert_eq!(words, reason.describe(), "the log's words and the locale's agree");

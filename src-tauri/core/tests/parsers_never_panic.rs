@@ -10,7 +10,7 @@
 use proptest::option::of as opt;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use respite_core::kind::BreakKind;
+use respite_core::record::BreakKind;
 use respite_core::protocol::{parse_request, to_line, PauseSpec, ProtocolError, Request, WindowName, MAX_MESSAGE, PAUSE_SECS};
 use respite_core::schedule::KindPlan;
 use respite_core::settings::{parse, Monitors, Settings, DEFAULT_FILE, FORMAT_VERSION};

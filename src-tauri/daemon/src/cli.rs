@@ -12,7 +12,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use respite_core::client::{self, ClientError};
 use respite_core::export::{self, Format};
-use respite_core::kind::BreakKind;
+use respite_core::record::BreakKind;
 use respite_core::paths::Paths;
 use respite_core::autostart::Autostart;
 use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
@@ -176,7 +176,7 @@ enum ExportFormat {
 }
 
 fn parse_kind(text: &str) -> Result<BreakKind, String> {
-    text.parse().map_err(|e: respite_core::kind::UnknownKind| e.to_string())
+    text.parse().map_err(|e: respite_core::record::UnknownKind| e.to_string())
 }
 
 fn parse_week(text: &str) -> Result<Week, String> {
@@ -594,7 +594,7 @@ fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use chrono::FixedOffset;
-    use respite_core::kind::{BreakRecord, Outcome, Trigger};
+    use respite_core::record::{BreakRecord, Outcome, Trigger};
     use respite_core::workhours::Span;
 
     #[test]

@@ -128,7 +128,7 @@ mod tests {
             vec![
                 glance(Mode::Running, "Next: Stretch in 12 min"),
                 glance(Mode::Running, "Next: Stretch in 12 min"),
-                to_line(&Notice::BreakEnded { break_id: 1, outcome: respite_core::kind::Outcome::Skipped }),
+                to_line(&Notice::BreakEnded { break_id: 1, outcome: respite_core::record::Outcome::Skipped }),
                 "{\"event\":\"from_the_future\"}\n".into(),
                 glance(Mode::Paused, "Paused until 10:30"),
                 to_line(&Notice::ShuttingDown),

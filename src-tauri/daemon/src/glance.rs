@@ -72,13 +72,13 @@ fn info_line(texts: &Texts, status: &Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use respite_core::kind::BreakKind;
+    use respite_core::record::BreakKind;
     use respite_core::text;
 
     /// The menu's top line in every state, in `texts`.
     fn info_lines(texts: &Texts) -> Vec<String> {
         use respite_core::clock::ManualClock;
-        use respite_core::presence::HoldReason;
+        use respite_core::senses::HoldReason;
         use respite_core::schedule::{Command, PauseLength, Scheduler};
         use respite_core::settings::Settings;
         let clock = ManualClock::starting_at("2026-11-23T09:00:00Z".parse().unwrap());

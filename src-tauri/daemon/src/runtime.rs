@@ -36,7 +36,7 @@ use crate::weekly::Announcer;
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
-use respite_core::kind::{BreakKind, Outcome};
+use respite_core::record::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
 use respite_core::settings::{Evening, SelfCheckPrefs, Settings};

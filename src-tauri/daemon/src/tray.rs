@@ -16,7 +16,7 @@
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
 use gtk::glib;
-use respite_core::kind::BreakKind;
+use respite_core::record::BreakKind;
 use respite_core::protocol::{PauseSpec, Request, WindowName};
 use respite_core::text::{self, Texts};
 use std::cell::RefCell;

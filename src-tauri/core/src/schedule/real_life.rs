@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::clock::{Clock, ClockChange, ClockWatch, ManualClock};
-use crate::presence::NoSenses;
+use crate::senses::NoSenses;
 use crate::settings::Settings;
 use crate::workhours::WorkHours;
 use chrono::TimeZone;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::clock::{Clock, ManualClock};
-use crate::presence::NoSenses;
+use crate::senses::NoSenses;
 use crate::settings::Settings;
 use chrono::TimeZone;
 

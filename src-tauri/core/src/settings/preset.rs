@@ -5,7 +5,7 @@
 
 use super::edit::{self, EditError, FieldValue};
 use super::Settings;
-use crate::kind::BreakKind;
+use crate::record::BreakKind;
 use serde::{Deserialize, Serialize};
 
 /// A starting rhythm.

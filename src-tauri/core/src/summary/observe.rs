@@ -5,7 +5,7 @@
 
 use super::{Summary, STREAK_TARGET};
 use crate::text::{texts, Texts};
-use crate::kind::BreakKind;
+use crate::record::BreakKind;
 use crate::store::OutcomeCounts;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;

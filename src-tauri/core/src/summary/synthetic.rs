@@ -8,7 +8,7 @@
 //! and end, as the daemon logs it.
 
 use super::instant;
-use crate::kind::{BreakKind, BreakRecord, Outcome, Trigger};
+use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
 use crate::store::{Store, StoreError};
 use crate::workhours::Span;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};

@@ -1,7 +1,7 @@
 use super::synthetic::{self, Profile};
 use super::*;
 use crate::calendar::BadWeek;
-use crate::kind::{BreakRecord, Trigger};
+use crate::record::{BreakRecord, Trigger};
 use chrono_tz::Europe::Berlin;
 use tempfile::TempDir;
 

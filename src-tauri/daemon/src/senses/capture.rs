@@ -14,7 +14,7 @@
 //! laptops with MIPI cameras) or a Bluetooth headset's microphone (no ALSA device) is not seen.
 
 use super::{DisturbSource, SenseError};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! turned off (GSettings `org.gnome.desktop.notifications show-banners`, GNOME's do not disturb).
 
 use super::{bus, DisturbSource, SenseError};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 use zbus::blocking::Proxy;
 
 /// `IsInhibited`'s flag for "inhibit the session being marked as idle".
@@ -45,7 +45,7 @@ mod banners {
     use super::super::{DisturbSource, SenseError};
     use gtk::gio;
     use gtk::gio::prelude::*;
-    use respite_core::presence::HoldReason;
+    use respite_core::senses::HoldReason;
     use std::path::PathBuf;
 
     const SCHEMA: &str = "org.gnome.desktop.notifications";

@@ -3,7 +3,7 @@
 //! such property, so the source does not survive its probe there.
 
 use super::{bus, DisturbSource, SenseError};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 pub struct NotificationsInhibited {
     bus: bus::SessionBus,
     inhibited: bus::Property,

@@ -34,7 +34,7 @@ mod wayland;
 mod x11;
 
 pub use bus::SessionBus;
-use respite_core::presence::{HoldReason, Senses};
+use respite_core::senses::{HoldReason, Senses};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

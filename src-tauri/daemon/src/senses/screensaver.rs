@@ -3,7 +3,7 @@
 //! error, so there neither source survives its probe.
 
 use super::{bus, DisturbSource, IdleSource, SenseError};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 use std::time::Duration;
 use zbus::blocking::Proxy;
 

@@ -5,7 +5,7 @@
 //! compositor's own sources.
 
 use super::{DisturbSource, IdleSource, SenseError};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 use std::time::Duration;
 use x11rb::connection::{Connection as _, RequestConnection as _};
 use x11rb::errors::{ConnectError, ConnectionError, ReplyError};

@@ -10,7 +10,7 @@ use super::super::screensaver::{ScreenSaverIdle, ScreenSaverInhibit};
 use super::super::bus::ANSWER_WITHIN;
 use super::super::{idle_probe, probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource, LiveSenses};
 use super::support::{vanish, wait_for, Bus};
-use respite_core::presence::{HoldReason, Senses};
+use respite_core::senses::{HoldReason, Senses};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

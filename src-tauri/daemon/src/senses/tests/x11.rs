@@ -4,7 +4,7 @@
 use super::super::x11::{X11Fullscreen, X11Idle};
 use super::super::{probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource};
 use super::support::{wait_for, Xvfb};
-use respite_core::presence::HoldReason;
+use respite_core::senses::HoldReason;
 use std::thread;
 use std::time::Duration;
 use x11rb::connection::Connection as _;

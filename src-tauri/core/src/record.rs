@@ -1,6 +1,6 @@
 //! Break kinds, how a break ended, and the record of one break as it is logged.
 
-use crate::presence::HoldReason;
+use crate::senses::HoldReason;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
