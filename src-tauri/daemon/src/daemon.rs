@@ -10,6 +10,7 @@
 use crate::instance::{self, Acquired};
 use crate::launcher::Launcher;
 use crate::input::Input;
+use crate::overrides::Overrides;
 use crate::runtime::Runtime;
 use crate::weekly::Announcer;
 use crate::senses::{self, LiveSenses};
@@ -40,7 +41,8 @@ pub fn start(paths: &Paths) -> ExitCode {
     if first_start {
         turn_on_autostart();
     }
-    let clock = clock_from_env();
+    let overrides = Overrides::from_env();
+    let clock = clock_at(overrides.time_scale);
     let now = clock.now();
     let mut journal = Journal::open(&paths.database(), now.wall, now.mono);
     if let Some(store) = journal.store_mut() {
@@ -64,10 +66,10 @@ pub fn start(paths: &Paths) -> ExitCode {
     }
     // RESPITE_SENSES=off: no idle data and no do-not-disturb (all time is active time), for
     // tests that drive a display without input, and for desktops where sensing misbehaves.
-    let senses = if std::env::var("RESPITE_SENSES").is_ok_and(|v| v == "off") {
+    let senses = if overrides.senses_off {
         LiveSenses::new(Box::new(senses::NoIdle), Vec::new())
     } else {
-        LiveSenses::probe()
+        LiveSenses::probe(&overrides.dev_dir)
     };
     tracing::info!(idle_source = senses.idle_source(), "reading idle time");
     {
@@ -79,7 +81,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             });
         });
     }
-    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay), warnings);
+    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay, overrides.ui_program.clone()), warnings);
     runtime.set_settings_file(paths.settings_file());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
@@ -159,13 +161,12 @@ fn turn_on_autostart() {
 
 /// The real clock, or with `RESPITE_TIME_SCALE=N` (long-run tests and benchmarks) the real
 /// clock sped up N times.
-fn clock_from_env() -> Box<dyn Clock> {
-    match std::env::var("RESPITE_TIME_SCALE").ok().and_then(|s| s.parse::<u32>().ok()) {
-        Some(scale) if scale > 1 => {
-            tracing::warn!(scale, "time runs {scale} times faster (RESPITE_TIME_SCALE)");
-            Box::new(ScaledClock::new(scale))
-        }
-        _ => Box::new(SystemClock::new()),
+fn clock_at(scale: u32) -> Box<dyn Clock> {
+    if scale > 1 {
+        tracing::warn!(scale, "time runs {scale} times faster (RESPITE_TIME_SCALE)");
+        Box::new(ScaledClock::new(scale))
+    } else {
+        Box::new(SystemClock::new())
     }
 }
 

@@ -104,13 +104,11 @@ pub struct Launcher {
 }
 
 impl Launcher {
-    /// `RESPITE_UI_BIN`, else `respite-ui` beside this executable, else `respite-ui` on `PATH`.
-    pub fn new(inputs: Sender<Input>, prefs: OverlayPrefs) -> Self {
+    /// `program` (`RESPITE_UI_BIN`, from [`crate::overrides`]) if given, else `respite-ui`
+    /// beside this executable, else `respite-ui` on `PATH`.
+    pub fn new(inputs: Sender<Input>, prefs: OverlayPrefs, program: Option<PathBuf>) -> Self {
         let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join("respite-ui")));
-        let program = std::env::var_os("RESPITE_UI_BIN")
-            .map(PathBuf::from)
-            .or_else(|| beside.filter(|p| p.exists()))
-            .unwrap_or_else(|| PathBuf::from("respite-ui"));
+        let program = program.or_else(|| beside.filter(|p| p.exists())).unwrap_or_else(|| PathBuf::from("respite-ui"));
         Self::with_program(program, inputs, prefs)
     }
 

@@ -12,7 +12,8 @@
 //! desktop notifications; [`once`] remembers the notices told once ever; [`reach`] tells where
 //! Respite is when no tray icon shows; [`gnome_reminders`] is GNOME's own break reminders, next
 //! to Respite's; [`sound`] plays the chime; [`senses`] reads idle time and do-not-disturb from
-//! the desktop; [`logging`] is where the log goes; [`weekly`] announces the weekly summary.
+//! the desktop; [`overrides`] reads the environment variables tests use, once; [`logging`] is
+//! where the log goes; [`weekly`] announces the weekly summary.
 
 mod cli;
 mod control;
@@ -26,6 +27,7 @@ mod launcher;
 mod logging;
 mod notify;
 mod once;
+mod overrides;
 mod reach;
 mod runtime;
 mod senses;

@@ -70,11 +70,10 @@ pub struct CaptureInUse {
 }
 
 impl CaptureInUse {
-    /// Looks at `/dev`, or at `RESPITE_DEV_DIR` when set (the end-to-end tests plant stand-in
-    /// devices there; processes are always those of the real `/proc`).
-    pub fn new(capture: Capture) -> Self {
-        let dev = std::env::var_os("RESPITE_DEV_DIR").map_or_else(|| PathBuf::from("/dev"), PathBuf::from);
-        Self::at(capture, Path::new("/proc"), &dev)
+    /// Looks at devices in `dev_dir` (`/dev`; `RESPITE_DEV_DIR` in the end-to-end tests, which
+    /// plant stand-in devices there) and at the processes of the real `/proc`.
+    pub fn new(capture: Capture, dev_dir: &Path) -> Self {
+        Self::at(capture, Path::new("/proc"), dev_dir)
     }
 
     /// Looks at processes in `proc_root` and devices in `dev_root` (tests use other ones).

@@ -35,7 +35,7 @@ mod x11;
 
 pub use bus::SessionBus;
 use respite_core::senses::{HoldReason, Senses};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Where idle time comes from.
@@ -379,15 +379,16 @@ impl LiveSenses {
     }
 
     /// Probes this desktop (one session-bus connection shared by the bus sources): once for
-    /// do-not-disturb sources, and for an idle source again while it has none.
-    pub fn probe() -> Self {
+    /// do-not-disturb sources, and for an idle source again while it has none. Cameras and
+    /// microphones are looked for in `dev_dir` (`/dev`).
+    pub fn probe(dev_dir: &Path) -> Self {
         let desktop = Desktop::from_env();
         let senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
         let senses = senses.with_idle_probe(idle_probe(desktop), IDLE_REPROBE_EVERY);
         #[cfg(target_os = "linux")]
         let senses = senses.with_calls(vec![
-            Box::new(capture::CaptureInUse::new(capture::Capture::Camera)),
-            Box::new(capture::CaptureInUse::new(capture::Capture::Microphone)),
+            Box::new(capture::CaptureInUse::new(capture::Capture::Camera, dev_dir)),
+            Box::new(capture::CaptureInUse::new(capture::Capture::Microphone, dev_dir)),
         ]);
         senses
     }
