@@ -58,7 +58,7 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
                         let id = value()?;
                         overlay.break_id = Some(id.parse().map_err(|_| format!("--break-id needs a number, not {id:?}"))?);
                     }
-                    "--monitors" => overlay.monitors = value()?.parse()?,
+                    "--monitors" => overlay.monitors = value()?.parse().map_err(|e| format!("--monitors: {e}; {USAGE}"))?,
                     "--fade-ms" => {
                         let ms = value()?;
                         let ms: u64 = ms.parse().map_err(|_| format!("--fade-ms needs a number, not {ms:?}"))?;

@@ -3,6 +3,8 @@
 //! call exactly the commands its capability grants, from the app's own pages, and nothing else.
 
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -48,7 +50,7 @@ fn the_overlay_window_can_call_only_what_its_capability_grants() {
 
     // Controls: the granted calls pass the ACL (they then find no handler in this mock app), so
     // the denials above are the capability at work, not a mock that refuses everything.
-    for command in ["overlay_info", "overlay_ready", "postpone", "skip", "finish", "overlay_closed"] {
+    for command in OVERLAY_COMMANDS {
         assert_eq!(call(&overlay, command, LOCAL, json!({"breakId": 1})), Err(format!("Command {command} not found")));
     }
     assert_eq!(call(&overlay, "plugin:event|unlisten", LOCAL, json!({"event": "break-ended", "eventId": 1})), Ok(Value::Null));
@@ -132,4 +134,69 @@ fn the_welcome_window_chooses_a_preset_sound_and_login_and_nothing_else() {
         denied(call(&welcome, command, LOCAL, args.clone()));
     }
     denied(call(&welcome, "plugin:window|close", LOCAL, Value::Null));
+}
+
+/// Each window: its capability (`capabilities/<name>.json`), the file whose `generate_handler!`
+/// lists its commands, and the commands the tests above expect it to have.
+const WINDOWS: [(&str, &str, &[&str]); 4] = [
+    ("overlay", "src/overlay.rs", &OVERLAY_COMMANDS),
+    ("settings", "src/settings_window.rs", &SETTINGS_COMMANDS),
+    ("summary", "src/summary_window.rs", &SUMMARY_COMMANDS),
+    ("welcome", "src/welcome_window.rs", &WELCOME_COMMANDS),
+];
+
+/// The text between `open` and the next `close` after it, in `text` (which must hold one).
+fn between<'t>(text: &'t str, open: &str, close: &str, what: &str) -> &'t str {
+    let (_, rest) = text.split_once(open).unwrap_or_else(|| panic!("no {open:?} in {what}"));
+    rest.split_once(close).unwrap_or_else(|| panic!("no {close:?} after {open:?} in {what}")).0
+}
+
+fn sorted<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    let mut items: Vec<String> = items.into_iter().map(Into::into).collect();
+    items.sort();
+    items
+}
+
+/// The command lists are written four times: `build.rs` (one permission per command), each
+/// window's `generate_handler!`, its capability file, and the lists in this file. `build.rs` runs
+/// before the crate is compiled and the capabilities are JSON, so they cannot share one Rust list;
+/// this test reads them all as text and checks that they name the same commands.
+#[test]
+fn build_rs_the_handlers_the_capabilities_and_these_tests_name_the_same_commands() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let files_in = |folder: &str, ext: &str| -> BTreeSet<String> {
+        std::fs::read_dir(dir.join(folder))
+            .unwrap_or_else(|e| panic!("{folder}: {e}"))
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(ext))
+            .map(|name| format!("{folder}/{name}"))
+            .collect()
+    };
+
+    // Every window is in WINDOWS: no other handler list, no other capability.
+    let with_handlers: BTreeSet<String> = files_in("src", ".rs").into_iter().filter(|f| read(f).contains("generate_handler![")).collect();
+    assert_eq!(with_handlers, WINDOWS.iter().map(|w| w.1.to_owned()).collect());
+    assert_eq!(files_in("capabilities", ".json"), WINDOWS.iter().map(|w| format!("capabilities/{}.json", w.0)).collect());
+
+    for (name, file, expected) in WINDOWS {
+        let source = read(file);
+        let handlers = between(&source, "generate_handler![", "]", file).split(',').map(|path| path.trim().rsplit("::").next().unwrap().to_owned());
+        assert_eq!(sorted(handlers), sorted(expected.iter().copied()), "{file}'s generate_handler! and the {name} commands here");
+        assert_eq!(source.matches("generate_handler![").count(), 1, "one handler list in {file}");
+
+        let path = format!("capabilities/{name}.json");
+        let capability: Value = serde_json::from_str(&read(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(capability["identifier"], name, "{path}");
+        let granted = capability["permissions"].as_array().unwrap_or_else(|| panic!("{path}: no permissions")).iter().map(|p| p.as_str().expect("a permission name"));
+        let commands = granted.filter(|p| !p.contains(':')).map(|p| p.strip_prefix("allow-").unwrap_or_else(|| panic!("{path}: {p} is not an allow- permission")).replace('-', "_"));
+        assert_eq!(sorted(commands), sorted(expected.iter().copied()), "{path} and the {name} commands here");
+    }
+
+    let build = read("build.rs");
+    let declared = between(&build, ".commands(&[", "])", "build.rs").split(',').map(|c| c.trim().trim_matches('"').to_owned());
+    let declared = sorted(declared);
+    assert_eq!(declared.iter().collect::<BTreeSet<_>>().len(), declared.len(), "a command twice in build.rs: {declared:?}");
+    let used: BTreeSet<&str> = WINDOWS.iter().flat_map(|w| w.2.iter().copied()).collect();
+    assert_eq!(declared, sorted(used), "build.rs's commands and the windows' commands");
 }

@@ -20,6 +20,8 @@
 //! - [`senses`]: what the scheduler may ask about the person (idle time, do not disturb), which
 //!   the daemon answers from the desktop.
 //! - [`workhours`]: working hours per weekday in the local zone, DST-safe.
+//! - `words`: the `words!` macro, which declares an enum written as fixed words (break kinds,
+//!   outcomes, triggers, hold reasons, monitor choices) with each word once.
 
 pub mod autostart;
 pub mod calendar;
@@ -39,3 +41,4 @@ pub mod summary;
 pub mod text;
 pub mod timefmt;
 pub mod workhours;
+mod words;

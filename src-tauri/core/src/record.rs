@@ -2,34 +2,24 @@
 
 use crate::senses::HoldReason;
 use chrono::{DateTime, Utc};
+use crate::words::words;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// The three kinds of break.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BreakKind {
-    Eye,
-    Stretch,
-    Walk,
+words! {
+    /// The three kinds of break.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum BreakKind, error UnknownKind ("break kind") {
+        Eye = "eye",
+        Stretch = "stretch",
+        Walk = "walk",
+    }
 }
 
 impl BreakKind {
-    pub const ALL: [BreakKind; 3] = [BreakKind::Eye, BreakKind::Stretch, BreakKind::Walk];
-
     /// Position in per-kind arrays.
     pub fn index(self) -> usize {
         self as usize
-    }
-
-    /// The identifier used in files, the database and the protocol.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BreakKind::Eye => "eye",
-            BreakKind::Stretch => "stretch",
-            BreakKind::Walk => "walk",
-        }
     }
 
     /// The name people read ("Eye rest").
@@ -42,102 +32,35 @@ impl BreakKind {
     }
 }
 
-impl fmt::Display for BreakKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+words! {
+    /// How a break ended.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Outcome, error UnknownOutcome ("outcome") {
+        /// Shown for its whole length.
+        Completed = "completed",
+        /// Dismissed by the user, or "skip next break" before it started.
+        Skipped = "skipped",
+        /// Put off by the user; the same kind comes back a little later.
+        Postponed = "postponed",
+        /// Taken away from the screen without being asked (idle long enough).
+        Natural = "natural",
+        /// On screen when Respite stopped (quit, crash, power loss).
+        Interrupted = "interrupted",
     }
 }
 
-/// A string that names no break kind.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown break kind {0:?} (expected eye, stretch or walk)")]
-pub struct UnknownKind(pub String);
-
-impl FromStr for BreakKind {
-    type Err = UnknownKind;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "eye" => Ok(BreakKind::Eye),
-            "stretch" => Ok(BreakKind::Stretch),
-            "walk" => Ok(BreakKind::Walk),
-            other => Err(UnknownKind(other.to_owned())),
-        }
-    }
-}
-
-/// How a break ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Shown for its whole length.
-    Completed,
-    /// Dismissed by the user, or "skip next break" before it started.
-    Skipped,
-    /// Put off by the user; the same kind comes back a little later.
-    Postponed,
-    /// Taken away from the screen without being asked (idle long enough).
-    Natural,
-    /// On screen when Respite stopped (quit, crash, power loss).
-    Interrupted,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Completed => "completed",
-            Outcome::Skipped => "skipped",
-            Outcome::Postponed => "postponed",
-            Outcome::Natural => "natural",
-            Outcome::Interrupted => "interrupted",
-        }
-    }
-}
-
-impl FromStr for Outcome {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "completed" => Ok(Outcome::Completed),
-            "skipped" => Ok(Outcome::Skipped),
-            "postponed" => Ok(Outcome::Postponed),
-            "natural" => Ok(Outcome::Natural),
-            "interrupted" => Ok(Outcome::Interrupted),
-            other => Err(format!("unknown outcome {other:?}")),
-        }
-    }
-}
-
-/// Why a break started.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    /// The schedule said so.
-    Scheduled,
-    /// The user asked for it (tray, CLI).
-    Manual,
-    /// The end of a focus (Pomodoro) round.
-    Focus,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Scheduled => "scheduled",
-            Trigger::Manual => "manual",
-            Trigger::Focus => "focus",
-        }
-    }
-}
-
-impl FromStr for Trigger {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "scheduled" => Ok(Trigger::Scheduled),
-            "manual" => Ok(Trigger::Manual),
-            "focus" => Ok(Trigger::Focus),
-            other => Err(format!("unknown trigger {other:?}")),
-        }
+words! {
+    /// Why a break started.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Trigger, error UnknownTrigger ("trigger") {
+        /// The schedule said so.
+        Scheduled = "scheduled",
+        /// The user asked for it (tray, CLI).
+        Manual = "manual",
+        /// The end of a focus (Pomodoro) round.
+        Focus = "focus",
     }
 }
 
@@ -186,7 +109,7 @@ pub fn covers_from_text(text: &str) -> Result<Vec<BreakKind>, UnknownKind> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -202,5 +125,25 @@ mod tests {
         assert_eq!(covers_to_text(&covers), "eye;stretch");
         assert_eq!(covers_from_text("eye;stretch").unwrap(), covers);
         assert_eq!(covers_from_text("").unwrap(), vec![]);
+    }
+
+    /// What serde writes for each of `values` (the wire and the JSON export).
+    pub(crate) fn serde_names<T: Serialize>(values: &[T]) -> Vec<String> {
+        values.iter().map(|v| serde_json::to_value(v).unwrap().as_str().expect("a string").to_owned()).collect()
+    }
+
+    #[test]
+    fn serde_names_are_the_words() {
+        assert_eq!(serde_names(&BreakKind::ALL), BreakKind::WORDS);
+        assert_eq!(serde_names(&Outcome::ALL), Outcome::WORDS);
+        assert_eq!(serde_names(&Trigger::ALL), Trigger::WORDS);
+    }
+
+    #[test]
+    fn unknown_words_are_typed_errors_that_name_the_choices() {
+        assert_eq!("later".parse::<Outcome>(), Err(UnknownOutcome("later".into())));
+        assert_eq!(UnknownOutcome("later".into()).to_string(), r#"unknown outcome "later" (expected completed, skipped, postponed, natural or interrupted)"#);
+        assert_eq!("auto".parse::<Trigger>(), Err(UnknownTrigger("auto".into())));
+        assert_eq!(UnknownKind("nap".into()).to_string(), r#"unknown break kind "nap" (expected eye, stretch or walk)"#);
     }
 }

@@ -5,38 +5,29 @@
 //! script. The scheduler asks only when a decision needs the answer, so a source is read a few
 //! times a minute at most.
 
+use crate::words::words;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Why a due break is held back instead of going on screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HoldReason {
-    /// The active window is fullscreen (a presentation, a game, a video).
-    Fullscreen,
-    /// An application holds an idle inhibitor (a video call, a player).
-    Inhibited,
-    /// Desktop notifications are in do-not-disturb.
-    DoNotDisturb,
-    /// A camera is in use (a video call).
-    Camera,
-    /// A microphone is in use (a call, a recording).
-    Microphone,
+words! {
+    /// Why a due break is held back instead of going on screen.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum HoldReason, error UnknownHoldReason ("hold reason") {
+        /// The active window is fullscreen (a presentation, a game, a video).
+        Fullscreen = "fullscreen",
+        /// An application holds an idle inhibitor (a video call, a player).
+        Inhibited = "inhibited",
+        /// Desktop notifications are in do-not-disturb.
+        DoNotDisturb = "do_not_disturb",
+        /// A camera is in use (a video call).
+        Camera = "camera",
+        /// A microphone is in use (a call, a recording).
+        Microphone = "microphone",
+    }
 }
 
 impl HoldReason {
-    pub const ALL: [HoldReason; 5] = [HoldReason::Fullscreen, HoldReason::Inhibited, HoldReason::DoNotDisturb, HoldReason::Camera, HoldReason::Microphone];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HoldReason::Fullscreen => "fullscreen",
-            HoldReason::Inhibited => "inhibited",
-            HoldReason::DoNotDisturb => "do_not_disturb",
-            HoldReason::Camera => "camera",
-            HoldReason::Microphone => "microphone",
-        }
-    }
-
     /// Words for people ("a fullscreen window").
     pub fn describe(self) -> &'static str {
         match self {
@@ -45,20 +36,6 @@ impl HoldReason {
             HoldReason::DoNotDisturb => "do not disturb is on",
             HoldReason::Camera => "the camera is in use",
             HoldReason::Microphone => "the microphone is in use",
-        }
-    }
-}
-
-impl std::str::FromStr for HoldReason {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "fullscreen" => Ok(HoldReason::Fullscreen),
-            "inhibited" => Ok(HoldReason::Inhibited),
-            "do_not_disturb" => Ok(HoldReason::DoNotDisturb),
-            "camera" => Ok(HoldReason::Camera),
-            "microphone" => Ok(HoldReason::Microphone),
-            other => Err(format!("unknown hold reason {other:?}")),
         }
     }
 }
@@ -84,5 +61,19 @@ impl Senses for NoSenses {
 
     fn hold(&mut self) -> Option<HoldReason> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hold_reasons_are_their_words_in_text_and_in_serde() {
+        assert_eq!(crate::record::tests::serde_names(&HoldReason::ALL), HoldReason::WORDS);
+        for reason in HoldReason::ALL {
+            assert_eq!(reason.as_str().parse::<HoldReason>(), Ok(reason));
+        }
+        assert_eq!("busy".parse::<HoldReason>(), Err(UnknownHoldReason("busy".into())));
     }
 }

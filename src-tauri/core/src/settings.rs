@@ -10,6 +10,7 @@
 
 use crate::record::BreakKind;
 use crate::schedule::{FocusPlan, KindPlan, Plans, Rules, Sensing};
+use crate::words::{one_of, words};
 use crate::workhours::{parse_day, WorkHours};
 use chrono::{NaiveTime, Weekday};
 use std::fs;
@@ -35,34 +36,14 @@ pub const FORMAT_VERSION: i64 = 1;
 /// Shortest history that `[log] keep` accepts.
 pub const MIN_KEEP: Duration = Duration::from_secs(24 * 3600);
 
-/// Which monitors get an overlay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Monitors {
-    All,
-    Primary,
-    /// The one under the mouse pointer.
-    Cursor,
-}
-
-impl Monitors {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Monitors::All => "all",
-            Monitors::Primary => "primary",
-            Monitors::Cursor => "cursor",
-        }
-    }
-}
-
-impl std::str::FromStr for Monitors {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "all" => Ok(Monitors::All),
-            "primary" => Ok(Monitors::Primary),
-            "cursor" => Ok(Monitors::Cursor),
-            other => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {other:?}")),
-        }
+words! {
+    /// Which monitors get an overlay.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Monitors, error UnknownMonitors ("monitors choice") {
+        All = "all",
+        Primary = "primary",
+        /// The one under the mouse pointer.
+        Cursor = "cursor",
     }
 }
 
@@ -517,9 +498,13 @@ struct KindExtras<'a> {
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
     read_table("overlay", fields, problems, |field, value| match field {
-        "monitors" => match value.as_str() {
-            Some(text) => text.parse().map(|m| overlay.monitors = m),
-            None => Err(format!("must be \"all\", \"primary\" or \"cursor\", not {value}")),
+        "monitors" => match value.as_str().map(str::parse) {
+            Some(Ok(m)) => {
+                overlay.monitors = m;
+                Ok(())
+            }
+            Some(Err(UnknownMonitors(word))) => Err(format!("must be {}, not {word:?}", one_of(Monitors::WORDS, true))),
+            None => Err(format!("must be {}, not {value}", one_of(Monitors::WORDS, true))),
         },
         "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
         _ => unknown(),

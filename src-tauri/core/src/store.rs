@@ -19,6 +19,7 @@
 use crate::record::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
 use crate::schedule::FocusRound;
 use crate::selfcheck::{Answers, Checked};
+use crate::senses::HoldReason;
 use crate::calendar::Week;
 use crate::workhours::Span;
 use crate::timefmt::{from_db, to_db};
@@ -578,14 +579,14 @@ impl Store {
                 None => None,
             };
             visit(BreakBrief {
-                kind: kind_from_bytes(word(0)?).map_err(bad)?,
+                kind: BreakKind::from_bytes(word(0)?).map_err(|e| bad(e.to_string()))?,
                 covers: match word(1)? {
                     b"" => Vec::new(),
-                    many => many.split(|b| *b == b';').filter(|k| !k.is_empty()).map(kind_from_bytes).collect::<Result<_, _>>().map_err(bad)?,
+                    many => many.split(|b| *b == b';').filter(|k| !k.is_empty()).map(BreakKind::from_bytes).collect::<Result<_, _>>().map_err(|e| bad(e.to_string()))?,
                 },
                 due_at: read_time(due_text).map_err(bad)?,
                 started_at,
-                outcome: outcome_from_bytes(word(4)?).map_err(bad)?,
+                outcome: Outcome::from_bytes(word(4)?).map_err(|e| bad(e.to_string()))?,
                 shown: row.get(5).map_err(sql("read a break"))?,
             });
         }
@@ -641,7 +642,7 @@ impl Store {
         while let Some(row) = rows.next().map_err(sql("read a break"))? {
             let bad = |reason: String| StoreError::BadRow { id: 0, reason };
             let due_at = read_time(column_bytes(row, 0)?).map_err(bad)?;
-            let outcome = outcome_from_bytes(column_bytes(row, 1)?).map_err(bad)?;
+            let outcome = Outcome::from_bytes(column_bytes(row, 1)?).map_err(|e| bad(e.to_string()))?;
             let shown: Option<bool> = row.get(2).map_err(sql("read a break"))?;
             if visit(due_at, outcome, shown).is_break() {
                 break;
@@ -895,9 +896,9 @@ fn read_open_break(conn: &Connection) -> Result<Option<OpenBreak>, StoreError> {
     };
     let bad = |reason: String| StoreError::BadRow { id: 0, reason };
     Ok(Some(OpenBreak {
-        kind: kind.parse().map_err(|e: crate::record::UnknownKind| bad(e.to_string()))?,
+        kind: kind.parse::<BreakKind>().map_err(|e| bad(e.to_string()))?,
         covers: covers_from_text(&covers).map_err(|e| bad(e.to_string()))?,
-        trigger: trigger.parse().map_err(bad)?,
+        trigger: trigger.parse::<Trigger>().map_err(|e| bad(e.to_string()))?,
         due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
         started_at: from_db(&started_at).map_err(|e| bad(e.to_string()))?,
         planned_secs,
@@ -956,28 +957,6 @@ fn insert_span(conn: &Connection, span: &Span) -> Result<(), StoreError> {
         .and_then(|mut stmt| stmt.execute(params![to_db(span.start), to_db(span.end), span.after_hours, length_ms]))
         .map_err(sql("log screen time"))?;
     Ok(())
-}
-
-/// A break kind as stored, read without copying it.
-fn kind_from_bytes(word: &[u8]) -> Result<BreakKind, String> {
-    match word {
-        b"eye" => Ok(BreakKind::Eye),
-        b"stretch" => Ok(BreakKind::Stretch),
-        b"walk" => Ok(BreakKind::Walk),
-        other => Err(format!("unknown break kind {:?}", String::from_utf8_lossy(other))),
-    }
-}
-
-/// An outcome as stored, read without copying it.
-fn outcome_from_bytes(word: &[u8]) -> Result<Outcome, String> {
-    match word {
-        b"completed" => Ok(Outcome::Completed),
-        b"skipped" => Ok(Outcome::Skipped),
-        b"postponed" => Ok(Outcome::Postponed),
-        b"natural" => Ok(Outcome::Natural),
-        b"interrupted" => Ok(Outcome::Interrupted),
-        other => Err(format!("unknown outcome {:?}", String::from_utf8_lossy(other))),
-    }
 }
 
 /// A row of `started_at, ended_at, after_hours` from `activity`.
@@ -1046,16 +1025,16 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
     let shown: Option<bool> = row.get(12)?;
     let parse = || -> Result<BreakRecord, String> {
         Ok(BreakRecord {
-            kind: kind.parse().map_err(|e: crate::record::UnknownKind| e.to_string())?,
+            kind: kind.parse::<BreakKind>().map_err(|e| e.to_string())?,
             covers: covers_from_text(&covers).map_err(|e| e.to_string())?,
-            trigger: trigger.parse()?,
+            trigger: trigger.parse::<Trigger>().map_err(|e| e.to_string())?,
             due_at: from_db(&due_at).map_err(|e| e.to_string())?,
             started_at: started_at.as_deref().map(from_db).transpose().map_err(|e| e.to_string())?,
             ended_at: from_db(&ended_at).map_err(|e| e.to_string())?,
             planned_secs,
             actual_secs,
-            outcome: outcome.parse()?,
-            held: held_reason.map(|r| r.parse().map(|reason| Held { reason, secs: held_secs })).transpose()?,
+            outcome: outcome.parse::<Outcome>().map_err(|e| e.to_string())?,
+            held: held_reason.map(|r| r.parse::<HoldReason>().map(|reason| Held { reason, secs: held_secs })).transpose().map_err(|e| e.to_string())?,
             shown,
         })
     };
@@ -1069,6 +1048,44 @@ mod durability_cost;
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// Every `CHECK (column IN ('word', …))` in the schema a new database has, by table and
+    /// column (lists of numbers, such as `IN (0, 1)`, are left out).
+    fn word_checks(store: &Store) -> std::collections::BTreeMap<(String, String), Vec<String>> {
+        let mut stmt = store.conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").unwrap();
+        let tables: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        let mut checks = std::collections::BTreeMap::new();
+        for (table, sql) in tables {
+            for piece in sql.split("CHECK (").skip(1) {
+                let Some((column, rest)) = piece.split_once(" IN (") else { continue };
+                let column = column.trim();
+                if column.is_empty() || !column.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let items: Vec<&str> = rest.split_once(')').expect("a closed list").0.split(',').map(str::trim).collect();
+                if items.iter().all(|i| i.len() >= 2 && i.starts_with('\'') && i.ends_with('\'')) {
+                    let words = items.iter().map(|i| i[1..i.len() - 1].to_owned()).collect();
+                    assert!(checks.insert((table.clone(), column.to_owned()), words).is_none(), "two CHECK lists for {table}.{column}");
+                }
+            }
+        }
+        checks
+    }
+
+    #[test]
+    fn the_schemas_check_lists_are_the_word_lists() {
+        let store = Store::open_in_memory().unwrap();
+        let column = |c: &str| ("breaks".to_owned(), c.to_owned());
+        let words = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let expected = std::collections::BTreeMap::from([
+            (column("kind"), words(&BreakKind::WORDS)),
+            (column("trigger"), words(&Trigger::WORDS)),
+            (column("outcome"), words(&Outcome::WORDS)),
+            (column("held_reason"), words(&HoldReason::WORDS)),
+        ]);
+        // A word added to an enum needs a migration that widens its CHECK (as 2 and 6 did).
+        assert_eq!(word_checks(&store), expected);
+    }
 
     fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, h, m, s).unwrap()
