@@ -147,3 +147,20 @@ fn a_headless_daemon_obeys_the_cli_reports_bad_settings_and_hands_over_to_itself
     assert!(exit.success());
     assert_eq!(std::fs::read_to_string(session.config_dir().join("settings.toml")).unwrap(), broken, "the user's file is untouched");
 }
+
+/// `respite status | head -1`, with the reader gone before Respite writes: it ends quietly with
+/// success, as command-line tools do, instead of panicking on the closed pipe.
+#[test]
+fn a_reader_that_went_away_ends_the_output_quietly() {
+    let session = Session::headless();
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(std::time::Duration::from_secs(20), "the daemon to answer", || session.status());
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = session.command(&respite_e2e::bin("respite")).arg("status").stdout(writer).output().expect("run respite status");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    session.quit();
+    assert!(daemon.wait().expect("daemon exit").success());
+}

@@ -6,182 +6,41 @@
 //! Exit codes: 0 done; 1 the daemon refused or an error occurred; 2 bad arguments (clap);
 //! 3 Respite is not running.
 
+/// `println!` for what the command line prints: when the reader has gone (`respite status |
+/// head -1`), the program ends quietly with success, as command-line tools do, instead of
+/// panicking on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+mod args;
+mod render;
+
 use crate::gnome_reminders::{self, GnomeReminders, Reminders};
 use crate::{daemon, follow, instance, logging};
+use args::{AutostartAction, Cli, Cmd, ExportFormat, FocusAction, GnomeAction};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
+use render::{print_status, summary_output};
 use respite_core::client::{self, ClientError};
 use respite_core::export::{self, Format};
-use respite_core::record::BreakKind;
 use respite_core::paths::Paths;
 use respite_core::autostart::Autostart;
-use respite_core::protocol::{PauseSpec, Request, State, Status, WindowName};
-use respite_core::store::{Store, StoreError};
-use respite_core::calendar::{BadWeek, Week};
-use respite_core::summary::{self, week_summary, Summary, Tally};
+use respite_core::store::Store;
+use respite_core::protocol::{Request, Status, WindowName};
+use respite_core::calendar::Week;
 use respite_core::text;
-use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-const EXAMPLES: &str = "Examples:
-  respite                      start Respite (it lives in the tray)
-  respite status               when is the next break?
-  respite status --follow      a line of JSON at each change, for a panel (waybar, polybar)
-  respite break stretch        take a stretch break now
-  respite pause 1h             no breaks for an hour
-  respite pause until-tomorrow done for today (until the next working day)
-  respite focus start          25 min rounds of focus, each followed by a break
-  respite settings             open the settings window
-  respite reload               apply settings.toml after editing it by hand
-  respite autostart on         start Respite when you log in
-  respite gnome-reminders off  let Respite take over from GNOME's own break reminders
-  respite summary              this week: breaks taken, screen time, streak
-  respite summary --week 2026-W47 --json
-  respite export --format csv > breaks.csv
-  respite completions bash > ~/.local/share/bash-completion/completions/respite
-  respite man > respite.1
-  respite log -n 100           the end of the daemon's log (RUST_LOG=debug respite: more of it)";
-
-#[derive(Debug, Parser)]
-#[command(name = "respite", version, about = "Respite: short, regular breaks that protect you from burnout.", after_help = EXAMPLES)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Cmd>,
-}
-
-#[derive(Debug, Subcommand)]
-enum Cmd {
-    /// Start Respite (the same as no command).
-    Run,
-    /// Print the shell completion script for bash, zsh or fish.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff), made from the same definitions as --help.
-    Man,
-    /// Print the end of the daemon's log (in ~/.local/state/respite, a file a day, a week kept).
-    Log {
-        /// How many lines.
-        #[arg(short = 'n', long, default_value_t = 50)]
-        lines: usize,
-    },
-    /// Show the state and the next break.
-    Status {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-        /// Keep running and print one line of JSON each time what the tray shows changes, for
-        /// panels without a tray (waybar's custom-module format: text, tooltip, and the state
-        /// as class and alt: running, paused, on_break or focus). The first line comes at once.
-        /// It never polls. When Respite stops, or is not running, it prints a line with class
-        /// "stopped" and exits with code 3: have the panel start it again (waybar:
-        /// "restart-interval").
-        #[arg(long, conflicts_with = "json")]
-        follow: bool,
-    },
-    /// Take a break now.
-    Break {
-        /// eye, stretch or walk
-        #[arg(value_parser = parse_kind)]
-        kind: BreakKind,
-    },
-    /// Pause breaks: for a time (30m, 1h, 1h30m), until-tomorrow, or indefinitely.
-    Pause {
-        #[arg(value_parser = PauseSpec::parse)]
-        length: PauseSpec,
-    },
-    /// End a pause.
-    Resume,
-    /// Skip the break on screen, or the next one.
-    Skip,
-    /// Put off the break on screen, or the next one, by the postpone setting.
-    Postpone,
-    /// Focus mode (Pomodoro): rounds of work, each followed by a break.
-    Focus {
-        #[arg(value_enum)]
-        action: FocusAction,
-    },
-    /// Stop Respite.
-    Quit,
-    /// Read settings.toml again and apply it now.
-    Reload,
-    /// Open the settings window.
-    Settings,
-    /// Open the welcome window again (a preset, launch at login, sounds).
-    Welcome,
-    /// Start Respite when you log in: on, off, or status (works without Respite running).
-    Autostart {
-        #[arg(value_enum)]
-        action: AutostartAction,
-    },
-    /// GNOME's own break reminders (GNOME 48 and later): are they on too, or turn them off so
-    /// Respite's breaks take over. Respite never turns them off unless asked (here, or in the
-    /// notification it shows once when it finds them on). GNOME Settings, Wellbeing, turns them
-    /// back on. Works without Respite running.
-    GnomeReminders {
-        #[arg(value_enum)]
-        action: GnomeAction,
-    },
-    /// The weekly summary: breaks taken, screen time, streak (works without Respite running).
-    Summary {
-        /// The ISO week, YYYY-Www (2026-W47). Default: this week.
-        #[arg(long, value_parser = parse_week)]
-        week: Option<Week>,
-        /// Print JSON (what the summary window draws).
-        #[arg(long)]
-        json: bool,
-        /// Open the summary window instead (asks the running Respite).
-        #[arg(long, conflicts_with = "json")]
-        open: bool,
-    },
-    /// Print the break log (works without Respite running).
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-        format: ExportFormat,
-        /// First day, YYYY-MM-DD (local time).
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        /// Last day, YYYY-MM-DD (local time), included.
-        #[arg(long)]
-        to: Option<NaiveDate>,
-    },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FocusAction {
-    Start,
-    Stop,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum AutostartAction {
-    On,
-    Off,
-    Status,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum GnomeAction {
-    Status,
-    Off,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ExportFormat {
-    Csv,
-    Json,
-}
-
-fn parse_kind(text: &str) -> Result<BreakKind, String> {
-    text.parse().map_err(|e: respite_core::record::UnknownKind| e.to_string())
-}
-
-fn parse_week(text: &str) -> Result<Week, String> {
-    text.parse().map_err(|e: BadWeek| e.to_string())
-}
 
 /// Entry point of the `respite` binary.
 pub fn main() -> ExitCode {
@@ -310,7 +169,7 @@ fn ask(paths: &Paths, request: &Request) -> Result<Status, ExitCode> {
 fn status(paths: &Paths, json: bool) -> ExitCode {
     match ask(paths, &Request::Status) {
         Ok(status) if json => {
-            println!("{}", serde_json::to_string_pretty(&status).expect("status serializes"));
+            say!("{}", serde_json::to_string_pretty(&status).expect("status serializes"));
             ExitCode::SUCCESS
         }
         Ok(status) => {
@@ -321,44 +180,13 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
     }
 }
 
-fn print_status(status: &Status) {
-    let line = match (&status.state, &status.current) {
-        (State::OnBreak, Some(b)) => format!("On a break: {}, {} s left.", b.kind.title(), b.remaining_ms.div_ceil(1000)),
-        (State::Paused, _) => match status.paused_until {
-            Some(until) => format!("Paused until {}.", until.format("%a %H:%M")),
-            None => "Paused until you resume.".to_owned(),
-        },
-        _ if status.away => "Away from the keyboard: time away does not count.".to_owned(),
-        _ => "Working.".to_owned(),
-    };
-    println!("{line}");
-    if let Some(focus) = &status.focus {
-        println!("Focus: round {} of {}, {} min left.", focus.round, focus.rounds, focus.left_secs.div_ceil(60));
-    }
-    if let Some(reason) = status.holding {
-        println!("The break that is due waits: {}.", reason.describe());
-    }
-    if let Some(next) = &status.next {
-        let covers = if next.covers.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<_> = next.covers.iter().map(|k| k.title().to_lowercase()).collect();
-            format!(" (counts for {} too)", names.join(" and "))
-        };
-        println!("Next break: {}{covers} at {}, in {} min.", next.kind.title(), next.at.format("%H:%M"), next.in_secs.div_ceil(60));
-    }
-    for warning in &status.warnings {
-        println!("Warning: {warning}");
-    }
-}
-
 /// Asks the daemon to read the settings again; prints what it found wrong.
 fn reload(paths: &Paths) -> ExitCode {
     match ask(paths, &Request::Reload) {
         Ok(status) => {
-            println!("Settings applied from {}.", paths.settings_file().display());
+            say!("Settings applied from {}.", paths.settings_file().display());
             for warning in &status.warnings {
-                println!("Warning: {warning}");
+                say!("Warning: {warning}");
             }
             ExitCode::SUCCESS
         }
@@ -381,16 +209,16 @@ fn autostart(action: AutostartAction) -> ExitCode {
             AutostartAction::On => {
                 let program = std::env::current_exe().map_err(|e| respite_core::autostart::AutostartError::Platform(e.to_string()))?;
                 entry.enable(&program)?;
-                println!("Respite will start when you log in ({}).", entry.entry().display());
+                say!("Respite will start when you log in ({}).", entry.entry().display());
             }
             AutostartAction::Off => {
                 entry.disable()?;
-                println!("Respite will not start when you log in.");
+                say!("Respite will not start when you log in.");
             }
             AutostartAction::Status => match (entry.is_enabled()?, entry.program()?) {
-                (true, Some(program)) => println!("On: {} starts {} when you log in.", entry.entry().display(), program.display()),
-                (true, None) => println!("On."),
-                (false, _) => println!("Off."),
+                (true, Some(program)) => say!("On: {} starts {} when you log in.", entry.entry().display(), program.display()),
+                (true, None) => say!("On."),
+                (false, _) => say!("Off."),
             },
         }
         Ok(())
@@ -423,7 +251,7 @@ fn gnome_reminders(action: GnomeAction) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("{said}");
+    say!("{said}");
     ExitCode::SUCCESS
 }
 
@@ -440,7 +268,7 @@ fn quit(paths: &Paths) -> ExitCode {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    println!("Respite stopped.");
+    say!("Respite stopped.");
     ExitCode::SUCCESS
 }
 
@@ -497,88 +325,6 @@ fn print_summary(paths: &Paths, week: Option<Week>, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
-    let store = if database.exists() { Store::open_read_only(database)? } else { Store::open_in_memory()? };
-    let summary = week_summary(&store, week, zone, now)?;
-    Ok(if json { serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n" } else { summary_text(&summary) })
-}
-
-/// The summary for people: two compact tables, the comparison, the streak, the observations.
-fn summary_text(s: &Summary) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "Week {} ({} to {})", s.week, s.first_day.format("%a %-d %b"), s.last_day.format("%a %-d %b %Y"));
-    if s.is_empty {
-        out.push_str("\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
-        return out;
-    }
-    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), |share| text::texts().percent(share));
-    let _ = writeln!(out, "\n{:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", "", "Due", "Taken", "Natural", "Skipped", "Postponed", "% taken");
-    let kinds = s.by_kind.iter().map(|(kind, t)| (kind.title(), t));
-    for (name, t) in kinds.chain(std::iter::once(("All breaks", &s.breaks))) {
-        let _ = writeln!(out, "{name:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", t.due, t.taken, t.natural, t.skipped, t.postponed, share(t));
-    }
-    let _ = writeln!(out, "\n{:<11}{:>7}{:>13}{:>17}{:>9}", "", "Screen", "After hours", "Longest stretch", "% taken");
-    for day in &s.days {
-        let (screen, after, longest) = (hm(day.screen_secs), hm(day.after_hours_secs), hm(day.longest_stretch_secs));
-        let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{longest:>17}{:>9}", day.date.format("%a %-d").to_string(), share(&day.breaks));
-    }
-    let (screen, after) = (hm(s.headline.screen_secs), hm(s.headline.after_hours_secs));
-    let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{:>17}{:>9}", "Week", "", share(&s.breaks));
-    out.push_str("% taken: taken or had naturally, of the breaks due. Times in h:mm.\n");
-    if s.breaks.unseen > 0 {
-        let _ = writeln!(out, "{}", text::tf("summary.kinds.unseen", &[("n", &s.breaks.unseen)]));
-    }
-    out.push('\n');
-
-    let previous = &s.previous;
-    let when = match previous.until {
-        Some(until) => format!("last week up to {}", until.format("%a %H:%M")),
-        None => "the week before".to_owned(),
-    };
-    if previous.headline == summary::Headline::default() {
-        let _ = writeln!(out, "Nothing was logged {when} to compare with.");
-    } else {
-        let change = &previous.change;
-        let mut parts = Vec::new();
-        if let Some(points) = change.compliance {
-            parts.push(format!("% taken {:+.0} points", points * 100.0));
-        }
-        parts.push(format!("breaks taken {:+}", change.breaks_taken));
-        parts.push(format!("screen time {}", signed_hm(change.screen_secs)));
-        parts.push(format!("after hours {}", signed_hm(change.after_hours_secs)));
-        let _ = writeln!(out, "Compared with {when}: {}.", parts.join(", "));
-    }
-    let streak = &s.streak;
-    let target = text::texts().percent(streak.target);
-    match streak.first_day {
-        Some(first) if streak.days > 0 => {
-            let days = if streak.days == 1 { "1 day".to_owned() } else { format!("{} days in a row", streak.days) };
-            let _ = writeln!(out, "Streak: {days} with {target} or more taken, since {}.", first.format("%a %-d %b"));
-        }
-        _ => {
-            let _ = writeln!(out, "Streak: none yet. Any day with {target} or more of its breaks taken starts one.");
-        }
-    }
-    if !s.observations.is_empty() {
-        out.push('\n');
-        for observation in &s.observations {
-            let _ = writeln!(out, "- {}", observation.text);
-        }
-    }
-    out
-}
-
-/// `h:mm`.
-fn hm(secs: u64) -> String {
-    let minutes = (secs + 30) / 60;
-    format!("{}:{:02}", minutes / 60, minutes % 60)
-}
-
-/// `+h:mm` or `-h:mm`.
-fn signed_hm(secs: i64) -> String {
-    format!("{}{}", if secs < 0 { '-' } else { '+' }, hm(secs.unsigned_abs()))
-}
-
 /// The first instant of `date` in the local zone.
 fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
     let naive = date.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -594,7 +340,7 @@ fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use chrono::FixedOffset;
-    use respite_core::record::{BreakRecord, Outcome, Trigger};
+    use respite_core::record::{BreakKind, BreakRecord, Outcome, Trigger};
     use respite_core::workhours::Span;
 
     #[test]
