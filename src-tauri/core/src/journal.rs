@@ -94,9 +94,14 @@ impl Journal {
         self.push(Write::Open(open), wall, mono);
     }
 
-    /// Logs a finished break.
-    pub fn record(&mut self, record: BreakRecord, closes_open: bool, wall: DateTime<Utc>, mono: Duration) {
-        self.push(Write::Record { record, closes_open }, wall, mono);
+    /// Logs the break that was on screen, closing its open row ([`Journal::open_break`]).
+    pub fn break_ended(&mut self, record: BreakRecord, wall: DateTime<Utc>, mono: Duration) {
+        self.push(Write::Record { record, closes_open: true }, wall, mono);
+    }
+
+    /// Logs a break that never went on screen (skipped or postponed ahead, taken naturally).
+    pub fn logged(&mut self, record: BreakRecord, wall: DateTime<Utc>, mono: Duration) {
+        self.push(Write::Record { record, closes_open: false }, wall, mono);
     }
 
     /// Logs time at the screen.
@@ -262,12 +267,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db");
         let mut journal = Journal::open(&path, wall(), Duration::ZERO);
-        journal.record(record(0), false, wall(), Duration::ZERO);
+        journal.logged(record(0), wall(), Duration::ZERO);
 
         let other = Connection::open(&path).unwrap();
         other.execute_batch("BEGIN EXCLUSIVE").unwrap();
-        journal.record(record(1), false, wall(), Duration::from_secs(10));
-        journal.record(record(2), false, wall(), Duration::from_secs(11));
+        journal.logged(record(1), wall(), Duration::from_secs(10));
+        journal.logged(record(2), wall(), Duration::from_secs(11));
         assert_eq!(journal.waiting(), 2);
         assert!(journal.problem().unwrap().contains("locked by another program"), "{:?}", journal.problem());
         assert!(matches!(journal.take_notices().as_slice(), [JournalNotice::Failing(_)]));
@@ -291,13 +296,13 @@ mod tests {
         journal.store.as_ref().unwrap().set_pragma("max_page_count", pages);
         let mut n = 0;
         while journal.problem().is_none() {
-            journal.record(record(n), false, wall(), Duration::ZERO);
+            journal.logged(record(n), wall(), Duration::ZERO);
             n += 1;
             assert!(n < 10_000, "the database never filled up");
         }
         assert!(journal.problem().unwrap().contains("full"), "{:?}", journal.problem());
         for _ in 0..5 {
-            journal.record(record(n), false, wall(), Duration::ZERO);
+            journal.logged(record(n), wall(), Duration::ZERO);
             n += 1;
         }
         journal.store.as_ref().unwrap().set_pragma("max_page_count", 1_000_000);
@@ -313,7 +318,7 @@ mod tests {
         std::fs::write(&blocker, "a file where the data folder should be").unwrap();
         let path = blocker.join("db");
         let mut journal = Journal::open(&path, wall(), Duration::ZERO);
-        journal.record(record(0), false, wall(), Duration::ZERO);
+        journal.logged(record(0), wall(), Duration::ZERO);
         assert_eq!(journal.waiting(), 1);
         assert!(journal.problem().unwrap().contains("cannot create the data folder"), "{:?}", journal.problem());
         std::fs::remove_file(&blocker).unwrap();
@@ -337,7 +342,7 @@ mod tests {
         let next = record(10);
         let open = OpenBreak { kind: next.kind, covers: vec![], trigger: next.trigger, due_at: next.due_at, started_at: next.due_at, planned_secs: 20 };
         journal.open_break(open, wall(), Duration::from_secs(600));
-        journal.record(next.clone(), true, wall(), Duration::from_secs(620));
+        journal.break_ended(next.clone(), wall(), Duration::from_secs(620));
         assert_eq!(journal.waiting(), 2);
 
         other.execute_batch("ROLLBACK").unwrap();
@@ -355,7 +360,7 @@ mod tests {
         std::fs::write(&blocker, "").unwrap();
         let mut journal = Journal::open(&blocker.join("db"), wall(), Duration::ZERO);
         for n in 0..(QUEUE_LIMIT as i64 + 3) {
-            journal.record(record(n), false, wall(), Duration::ZERO);
+            journal.logged(record(n), wall(), Duration::ZERO);
         }
         assert_eq!(journal.waiting(), QUEUE_LIMIT);
         assert!(journal.problem().unwrap().contains("3 older ones dropped"));

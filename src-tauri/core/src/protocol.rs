@@ -251,7 +251,7 @@ impl Status {
     pub fn of<Tz: TimeZone>(scheduler: &Scheduler, now: Now, tz: &Tz, warnings: Vec<String>, idle_source: &str) -> Self {
         let local = |t: DateTime<Utc>| t.with_timezone(tz).fixed_offset().round_subsecs(0);
         let (state, paused_until, current) = match scheduler.phase() {
-            Phase::Working => (State::Working, None, None),
+            Phase::Working(_) => (State::Working, None, None),
             Phase::Paused(p) => (State::Paused, p.until.map(|u| local(u.wall)), None),
             Phase::OnBreak(b) => {
                 // From the monotonic clock: a wall-clock jump during a break neither shortens

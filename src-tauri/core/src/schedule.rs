@@ -24,6 +24,7 @@ mod focus;
 mod presence;
 
 pub use focus::{FocusPlan, FocusRound, FocusStatus};
+pub use presence::ScreenLock;
 
 use crate::clock::Now;
 use crate::record::{BreakKind, BreakRecord, Held, Outcome, Trigger};
@@ -184,12 +185,32 @@ pub struct Pause {
 /// What the scheduler is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
-    /// Counting active time toward the next break.
-    Working,
+    /// Counting active time toward the next break; how near it is.
+    Working(Countdown),
     /// A break is on screen.
     OnBreak(ActiveBreak),
     /// No breaks until the pause ends.
     Paused(Pause),
+}
+
+impl Phase {
+    /// Whether counting toward the next break (whatever the countdown).
+    pub fn is_working(&self) -> bool {
+        matches!(self, Phase::Working(_))
+    }
+}
+
+/// Where the next break stands while working. A break on screen or a pause starts afresh at
+/// [`Countdown::Counting`] when it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Countdown {
+    /// Counting active time; no notice given yet.
+    Counting,
+    /// The pre-break notice was given for the break due at this monotonic time.
+    Noticed(Duration),
+    /// The break is due and waits to go on screen: held while the person must not be
+    /// disturbed, or for a pause in typing.
+    Waiting(Waiting),
 }
 
 /// How long to pause.
@@ -218,8 +239,10 @@ pub enum Command {
     Finish(Option<u64>),
     /// New plans from the settings; elapsed active time is kept.
     SetPlans(Plans),
-    /// Start (`true`) or stop focus mode.
-    Focus(bool),
+    /// Start focus mode: rounds of [`FocusPlan::work`], each ending in a focus break.
+    StartFocus,
+    /// Stop focus mode; a round under way is logged as not completed.
+    StopFocus,
 }
 
 /// What the runtime must carry out.
@@ -282,7 +305,7 @@ pub struct NextBreak {
 
 /// A due break that has not gone on screen yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Waiting {
+pub struct Waiting {
     /// When it fell due (monotonic).
     since: Duration,
     /// The first reason it was held back, if it was.
@@ -308,9 +331,6 @@ pub struct Scheduler {
     /// Monotonic time up to which `elapsed` is accounted.
     counted_to: Duration,
     presence: Presence,
-    waiting: Option<Waiting>,
-    /// The monotonic due time a notice was given for.
-    noticed: Option<Duration>,
     focus: Option<Focus>,
     next_id: u64,
 }
@@ -323,13 +343,11 @@ impl Scheduler {
             rules: Rules::default(),
             sensing: Sensing::default(),
             focus_plan: FocusPlan::default(),
-            phase: Phase::Working,
+            phase: Phase::Working(Countdown::Counting),
             postponed: [0; 3],
             elapsed: [Duration::ZERO; 3],
             counted_to: now.mono,
             presence: Presence::new(now.mono, now.wall),
-            waiting: None,
-            noticed: None,
             focus: None,
             next_id: 1,
         }
@@ -417,7 +435,10 @@ impl Scheduler {
 
     /// Why the due break is being held back, if it is.
     pub fn holding(&self) -> Option<HoldReason> {
-        self.waiting.and_then(|w| w.held)
+        match self.phase {
+            Phase::Working(Countdown::Waiting(w)) => w.held,
+            _ => None,
+        }
     }
 
     /// Focus mode's round and time left, when it is on.
@@ -439,20 +460,18 @@ impl Scheduler {
     /// [`Scheduler::next_deadline`], not the notice or an idle reading: the moment to prepare an
     /// overlay for.
     pub fn next_due_mono(&self) -> Option<Duration> {
-        (matches!(self.phase, Phase::Working) && !self.is_away()).then(|| self.next_due().map(|(_, at)| at)).flatten()
+        (self.phase.is_working() && !self.is_away()).then(|| self.next_due().map(|(_, at)| at)).flatten()
     }
 
     /// The next monotonic instant at which [`Scheduler::tick`] has something to do, if any.
     pub fn next_deadline(&self) -> Option<Duration> {
         let phase = match &self.phase {
-            Phase::Working if self.is_away() => None,
-            Phase::Working => match self.waiting {
-                Some(w) => Some(w.recheck),
-                None => self.next_due().map(|(_, at)| match self.notice_at(at) {
-                    Some(notice) if self.noticed != Some(at) => notice,
-                    _ => at,
-                }),
-            },
+            Phase::Working(_) if self.is_away() => None,
+            Phase::Working(Countdown::Waiting(w)) => Some(w.recheck),
+            Phase::Working(countdown) => self.next_due().map(|(_, at)| match self.notice_at(at) {
+                Some(notice) if *countdown != Countdown::Noticed(at) => notice,
+                _ => at,
+            }),
             Phase::OnBreak(b) => Some(b.ends_mono()),
             Phase::Paused(p) => p.until.map(|u| u.mono),
         };
@@ -484,20 +503,27 @@ impl Scheduler {
             idle = self.read_idle(now, senses, &mut events);
         }
         self.flush_span(now, &mut events);
-        if !matches!(self.phase, Phase::Working) || self.is_away() {
+        if !self.phase.is_working() || self.is_away() {
             return events;
         }
         self.accrue(now);
         let Some((kind, at)) = self.next_due() else { return events };
         if at > now.mono {
-            if self.notice_at(at).is_some_and(|n| n <= now.mono) && self.noticed != Some(at) {
-                self.noticed = Some(at);
+            if self.notice_at(at).is_some_and(|n| n <= now.mono) && self.phase != Phase::Working(Countdown::Noticed(at)) {
+                self.phase = Phase::Working(Countdown::Noticed(at));
                 events.extend(self.next_break(now).map(Event::Upcoming));
             }
             return events;
         }
         // Due. Is the person here, free to be interrupted, and not in mid-sentence?
-        let waiting = *self.waiting.get_or_insert(Waiting { since: now.mono, held: None, recheck: now.mono, typing_from: None });
+        let waiting = match self.waiting_mut() {
+            Some(w) => *w,
+            None => {
+                let w = Waiting { since: now.mono, held: None, recheck: now.mono, typing_from: None };
+                self.phase = Phase::Working(Countdown::Waiting(w));
+                w
+            }
+        };
         if waiting.recheck > now.mono {
             return events;
         }
@@ -510,7 +536,7 @@ impl Scheduler {
         }
         if now.mono.saturating_sub(waiting.since) < self.sensing.hold_limit {
             if let Some(reason) = senses.hold() {
-                let w = self.waiting.as_mut().expect("set above");
+                let w = self.waiting_mut().expect("set above");
                 if w.held.is_none() {
                     events.push(Event::Held { kind, reason });
                 }
@@ -520,7 +546,7 @@ impl Scheduler {
             }
         }
         if idle.is_some_and(|i| i < TYPING_PAUSE) {
-            let w = self.waiting.as_mut().expect("set above");
+            let w = self.waiting_mut().expect("set above");
             let typing_from = *w.typing_from.get_or_insert(now.mono);
             if now.mono.saturating_sub(typing_from) < TYPING_WAIT {
                 w.recheck = now.mono.saturating_add(TYPING_RECHECK);
@@ -564,26 +590,23 @@ impl Scheduler {
                 Ok(self.end_break(if half_done { Outcome::Completed } else { Outcome::Skipped }, now))
             }
             Command::SetPlans(plans) => {
-                self.accrue(now);
+                self.replan(now);
                 self.plans = plans;
-                self.waiting = None;
                 Ok(Vec::new())
             }
-            Command::Focus(true) => {
+            Command::StartFocus => {
                 if self.focus.is_some() {
                     return Err(ScheduleError::AlreadyFocusing);
                 }
-                self.accrue(now);
+                self.replan(now);
                 self.focus = Some(Focus::new(now.wall));
-                self.waiting = None;
                 Ok(Vec::new())
             }
-            Command::Focus(false) => {
+            Command::StopFocus => {
                 let focus = self.focus.take().ok_or(ScheduleError::NotFocusing)?;
-                self.accrue(now);
-                self.waiting = None;
-                let in_round = matches!(self.phase, Phase::Working | Phase::Paused(_)) && focus.worked > Duration::ZERO;
-                Ok(in_round.then(|| Event::FocusRound(focus.record(now.wall, false))).into_iter().collect())
+                self.replan(now);
+                let in_round = matches!(self.phase, Phase::Working(_) | Phase::Paused(_)) && focus.worked > Duration::ZERO;
+                Ok(in_round.then(|| Event::FocusRound(focus.stopped(now.wall))).into_iter().collect())
             }
         }
     }
@@ -600,12 +623,12 @@ impl Scheduler {
                 }
                 pause.asleep += slept;
             }
-            Phase::Working => {}
+            Phase::Working(_) => {}
         }
         if matches!(self.phase, Phase::OnBreak(_)) {
             return;
         }
-        self.accrue(now);
+        self.replan(now);
         let before = now.wall - chrono::Duration::from_std(slept).unwrap_or_default();
         if self.presence.away.is_none() {
             self.close_span(now.mono, before, &mut Vec::new());
@@ -620,16 +643,15 @@ impl Scheduler {
         away.slept += slept;
         away.seen_until = now.mono;
         away.seen_until_wall = now.wall;
-        self.waiting = None;
         self.presence.next_read = Some(now.mono);
     }
 
-    /// The screen was locked (`true`) or unlocked. Locked time is time away, even where the
-    /// idle time cannot tell (no idle data, or a lock screen that takes input).
-    pub fn locked(&mut self, locked: bool, now: Now) -> Vec<Event> {
+    /// The screen was locked or unlocked. Locked time is time away, even where the idle time
+    /// cannot tell (no idle data, or a lock screen that takes input).
+    pub fn screen(&mut self, lock: ScreenLock, now: Now) -> Vec<Event> {
         let mut events = Vec::new();
-        self.presence.locked = locked;
-        if locked && self.presence.away.is_none() && !matches!(self.phase, Phase::OnBreak(_)) {
+        self.presence.locked = lock == ScreenLock::Locked;
+        if self.presence.locked && self.presence.away.is_none() && !matches!(self.phase, Phase::OnBreak(_)) {
             self.go_away(now.mono, now.wall, now, &mut events);
         }
         self.presence.next_read = Some(now.mono);
@@ -655,7 +677,7 @@ impl Scheduler {
         }
         if let Some(focus) = self.focus {
             if focus.worked > Duration::ZERO {
-                events.push(Event::FocusRound(focus.record(now.wall, false)));
+                events.push(Event::FocusRound(focus.stopped(now.wall)));
             }
         }
         self.close_span(now.mono, now.wall, &mut events);
@@ -664,7 +686,7 @@ impl Scheduler {
 
     /// The break the schedule will start next, if working and any kind is enabled.
     pub fn next_break(&self, now: Now) -> Option<NextBreak> {
-        if !matches!(self.phase, Phase::Working) {
+        if !self.phase.is_working() {
             return None;
         }
         let mut probe = self.clone();
@@ -738,8 +760,8 @@ impl Scheduler {
 
     /// The person has been idle since `since`: stop counting there.
     fn go_away(&mut self, since: Duration, since_wall: DateTime<Utc>, now: Now, events: &mut Vec<Event>) {
-        if matches!(self.phase, Phase::Working) {
-            self.accrue(now);
+        if self.phase.is_working() {
+            self.replan(now);
             let overcounted = self.counted_to.saturating_sub(since);
             for e in &mut self.elapsed {
                 *e = e.saturating_sub(overcounted);
@@ -750,7 +772,6 @@ impl Scheduler {
         }
         self.close_span(since, since_wall, events);
         self.presence.away = Some(Away { since, since_wall, seen_until: now.mono, seen_until_wall: now.wall, slept: Duration::ZERO });
-        self.waiting = None;
     }
 
     /// The person is back: an absence as long as a break counts as that break, taken
@@ -760,7 +781,7 @@ impl Scheduler {
         let back = away.seen_until;
         self.presence.span_from = Some((back, away.seen_until_wall));
         self.counted_to = back.max(self.counted_to);
-        if !matches!(self.phase, Phase::Working) {
+        if !self.phase.is_working() {
             return;
         }
         let length = away.length();
@@ -818,8 +839,8 @@ impl Scheduler {
     fn take_break(&mut self, kind: BreakKind, now: Now) -> Result<Vec<Event>, ScheduleError> {
         match &self.phase {
             Phase::OnBreak(b) => return Err(ScheduleError::AlreadyOnBreak(b.kind)),
-            Phase::Paused(_) => self.phase = Phase::Working,
-            Phase::Working => self.accrue(now),
+            Phase::Paused(_) => self.phase = Phase::Working(Countdown::Counting),
+            Phase::Working(_) => self.accrue(now),
         }
         self.counted_to = now.mono;
         self.presence.away = None;
@@ -838,7 +859,7 @@ impl Scheduler {
         let due_at = now.wall_at(at);
         if let Some(focus) = self.focus {
             let (kind, covers, planned) = self.focus_break();
-            let mut events = vec![Event::FocusRound(focus.record(now.wall, true))];
+            let mut events = vec![Event::FocusRound(focus.completed(now.wall))];
             events.extend(self.start(kind, covers, Trigger::Focus, due_at, planned, held, now));
             return events;
         }
@@ -859,7 +880,7 @@ impl Scheduler {
         let mut events = Vec::new();
         match self.phase {
             Phase::OnBreak(_) => events.extend(self.end_break(Outcome::Skipped, now)),
-            Phase::Working => self.accrue(now),
+            Phase::Working(_) => self.accrue(now),
             Phase::Paused(_) => {}
         }
         let (since_mono, asleep) = match self.phase {
@@ -874,7 +895,6 @@ impl Scheduler {
             PauseLength::Until(wall) => Some(PauseEnd { wall, mono: now.mono_at(wall), at_wall_time: true }),
             PauseLength::Indefinitely => None,
         };
-        self.waiting = None;
         self.phase = Phase::Paused(Pause { since_mono, asleep, until });
         events
     }
@@ -885,7 +905,7 @@ impl Scheduler {
             self.postponed = [0; 3];
         }
         self.counted_to = now.mono;
-        self.phase = Phase::Working;
+        self.phase = Phase::Working(Countdown::Counting);
     }
 
     fn skip(&mut self, id: Option<u64>, now: Now) -> Result<Vec<Event>, ScheduleError> {
@@ -898,7 +918,7 @@ impl Scheduler {
                 Ok(self.end_break(Outcome::Skipped, now))
             }
             Phase::Paused(_) => Err(ScheduleError::NoNextBreak("skip", "Respite is paused")),
-            Phase::Working => {
+            Phase::Working(_) => {
                 if let Some(id) = id {
                     return Err(ScheduleError::StaleBreak(id));
                 }
@@ -906,8 +926,7 @@ impl Scheduler {
                 if self.focus.is_some() {
                     return Err(ScheduleError::NoNextBreak("skip", "focus breaks come at the end of each round"));
                 }
-                self.accrue(now);
-                self.waiting = None;
+                self.replan(now);
                 for kind in std::iter::once(next.kind).chain(next.covers.iter().copied()) {
                     self.elapsed[kind.index()] = Duration::ZERO;
                 }
@@ -928,7 +947,7 @@ impl Scheduler {
                 return Ok(events);
             }
             Phase::Paused(_) => return Err(ScheduleError::NoNextBreak("postpone", "Respite is paused")),
-            Phase::Working => {
+            Phase::Working(_) => {
                 if let Some(id) = id {
                     return Err(ScheduleError::StaleBreak(id));
                 }
@@ -937,8 +956,7 @@ impl Scheduler {
                 }
                 let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak("postpone", "every kind is off"))?;
                 self.may_postpone(next.kind)?;
-                self.accrue(now);
-                self.waiting = None;
+                self.replan(now);
                 self.not_shown(&next, Outcome::Postponed, now)
             }
         };
@@ -953,7 +971,10 @@ impl Scheduler {
             let plan = self.plans.get(kind);
             self.elapsed[kind.index()] = plan.interval.saturating_sub(self.rules.postpone_by);
         }
-        self.noticed = None;
+        // Due again later: a notice again before then.
+        if let Phase::Working(countdown) = &mut self.phase {
+            *countdown = Countdown::Counting;
+        }
     }
 
     /// The record of the next break, dealt with before it went on screen.
@@ -997,7 +1018,6 @@ impl Scheduler {
         let mut events = Vec::new();
         self.close_span(now.mono, now.wall, &mut events);
         self.presence.away = None;
-        self.waiting = None;
         let brk = ActiveBreak { id: self.next_id, kind, covers, trigger, due_at, started_at: now.wall, started_mono: now.mono, planned, held, asleep: Duration::ZERO };
         self.next_id += 1;
         self.phase = Phase::OnBreak(brk.clone());
@@ -1007,7 +1027,7 @@ impl Scheduler {
 
     /// Ends the break on screen with `outcome`; the kinds it covered start counting afresh.
     fn end_break(&mut self, outcome: Outcome, now: Now) -> Vec<Event> {
-        let Phase::OnBreak(brk) = std::mem::replace(&mut self.phase, Phase::Working) else {
+        let Phase::OnBreak(brk) = std::mem::replace(&mut self.phase, Phase::Working(Countdown::Counting)) else {
             unreachable!("end_break called while not on a break");
         };
         for kind in brk.kinds() {
@@ -1022,7 +1042,6 @@ impl Scheduler {
             }
         }
         self.counted_to = now.mono;
-        self.noticed = None;
         self.presence.span_from = Some((now.mono, now.wall));
         self.presence.next_read = self.presence.known.then(|| now.mono.saturating_add(self.away_after()));
         vec![Event::BreakEnded { id: brk.id, record: brk.record(outcome, now) }]
@@ -1031,7 +1050,7 @@ impl Scheduler {
     /// Adds the working time since `counted_to` to every kind (and the focus round).
     fn accrue(&mut self, now: Now) {
         let worked = now.mono.saturating_sub(self.counted_to);
-        if matches!(self.phase, Phase::Working) && !self.is_away() {
+        if self.phase.is_working() && !self.is_away() {
             for kind in BreakKind::ALL {
                 self.elapsed[kind.index()] += worked;
             }
@@ -1040,6 +1059,23 @@ impl Scheduler {
             }
         }
         self.counted_to = self.counted_to.max(now.mono);
+    }
+
+    /// The next break changes, or the person left: counts the work up to `now`, and a due
+    /// break that waited to show waits no more (a notice already given stands).
+    fn replan(&mut self, now: Now) {
+        self.accrue(now);
+        if let Phase::Working(countdown @ Countdown::Waiting(_)) = &mut self.phase {
+            *countdown = Countdown::Counting;
+        }
+    }
+
+    /// The due break's wait, while there is one.
+    fn waiting_mut(&mut self) -> Option<&mut Waiting> {
+        match &mut self.phase {
+            Phase::Working(Countdown::Waiting(w)) => Some(w),
+            _ => None,
+        }
     }
 
     fn remaining(&self, kind: BreakKind) -> Duration {

@@ -77,7 +77,7 @@ pub fn start(paths: &Paths) -> ExitCode {
         senses::session::watch(move |event| {
             let _ = inputs.send(match event {
                 senses::session::SessionEvent::Sleeping(_) => Input::Wake,
-                senses::session::SessionEvent::Locked(locked) => Input::Locked(locked),
+                senses::session::SessionEvent::Screen(lock) => Input::Screen(lock),
             });
         });
     }

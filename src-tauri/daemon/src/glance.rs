@@ -98,9 +98,9 @@ mod tests {
         let mut none = status(&scheduler);
         none.next = None;
         lines.push(info_line(texts, &none));
-        scheduler.handle(Command::Focus(true), now).unwrap();
+        scheduler.handle(Command::StartFocus, now).unwrap();
         lines.push(info_line(texts, &status(&scheduler)));
-        scheduler.handle(Command::Focus(false), now).unwrap();
+        scheduler.handle(Command::StopFocus, now).unwrap();
         scheduler.handle(Command::TakeBreak(BreakKind::Stretch), now).unwrap();
         lines.push(info_line(texts, &status(&scheduler)));
         scheduler.handle(Command::Skip(None), now).unwrap();

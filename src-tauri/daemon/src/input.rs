@@ -3,6 +3,7 @@
 //! they need not import the runtime (imports run one way: down to the runtime's inputs).
 
 use respite_core::protocol::{Request, Response};
+use respite_core::schedule::ScreenLock;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc::Sender;
 
@@ -17,6 +18,6 @@ pub enum Input {
     UiExited { pid: u32 },
     /// The machine is about to sleep or woke: look at the clocks and the person now.
     Wake,
-    /// The screen was locked (`true`) or unlocked.
-    Locked(bool),
+    /// The screen was locked or unlocked.
+    Screen(ScreenLock),
 }

@@ -38,7 +38,7 @@ use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::record::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
-use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler};
+use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler, ScreenLock};
 use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
 use respite_core::calendar::Week;
 use respite_core::text;
@@ -264,10 +264,10 @@ impl Runtime {
                 }
             }
             Input::Wake => {}
-            Input::Locked(locked) => {
+            Input::Screen(lock) => {
                 let now = self.clock.now();
-                tracing::info!(locked, "screen lock");
-                let events = self.scheduler.locked(locked, now);
+                tracing::info!(locked = lock == ScreenLock::Locked, "screen lock");
+                let events = self.scheduler.screen(lock, now);
                 self.apply(events, now);
             }
         }
@@ -367,7 +367,7 @@ impl Runtime {
                 }
                 None
             }
-            Request::Focus { on } => Some(Command::Focus(on)),
+            Request::Focus { on } => Some(if on { Command::StartFocus } else { Command::StopFocus }),
             Request::Reload => return self.reload(now),
             Request::Open { window, week } => {
                 if let Err(e) = self.launcher.open_window(window, week) {
@@ -465,7 +465,7 @@ impl Runtime {
                     if record.shown == Some(false) {
                         tracing::warn!(id, "the break ended without its window on screen; it is logged as not shown");
                     }
-                    self.journal.record(record.clone(), true, now.wall, now.mono);
+                    self.journal.break_ended(record.clone(), now.wall, now.mono);
                     self.launcher.break_ended(id, now.mono);
                     if record.outcome == Outcome::Completed {
                         self.sound.play(Chime::End);
@@ -474,7 +474,7 @@ impl Runtime {
                 }
                 Event::Logged(record) => {
                     tracing::info!(kind = %record.kind, outcome = record.outcome.as_str(), "break logged");
-                    self.journal.record(record, false, now.wall, now.mono);
+                    self.journal.logged(record, now.wall, now.mono);
                 }
             }
         }
@@ -534,7 +534,7 @@ impl Runtime {
     fn prepare_overlay(&mut self, now: Now) -> Option<Duration> {
         // A held break's due time moves on at every look; preparing for each would start a
         // WebKit process a minute (the prepared overlay's life) for as long as the hold lasts.
-        if !matches!(self.scheduler.phase(), Phase::Working) || self.launcher.is_prepared() || self.scheduler.holding().is_some() {
+        if !self.scheduler.phase().is_working() || self.launcher.is_prepared() || self.scheduler.holding().is_some() {
             return None;
         }
         let deadline = self.scheduler.next_due_mono()?;

@@ -56,8 +56,14 @@ impl Focus {
         self.round_started = now;
     }
 
-    pub fn record(&self, ended_at: DateTime<Utc>, completed: bool) -> FocusRound {
-        FocusRound { round: self.round, started_at: self.round_started, ended_at, completed }
+    /// The record of this round, worked to the end at `ended_at`.
+    pub fn completed(&self, ended_at: DateTime<Utc>) -> FocusRound {
+        FocusRound { round: self.round, started_at: self.round_started, ended_at, completed: true }
+    }
+
+    /// The record of this round, cut short at `ended_at` (focus mode stopped, or Respite).
+    pub fn stopped(&self, ended_at: DateTime<Utc>) -> FocusRound {
+        FocusRound { round: self.round, started_at: self.round_started, ended_at, completed: false }
     }
 }
 

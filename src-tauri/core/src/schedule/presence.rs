@@ -18,6 +18,13 @@ pub const AWAY_AFTER_MAX: Duration = Duration::from_secs(60);
 /// a crash loses little screen time.
 pub const SPAN_FLUSH: Duration = Duration::from_secs(15 * 60);
 
+/// Whether the screen is locked, as the session reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenLock {
+    Locked,
+    Unlocked,
+}
+
 /// An absence in progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Away {

@@ -5,6 +5,7 @@
 //! logged once and not watched.
 
 use super::{bus, SenseError, BUS_TIMEOUT};
+use respite_core::schedule::ScreenLock;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use zbus::blocking::connection::Builder;
@@ -25,9 +26,9 @@ const SCREEN_SAVERS: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.gnome.Scre
 pub enum SessionEvent {
     /// `true` just before the machine sleeps, `false` when it has woken.
     Sleeping(bool),
-    /// The session locked (`true`) or unlocked (`false`). Reported once per change, however
-    /// many of logind and the screen savers say so.
-    Locked(bool),
+    /// The session locked or unlocked. Reported once per change, however many of logind and
+    /// the screen savers say so.
+    Screen(ScreenLock),
 }
 
 /// Starts watching the system bus (logind) and the session bus (screen savers); `on_event` is
@@ -68,14 +69,14 @@ pub fn watch_on(
 
 /// Calls back one event at a time, and drops a lock state that is already known.
 struct Emitter<F> {
-    state: Mutex<(F, Option<bool>)>,
+    state: Mutex<(F, Option<ScreenLock>)>,
 }
 
 impl<F: Fn(SessionEvent)> Emitter<F> {
     fn emit(&self, event: SessionEvent) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let (on_event, locked) = &mut *state;
-        if let SessionEvent::Locked(now) = event {
+        if let SessionEvent::Screen(now) = event {
             if *locked == Some(now) {
                 return;
             }
@@ -147,10 +148,10 @@ impl Watcher {
             (MANAGER, "PrepareForSleep") if from_logind() == Some(true) => {
                 message.body().deserialize::<bool>().ok().map(SessionEvent::Sleeping)
             }
-            (SESSION, "Lock") if session() && from_logind() == Some(true) => Some(SessionEvent::Locked(true)),
-            (SESSION, "Unlock") if session() && from_logind() == Some(true) => Some(SessionEvent::Locked(false)),
+            (SESSION, "Lock") if session() && from_logind() == Some(true) => Some(SessionEvent::Screen(ScreenLock::Locked)),
+            (SESSION, "Unlock") if session() && from_logind() == Some(true) => Some(SessionEvent::Screen(ScreenLock::Unlocked)),
             (interface, "ActiveChanged") if self.dbus.is_none() && SCREEN_SAVERS.contains(&interface) => {
-                message.body().deserialize::<bool>().ok().map(SessionEvent::Locked)
+                message.body().deserialize::<bool>().ok().map(|active| SessionEvent::Screen(if active { ScreenLock::Locked } else { ScreenLock::Unlocked }))
             }
             _ => None,
         }

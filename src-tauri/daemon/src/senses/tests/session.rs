@@ -3,6 +3,7 @@
 
 use super::super::session::{watch_on, SessionEvent};
 use super::support::Bus;
+use respite_core::schedule::ScreenLock;
 use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -82,15 +83,15 @@ fn sleep_and_lock_come_from_logind_and_the_screen_savers_once_per_change() {
 
     signal(&logind, OTHER_SESSION, SESSION, "Unlock", &());
     signal(&logind, OUR_SESSION, SESSION, "Lock", &());
-    assert_eq!(next(&events), SessionEvent::Locked(true), "another session's unlock was ignored");
+    assert_eq!(next(&events), SessionEvent::Screen(ScreenLock::Locked), "another session's unlock was ignored");
 
     signal(&session.connect(), "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged", &true);
     signal(&session.connect(), "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", &false);
-    assert_eq!(next(&events), SessionEvent::Locked(false), "the screen saver's lock repeated logind's: dropped");
+    assert_eq!(next(&events), SessionEvent::Screen(ScreenLock::Unlocked), "the screen saver's lock repeated logind's: dropped");
 
     signal(&logind, OUR_SESSION, SESSION, "Unlock", &());
     signal(&logind, OUR_SESSION, SESSION, "Lock", &());
-    assert_eq!(next(&events), SessionEvent::Locked(true));
+    assert_eq!(next(&events), SessionEvent::Screen(ScreenLock::Locked));
     assert!(events.recv_timeout(Duration::from_millis(300)).is_err(), "nothing more");
 }
 
@@ -105,5 +106,5 @@ fn without_a_logind_session_sleep_is_still_watched_and_no_lock_is_taken_from_log
     signal(&logind, MANAGER_PATH, MANAGER, "PrepareForSleep", &true);
     assert_eq!(next(&events), SessionEvent::Sleeping(true), "the lock of an unknown session was ignored");
     signal(&session.connect(), "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", &true);
-    assert_eq!(next(&events), SessionEvent::Locked(true));
+    assert_eq!(next(&events), SessionEvent::Screen(ScreenLock::Locked));
 }
