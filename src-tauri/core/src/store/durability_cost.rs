@@ -10,6 +10,7 @@
 //! and the ratio FULL / NORMAL. `benches/durability` runs it in a release build.
 
 use super::*;
+use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
 use std::time::Instant;
 
 const ROUNDS: usize = 3;
