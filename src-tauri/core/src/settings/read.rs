@@ -1,0 +1,534 @@
+//! Reading the settings file: its text, parsed as a TOML table, becomes [`Settings`], each key
+//! read and checked on its own, every bad or unknown key a [`Problem`] that keeps its default;
+//! the bounds each value must keep; and the first run, which writes the default file.
+
+use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, UnknownMonitors};
+use super::DEFAULT_FILE;
+use crate::record::BreakKind;
+use crate::schedule::{FocusPlan, KindPlan, Rules, Sensing};
+use crate::words::one_of;
+use crate::workhours::{parse_day, WorkHours};
+use chrono::{NaiveTime, Weekday};
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// Shortest interval accepted (short values are handy for trying the app out).
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
+/// Longest interval accepted.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+/// Shortest break accepted.
+pub const MIN_DURATION: Duration = Duration::from_secs(1);
+/// Longest break accepted.
+pub const MAX_DURATION: Duration = Duration::from_secs(3600);
+
+/// The settings file format this Respite writes. A file with a higher `version` came from a
+/// newer Respite: what this one knows still applies, the rest is reported and ignored.
+pub const FORMAT_VERSION: i64 = 1;
+/// Shortest history that `[log] keep` accepts.
+pub const MIN_KEEP: Duration = Duration::from_secs(24 * 3600);
+
+/// One thing wrong in the settings file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted key (`eye.interval`), or empty for the file as a whole.
+    pub key: String,
+    pub reason: String,
+}
+
+impl Problem {
+    /// The problem is with the file as a whole (it is not TOML), so no setting of it applies.
+    pub fn is_whole_file(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_whole_file() {
+            write!(f, "{}", self.reason)
+        } else {
+            write!(f, "{}: {}", self.key, self.reason)
+        }
+    }
+}
+
+/// The outcome of reading the settings file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub settings: Settings,
+    /// Everything that was wrong; empty for a clean file.
+    pub problems: Vec<Problem>,
+    /// The file did not exist and was written with the defaults.
+    pub created: bool,
+}
+
+/// The settings file could not be read or created at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: io::Error },
+    #[error("cannot create {path}: {source}")]
+    Create { path: String, source: io::Error },
+}
+
+/// Reads `path`, or writes the defaults there if it does not exist yet (creating its folder).
+pub fn load_or_create(path: &Path) -> Result<Loaded, SettingsError> {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            let (settings, problems) = parse(&text);
+            Ok(Loaded { settings, problems, created: false })
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            write_new(path, DEFAULT_FILE)
+                .map_err(|source| SettingsError::Create { path: path.display().to_string(), source })?;
+            Ok(Loaded { settings: Settings::default(), problems: Vec::new(), created: true })
+        }
+        Err(source) => Err(SettingsError::Read { path: path.display().to_string(), source }),
+    }
+}
+
+/// Creates `path` with `text`; fails rather than overwrite a file that appeared meanwhile.
+fn write_new(path: &Path, text: &str) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Parses settings text; every problem is reported and replaced by its default.
+pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
+    let mut settings = Settings::default();
+    let mut problems = Vec::new();
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let reason = format!("not valid TOML, so every setting uses its default: {}", e.message());
+            let reason = match e.span() {
+                Some(span) => format!("{reason} (line {})", line_of(text, span.start)),
+                None => reason,
+            };
+            problems.push(Problem { key: String::new(), reason });
+            return (settings, problems);
+        }
+    };
+    for (key, value) in &table {
+        match key.as_str() {
+            "version" => {
+                check_version(value, &mut problems);
+                continue;
+            }
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" => {
+                let Some(fields) = value.as_table() else {
+                    problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+                    continue;
+                };
+                match key.as_str() {
+                    "log" => settings.keep = read_log(fields, settings.keep, &mut problems),
+                    "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut settings.calls_hold, &mut problems),
+                    "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
+                    "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
+                    "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
+                    "selfcheck" => read_selfcheck(fields, &mut settings.selfcheck, &mut problems),
+                    "overlay" => read_overlay(fields, &mut settings.overlay, &mut problems),
+                    _ => read_sound(fields, &mut settings.sound, &mut problems),
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let Ok(kind) = key.parse::<BreakKind>() else {
+            problems.push(Problem { key: key.clone(), reason: "unknown setting, ignored".into() });
+            continue;
+        };
+        let Some(fields) = value.as_table() else {
+            problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+            continue;
+        };
+        let plan = &mut settings.plans.0[kind.index()];
+        let extras = KindExtras { strict: &mut settings.rules.strict[kind.index()], notice: &mut settings.sensing.notice[kind.index()] };
+        *plan = read_plan(kind, fields, *plan, extras, &mut problems);
+    }
+    (settings, problems)
+}
+
+fn check_version(value: &toml::Value, problems: &mut Vec<Problem>) {
+    let reason = match value.as_integer() {
+        Some(FORMAT_VERSION) => return,
+        Some(v) if v > FORMAT_VERSION => format!(
+            "this file was written by a newer Respite (format {v}; this one reads {FORMAT_VERSION}): \
+             the settings it knows apply, others are ignored"
+        ),
+        _ => format!("must be {FORMAT_VERSION}, not {value}"),
+    };
+    problems.push(Problem { key: "version".into(), reason });
+}
+
+/// Reads each field of table `[table]` with `read`; an `Err` becomes a problem naming
+/// `table.field`. Unknown fields come back from `read` as errors too.
+fn read_table(table: &str, fields: &toml::Table, problems: &mut Vec<Problem>, mut read: impl FnMut(&str, &toml::Value) -> Result<(), String>) {
+    for (field, value) in fields {
+        if let Err(reason) = read(field, value) {
+            problems.push(Problem { key: format!("{table}.{field}"), reason });
+        }
+    }
+}
+
+fn unknown() -> Result<(), String> {
+    Err("unknown setting, ignored".into())
+}
+
+fn boolean(value: &toml::Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("must be true or false, not {value}"))
+}
+
+fn whole(value: &toml::Value, min: i64, max: i64) -> Result<i64, String> {
+    value.as_integer().filter(|n| (min..=max).contains(n)).ok_or_else(|| format!("must be a whole number from {min} to {max}, not {value}"))
+}
+
+fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let mut keep = default;
+    read_table("log", fields, problems, |field, value| match (field, value) {
+        ("keep", toml::Value::String(s)) if s.trim() == "forever" => {
+            keep = None;
+            Ok(())
+        }
+        ("keep", value) => duration(value, MIN_KEEP, Duration::from_secs(100 * 365 * 24 * 3600))
+            .map(|d| keep = Some(d))
+            .map_err(|reason| format!("{reason}; or write \"forever\"")),
+        _ => unknown(),
+    });
+    keep
+}
+
+fn read_breaks(fields: &toml::Table, rules: &mut Rules, sensing: &mut Sensing, calls_hold: &mut bool, problems: &mut Vec<Problem>) {
+    read_table("breaks", fields, problems, |field, value| match field {
+        "wait_during_calls" => boolean(value).map(|on| *calls_hold = on),
+        "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
+        "max_postpones" => whole(value, 0, 10).map(|n| rules.max_postpones = n as u32),
+        "wait_for_do_not_disturb" => duration(value, Duration::ZERO, Duration::from_secs(4 * 3600)).map(|d| sensing.hold_limit = d),
+        _ => unknown(),
+    });
+}
+
+fn read_idle(fields: &toml::Table, sensing: &mut Sensing, problems: &mut Vec<Problem>) {
+    read_table("idle", fields, problems, |field, value| match field {
+        "reset_after" => duration(value, Duration::from_secs(60), Duration::from_secs(4 * 3600)).map(|d| sensing.idle_resets = d),
+        _ => unknown(),
+    });
+}
+
+/// "off", or a value read by `read`.
+fn or_off<T>(value: &toml::Value, read: impl FnOnce(&toml::Value) -> Result<T, String>) -> Result<Option<T>, String> {
+    match value.as_str() {
+        Some(text) if text.trim() == "off" => Ok(None),
+        _ => read(value).map(Some).map_err(|reason| format!("{reason}; or write \"off\"")),
+    }
+}
+
+fn read_hours(fields: &toml::Table, hours: &mut WorkHours, evening: &mut Evening, problems: &mut Vec<Problem>) {
+    read_table("hours", fields, problems, |field, value| match field {
+        "nudge_after" => or_off(value, |v| duration(v, Duration::ZERO, Duration::from_secs(12 * 3600))).map(|d| evening.nudge_after = d),
+        "bedtime" => or_off(value, |v| {
+            let text = v.as_str().ok_or_else(|| format!("must be a time such as \"23:00\", not {v}"))?;
+            NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time such as \"23:00\""))
+        })
+        .map(|t| evening.bedtime = t),
+        day => match day.parse::<Weekday>() {
+            Ok(weekday) if day.len() == 3 => {
+                let text = value.as_str().ok_or_else(|| format!("must be a range such as \"09:00-18:00\", or \"off\", not {value}"))?;
+                parse_day(text).map(|range| *hours = hours.with_day(weekday, range))
+            }
+            _ => Err("unknown setting, ignored (days are mon, tue, wed, thu, fri, sat, sun)".into()),
+        },
+    });
+}
+
+fn read_selfcheck(fields: &toml::Table, prefs: &mut SelfCheckPrefs, problems: &mut Vec<Problem>) {
+    read_table("selfcheck", fields, problems, |field, value| match field {
+        "enabled" => boolean(value).map(|b| prefs.enabled = b),
+        "day" => match value.as_str().map(str::trim) {
+            Some(day) if day.len() == 3 => day.parse().map(|d| prefs.day = d).map_err(|_| format!("{day:?} is not a day (mon, tue, wed, thu, fri, sat, sun)")),
+            _ => Err(format!("must be a day such as \"fri\", not {value}")),
+        },
+        "time" => {
+            let text = value.as_str().ok_or_else(|| format!("must be a time such as \"16:00\", not {value}"))?;
+            NaiveTime::parse_from_str(text.trim(), "%H:%M").map(|t| prefs.time = t).map_err(|_| format!("{text:?} is not a time such as \"16:00\""))
+        }
+        _ => unknown(),
+    });
+}
+
+fn read_focus(fields: &toml::Table, plan: &mut FocusPlan, on_start: &mut bool, problems: &mut Vec<Problem>) {
+    read_table("focus", fields, problems, |field, value| match field {
+        "on_start" => boolean(value).map(|b| *on_start = b),
+        "work" => duration(value, mins(1), Duration::from_secs(4 * 3600)).map(|d| plan.work = d),
+        "short_break" => duration(value, Duration::from_secs(30), mins(60)).map(|d| plan.short_break = d),
+        "long_break" => duration(value, mins(1), mins(120)).map(|d| plan.long_break = d),
+        "rounds" => whole(value, 1, 12).map(|n| plan.rounds = n as u32),
+        _ => unknown(),
+    });
+}
+
+/// The per-kind settings that live outside its [`KindPlan`].
+struct KindExtras<'a> {
+    strict: &'a mut bool,
+    notice: &'a mut Duration,
+}
+
+fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
+    read_table("overlay", fields, problems, |field, value| match field {
+        "monitors" => match value.as_str().map(str::parse) {
+            Some(Ok(m)) => {
+                overlay.monitors = m;
+                Ok(())
+            }
+            Some(Err(UnknownMonitors(word))) => Err(format!("must be {}, not {word:?}", one_of(Monitors::WORDS, true))),
+            None => Err(format!("must be {}, not {value}", one_of(Monitors::WORDS, true))),
+        },
+        "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
+        _ => unknown(),
+    });
+}
+
+fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<Problem>) {
+    read_table("sound", fields, problems, |field, value| match field {
+        "enabled" => boolean(value).map(|b| sound.enabled = b),
+        "volume" => whole(value, 0, 100).map(|v| sound.volume = v as u8),
+        _ => unknown(),
+    });
+}
+
+fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: KindExtras<'_>, problems: &mut Vec<Problem>) -> KindPlan {
+    let mut plan = default;
+    let mut report = |field: &str, reason: String| {
+        problems.push(Problem { key: format!("{kind}.{field}"), reason });
+    };
+    for (field, value) in fields {
+        match field.as_str() {
+            "enabled" => match boolean(value) {
+                Ok(b) => plan.enabled = b,
+                Err(reason) => report(field, reason),
+            },
+            "strict" => match boolean(value) {
+                Ok(b) => *extras.strict = b,
+                Err(reason) => report(field, reason),
+            },
+            "notice" => match duration(value, Duration::ZERO, Duration::from_secs(10 * 60)) {
+                Ok(d) => *extras.notice = d,
+                Err(reason) => report(field, reason),
+            },
+            "interval" => match duration(value, MIN_INTERVAL, MAX_INTERVAL) {
+                Ok(d) => plan.interval = d,
+                Err(reason) => report(field, reason),
+            },
+            "duration" => match duration(value, MIN_DURATION, MAX_DURATION) {
+                Ok(d) => plan.duration = d,
+                Err(reason) => report(field, reason),
+            },
+            _ => report(field, "unknown setting, ignored".into()),
+        }
+    }
+    if plan.duration >= plan.interval {
+        report(
+            "duration",
+            format!(
+                "must be shorter than the interval ({} is not shorter than {}); using the defaults for [{kind}]",
+                humantime::format_duration(plan.duration),
+                humantime::format_duration(plan.interval)
+            ),
+        );
+        plan = KindPlan { enabled: plan.enabled, ..default };
+    }
+    plan
+}
+
+/// A duration written as text ("90s", "5m") or as a number of seconds.
+fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duration, String> {
+    let d = match value {
+        toml::Value::String(s) => crate::timefmt::parse_duration(s)
+            .map_err(|e| format!("{s:?} is not a duration ({e}); write it like \"20s\", \"5m\" or \"1h\""))?,
+        toml::Value::Integer(n) if *n >= 0 => Duration::from_secs(n.unsigned_abs()),
+        other => return Err(format!("must be a duration such as \"5m\", not {other}")),
+    };
+    if d < min || d > max {
+        return Err(format!(
+            "{} is out of range ({} to {})",
+            humantime::format_duration(d),
+            humantime::format_duration(min),
+            humantime::format_duration(max)
+        ));
+    }
+    Ok(d)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_parses_to_the_defaults_without_problems() {
+        assert_eq!(parse(DEFAULT_FILE), (Settings::default(), vec![]));
+    }
+
+    #[test]
+    fn good_values_apply_and_bad_ones_fall_back_per_key() {
+        let text = r#"
+[eye]
+interval = "5s"
+duration = "3s"
+[stretch]
+enabled = "yes"
+interval = "forever"
+duration = 120
+[walk]
+enabled = false
+colour = "blue"
+[sounds]
+volume = 3
+"#;
+        let (settings, problems) = parse(text);
+        let d = Settings::default().plans;
+        let eye = settings.plans.get(BreakKind::Eye);
+        assert_eq!((eye.interval, eye.duration), (Duration::from_secs(5), Duration::from_secs(3)));
+        let stretch = settings.plans.get(BreakKind::Stretch);
+        assert!(stretch.enabled);
+        assert_eq!(stretch.interval, d.get(BreakKind::Stretch).interval);
+        assert_eq!(stretch.duration, Duration::from_secs(120));
+        assert!(!settings.plans.get(BreakKind::Walk).enabled);
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["sounds", "stretch.enabled", "stretch.interval", "walk.colour"]);
+        assert!(problems[2].reason.contains("\"forever\" is not a duration"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn rules_overlay_and_sound_settings_are_read_and_checked() {
+        let text = "[eye]\nstrict = true\n[breaks]\npostpone = \"10m\"\nmax_postpones = 11\n[overlay]\nmonitors = \"cursor\"\nfade = \"0s\"\n[sound]\nvolume = 101\nenabled = false\n";
+        let (settings, problems) = parse(text);
+        assert_eq!(settings.rules.strict, [true, false, false]);
+        assert_eq!(settings.rules.postpone_by, mins(10));
+        assert_eq!(settings.rules.max_postpones, Rules::default().max_postpones);
+        assert_eq!(settings.overlay, OverlayPrefs { monitors: Monitors::Cursor, fade: Duration::ZERO });
+        assert_eq!(settings.sound, SoundPrefs { enabled: false, volume: 50 });
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["breaks.max_postpones", "sound.volume"]);
+        assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be \"all\", \"primary\" or \"cursor\", not \"left\"");
+    }
+
+    #[test]
+    fn presence_hours_and_focus_settings_are_read_and_checked() {
+        let text = r#"
+[eye]
+notice = "0s"
+[walk]
+notice = "1h"
+[breaks]
+wait_for_do_not_disturb = "10m"
+wait_during_calls = false
+[idle]
+reset_after = "10s"
+[hours]
+mon = "08:30-16:30"
+sat = "10:00-12:00"
+sun = "nine to five"
+friday = "off"
+nudge_after = "off"
+bedtime = "22:45"
+[focus]
+work = "50m"
+rounds = 0
+"#;
+        let (settings, problems) = parse(text);
+        assert_eq!(settings.sensing.notice, [Duration::ZERO, Duration::from_secs(30), Duration::from_secs(30)]);
+        assert_eq!(settings.sensing.hold_limit, mins(10));
+        assert!(!settings.calls_hold && Settings::default().calls_hold);
+        assert_eq!(settings.sensing.idle_resets, mins(5), "10s is below the 1 min floor");
+        let mon = settings.hours.day(Weekday::Mon).unwrap();
+        assert_eq!(mon.to_string(), "08:30-16:30");
+        assert_eq!(settings.hours.day(Weekday::Sat).unwrap().to_string(), "10:00-12:00");
+        assert_eq!(settings.hours.day(Weekday::Sun), None, "a bad range keeps the default (off)");
+        assert_eq!(settings.hours.day(Weekday::Fri), WorkHours::default().day(Weekday::Fri));
+        assert_eq!(settings.evening, Evening { nudge_after: None, bedtime: NaiveTime::from_hms_opt(22, 45, 0) });
+        assert_eq!((settings.focus.work, settings.focus.rounds), (mins(50), 4));
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["focus.rounds", "hours.friday", "hours.sun", "idle.reset_after", "walk.notice"]);
+        assert_eq!(parse("[hours]\nbedtime = \"late\"\n").1[0].to_string(), "hours.bedtime: \"late\" is not a time such as \"23:00\"; or write \"off\"");
+    }
+
+    #[test]
+    fn the_selfcheck_is_off_by_default_and_its_day_and_time_are_checked() {
+        assert!(!Settings::default().selfcheck.enabled);
+        let (settings, problems) = parse("[selfcheck]\nenabled = true\nday = \"mon\"\ntime = \"09:30\"\n");
+        assert_eq!(settings.selfcheck, SelfCheckPrefs { enabled: true, day: Weekday::Mon, time: NaiveTime::from_hms_opt(9, 30, 0).unwrap() });
+        assert!(problems.is_empty());
+        let (settings, problems) = parse("[selfcheck]\nday = \"friday\"\ntime = \"4pm\"\n");
+        assert_eq!(settings.selfcheck, SelfCheckPrefs::default());
+        let texts: Vec<_> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts, ["selfcheck.day: must be a day such as \"fri\", not \"friday\"", "selfcheck.time: \"4pm\" is not a time such as \"16:00\""]);
+    }
+
+    #[test]
+    fn the_log_keeps_everything_unless_told_otherwise() {
+        assert_eq!(Settings::default().keep, None);
+        assert_eq!(parse("[log]\nkeep = \"365d\"\n").0.keep, Some(Duration::from_secs(365 * 24 * 3600)));
+        let (settings, problems) = parse("[log]\nkeep = \"2h\"\n");
+        assert_eq!(settings.keep, None);
+        assert_eq!(problems[0].key, "log.keep");
+        assert!(problems[0].reason.contains("forever"));
+    }
+
+    #[test]
+    fn a_file_from_a_newer_respite_applies_what_this_one_knows() {
+        let (settings, problems) = parse("version = 3\n[eye]\ninterval = \"25m\"\nmood = \"calm\"\n[insights]\nweekly = true\n");
+        assert_eq!(settings.plans.get(BreakKind::Eye).interval, mins(25));
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["eye.mood", "insights", "version"]);
+        assert!(problems[2].reason.contains("newer Respite (format 3"), "{}", problems[2]);
+        assert_eq!(parse("version = \"one\"\n").1[0].to_string(), "version: must be 1, not \"one\"");
+    }
+
+    #[test]
+    fn a_break_as_long_as_its_interval_is_refused() {
+        let (settings, problems) = parse("[eye]\ninterval = \"10s\"\nduration = \"10s\"\n");
+        assert_eq!(settings, Settings::default());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "eye.duration");
+        assert!(problems[0].reason.contains("shorter than the interval"));
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_range() {
+        let (_, problems) = parse("[walk]\ninterval = \"2s\"\nduration = \"2h\"\n");
+        let texts: Vec<_> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts, ["walk.duration: 2h is out of range (1s to 1h)", "walk.interval: 2s is out of range (5s to 1day)"]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_toml_gives_the_defaults_and_one_problem_with_the_line() {
+        let (settings, problems) = parse("[eye]\ninterval = \"20m\"\nthis is not toml\n");
+        assert_eq!(settings, Settings::default());
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].reason.contains("line 3"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn first_run_writes_the_defaults_and_never_overwrites_a_user_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.toml");
+        let first = load_or_create(&path).unwrap();
+        assert!(first.created);
+        assert_eq!(fs::read_to_string(&path).unwrap(), DEFAULT_FILE);
+        fs::write(&path, "[eye]\ninterval = broken\n").unwrap();
+        let second = load_or_create(&path).unwrap();
+        assert!(!second.created);
+        assert_eq!(second.problems.len(), 1);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[eye]\ninterval = broken\n");
+    }
+}
