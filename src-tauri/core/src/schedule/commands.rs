@@ -1,0 +1,324 @@
+//! The user's commands ([`Command`], through [`Scheduler::handle`]): take a break, pause and
+//! resume, skip, postpone, finish early, new plans, focus mode on and off; what a command that
+//! does not apply says ([`ScheduleError`]); and the pause itself ([`Pause`]), re-anchored when
+//! the wall clock moves.
+
+use super::focus::Focus;
+use super::{secs, Countdown, Event, NextBreak, Phase, Plans, Scheduler};
+use crate::clock::Now;
+use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// How long to pause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseLength {
+    For(Duration),
+    /// Until a wall time (the runtime resolves "until tomorrow" with the working hours).
+    Until(DateTime<Utc>),
+    Indefinitely,
+}
+
+/// An input from the user (tray, CLI, overlay, notification).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Start a break of this kind now.
+    TakeBreak(BreakKind),
+    Pause(PauseLength),
+    Resume,
+    /// On a break: skip it (only that break when `Some(id)`). Working: skip the next break.
+    Skip(Option<u64>),
+    /// On a break: put it off by [`Rules::postpone_by`](super::Rules::postpone_by) (only that
+    /// break when `Some(id)`), if [`Scheduler::postpone_window`] allows. Working: put the next
+    /// break off the same way.
+    Postpone(Option<u64>),
+    /// The user is back before the break's end (only that break when `Some(id)`): completed if
+    /// at least half of it was taken, skipped otherwise.
+    Finish(Option<u64>),
+    /// New plans from the settings; elapsed active time is kept.
+    SetPlans(Plans),
+    /// Start focus mode: rounds of [`FocusPlan::work`](super::FocusPlan::work), each ending in
+    /// a focus break.
+    StartFocus,
+    /// Stop focus mode; a round under way is logged as not completed.
+    StopFocus,
+}
+
+/// A command that does not apply now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("a break is already on screen ({})", .0.title())]
+    AlreadyOnBreak(BreakKind),
+    #[error("no break is on screen")]
+    NotOnBreak,
+    #[error("break {0} is no longer on screen")]
+    StaleBreak(u64),
+    #[error("Respite is not paused")]
+    NotPaused,
+    #[error("there is no break to {0}: {1}")]
+    NoNextBreak(&'static str, &'static str),
+    #[error("{} breaks are strict: they run to the end", .0.title())]
+    Strict(BreakKind),
+    #[error("this {kind} break was already postponed {1} times in a row", kind = .0.title().to_lowercase())]
+    PostponeLimit(BreakKind, u32),
+    #[error("a break can be postponed only in its first half")]
+    TooLateToPostpone,
+    #[error("focus mode is already on")]
+    AlreadyFocusing,
+    #[error("focus mode is off")]
+    NotFocusing,
+    #[error("a focus break cannot be postponed: skip it, or stop focus mode")]
+    FocusBreak,
+}
+
+/// When a pause ends, if it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PauseEnd {
+    pub wall: DateTime<Utc>,
+    pub(super) mono: Duration,
+    /// Ends at a wall time ("until tomorrow 09:00"), rather than after a length of time.
+    pub(super) at_wall_time: bool,
+}
+
+/// A pause in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pause {
+    pub since_mono: Duration,
+    /// Time the machine slept during the pause: it counts toward its length.
+    pub(super) asleep: Duration,
+    /// `None`: until resumed by hand.
+    pub until: Option<PauseEnd>,
+}
+
+impl Scheduler {
+    /// Applies a user command at `now`. Follow it with [`Scheduler::tick`].
+    pub fn handle(&mut self, command: Command, now: Now) -> Result<Vec<Event>, ScheduleError> {
+        match command {
+            Command::TakeBreak(kind) => self.take_break(kind, now),
+            Command::Pause(length) => {
+                if let Phase::OnBreak(brk) = &self.phase {
+                    if self.rules.strict[brk.kind.index()] {
+                        return Err(ScheduleError::Strict(brk.kind));
+                    }
+                }
+                Ok(self.pause(length, now))
+            }
+            Command::Resume => match self.phase {
+                Phase::Paused(p) => {
+                    self.resume_from_pause(p, now);
+                    Ok(Vec::new())
+                }
+                _ => Err(ScheduleError::NotPaused),
+            },
+            Command::Skip(id) => self.skip(id, now),
+            Command::Postpone(id) => self.postpone(id, now),
+            Command::Finish(id) => {
+                self.check_on_break(id)?;
+                let Phase::OnBreak(brk) = &self.phase else { unreachable!("checked above") };
+                if self.rules.strict[brk.kind.index()] {
+                    return Err(ScheduleError::Strict(brk.kind));
+                }
+                // Back early: it counts as taken once at least half of it was.
+                let half_done = now.mono >= brk.started_mono.saturating_add(brk.planned / 2);
+                Ok(self.end_break(if half_done { Outcome::Completed } else { Outcome::Skipped }, now))
+            }
+            Command::SetPlans(plans) => {
+                self.replan(now);
+                self.plans = plans;
+                Ok(Vec::new())
+            }
+            Command::StartFocus => {
+                if self.focus.is_some() {
+                    return Err(ScheduleError::AlreadyFocusing);
+                }
+                self.replan(now);
+                self.focus = Some(Focus::new(now.wall));
+                Ok(Vec::new())
+            }
+            Command::StopFocus => {
+                let focus = self.focus.take().ok_or(ScheduleError::NotFocusing)?;
+                self.replan(now);
+                let in_round = matches!(self.phase, Phase::Working(_) | Phase::Paused(_)) && focus.worked > Duration::ZERO;
+                Ok(in_round.then(|| Event::FocusRound(focus.stopped(now.wall))).into_iter().collect())
+            }
+        }
+    }
+
+    /// Whether the break on screen may be postponed now; if so, for how much longer.
+    pub fn postpone_window(&self, now: Now) -> Result<Duration, ScheduleError> {
+        let Phase::OnBreak(brk) = &self.phase else { return Err(ScheduleError::NotOnBreak) };
+        if brk.trigger == Trigger::Focus {
+            return Err(ScheduleError::FocusBreak);
+        }
+        self.may_postpone(brk.kind)?;
+        let half = brk.started_mono.saturating_add(brk.planned / 2);
+        if now.mono >= half {
+            return Err(ScheduleError::TooLateToPostpone);
+        }
+        Ok(half - now.mono)
+    }
+
+    fn may_postpone(&self, kind: BreakKind) -> Result<(), ScheduleError> {
+        if self.rules.strict[kind.index()] {
+            return Err(ScheduleError::Strict(kind));
+        }
+        let count = self.postponed[kind.index()];
+        if count >= self.rules.max_postpones {
+            return Err(ScheduleError::PostponeLimit(kind, count));
+        }
+        Ok(())
+    }
+
+    fn take_break(&mut self, kind: BreakKind, now: Now) -> Result<Vec<Event>, ScheduleError> {
+        match &self.phase {
+            Phase::OnBreak(b) => return Err(ScheduleError::AlreadyOnBreak(b.kind)),
+            Phase::Paused(_) => self.phase = Phase::Working(Countdown::Counting),
+            Phase::Working(_) => self.accrue(now),
+        }
+        self.counted_to = now.mono;
+        self.presence.away = None;
+        // A break counts for every enabled kind that is no longer than it.
+        let length = self.plans.get(kind).duration;
+        let covers = self.covered_by(kind, length);
+        Ok(self.start(kind, covers, Trigger::Manual, now.wall, length, None, now))
+    }
+
+    fn pause(&mut self, length: PauseLength, now: Now) -> Vec<Event> {
+        let mut events = Vec::new();
+        match self.phase {
+            Phase::OnBreak(_) => events.extend(self.end_break(Outcome::Skipped, now)),
+            Phase::Working(_) => self.accrue(now),
+            Phase::Paused(_) => {}
+        }
+        let (since_mono, asleep) = match self.phase {
+            Phase::Paused(p) => (p.since_mono, p.asleep),
+            _ => (now.mono, Duration::ZERO),
+        };
+        let until = match length {
+            PauseLength::For(d) => {
+                let mono = now.mono.saturating_add(d);
+                Some(PauseEnd { wall: now.wall_at(mono), mono, at_wall_time: false })
+            }
+            PauseLength::Until(wall) => Some(PauseEnd { wall, mono: now.mono_at(wall), at_wall_time: true }),
+            PauseLength::Indefinitely => None,
+        };
+        self.phase = Phase::Paused(Pause { since_mono, asleep, until });
+        events
+    }
+
+    pub(super) fn resume_from_pause(&mut self, pause: Pause, now: Now) {
+        if now.mono.saturating_sub(pause.since_mono).saturating_add(pause.asleep) >= self.sensing.idle_resets {
+            self.elapsed = [Duration::ZERO; 3];
+            self.postponed = [0; 3];
+        }
+        self.counted_to = now.mono;
+        self.phase = Phase::Working(Countdown::Counting);
+    }
+
+    fn skip(&mut self, id: Option<u64>, now: Now) -> Result<Vec<Event>, ScheduleError> {
+        match &self.phase {
+            Phase::OnBreak(brk) => {
+                if self.rules.strict[brk.kind.index()] {
+                    return Err(ScheduleError::Strict(brk.kind));
+                }
+                self.check_on_break(id)?;
+                Ok(self.end_break(Outcome::Skipped, now))
+            }
+            Phase::Paused(_) => Err(ScheduleError::NoNextBreak("skip", "Respite is paused")),
+            Phase::Working(_) => {
+                if let Some(id) = id {
+                    return Err(ScheduleError::StaleBreak(id));
+                }
+                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak("skip", "every kind is off"))?;
+                if self.focus.is_some() {
+                    return Err(ScheduleError::NoNextBreak("skip", "focus breaks come at the end of each round"));
+                }
+                self.replan(now);
+                for kind in std::iter::once(next.kind).chain(next.covers.iter().copied()) {
+                    self.elapsed[kind.index()] = Duration::ZERO;
+                }
+                Ok(vec![Event::Logged(self.not_shown(&next, Outcome::Skipped, now))])
+            }
+        }
+    }
+
+    fn postpone(&mut self, id: Option<u64>, now: Now) -> Result<Vec<Event>, ScheduleError> {
+        let record = match &self.phase {
+            Phase::OnBreak(_) => {
+                self.check_on_break(id)?;
+                self.postpone_window(now)?;
+                let events = self.end_break(Outcome::Postponed, now);
+                let Some(Event::BreakEnded { record, .. }) = events.first() else { unreachable!("a break was on screen") };
+                let record = record.clone();
+                self.put_off(&record);
+                return Ok(events);
+            }
+            Phase::Paused(_) => return Err(ScheduleError::NoNextBreak("postpone", "Respite is paused")),
+            Phase::Working(_) => {
+                if let Some(id) = id {
+                    return Err(ScheduleError::StaleBreak(id));
+                }
+                if self.focus.is_some() {
+                    return Err(ScheduleError::NoNextBreak("postpone", "focus breaks come at the end of each round"));
+                }
+                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak("postpone", "every kind is off"))?;
+                self.may_postpone(next.kind)?;
+                self.replan(now);
+                self.not_shown(&next, Outcome::Postponed, now)
+            }
+        };
+        self.put_off(&record);
+        Ok(vec![Event::Logged(record)])
+    }
+
+    /// After a postpone: the kinds of `record` fall due again in
+    /// [`Rules::postpone_by`](super::Rules::postpone_by).
+    fn put_off(&mut self, record: &BreakRecord) {
+        self.postponed[record.kind.index()] += 1;
+        for kind in std::iter::once(record.kind).chain(record.covers.iter().copied()) {
+            let plan = self.plans.get(kind);
+            self.elapsed[kind.index()] = plan.interval.saturating_sub(self.rules.postpone_by);
+        }
+        // Due again later: a notice again before then.
+        if let Phase::Working(countdown) = &mut self.phase {
+            *countdown = Countdown::Counting;
+        }
+    }
+
+    /// The record of the next break, dealt with before it went on screen.
+    fn not_shown(&self, next: &NextBreak, outcome: Outcome, now: Now) -> BreakRecord {
+        let planned = self.plans.get(next.kind).duration;
+        BreakRecord {
+            kind: next.kind,
+            covers: next.covers.clone(),
+            trigger: Trigger::Scheduled,
+            due_at: next.at,
+            started_at: None,
+            ended_at: now.wall,
+            planned_secs: secs(planned),
+            actual_secs: 0,
+            outcome,
+            held: None,
+            shown: None,
+        }
+    }
+
+    fn check_on_break(&self, id: Option<u64>) -> Result<(), ScheduleError> {
+        match (&self.phase, id) {
+            (Phase::OnBreak(b), Some(id)) if b.id != id => Err(ScheduleError::StaleBreak(id)),
+            (Phase::OnBreak(_), _) => Ok(()),
+            (_, Some(id)) => Err(ScheduleError::StaleBreak(id)),
+            (_, None) => Err(ScheduleError::NotOnBreak),
+        }
+    }
+
+    /// The wall clock moved by itself (changed by hand, NTP, a time zone change): re-anchors
+    /// what is anchored to it. Deadlines that are lengths of time keep running.
+    pub fn wall_changed(&mut self, now: Now) {
+        if let Phase::Paused(Pause { until: Some(until), .. }) = &mut self.phase {
+            if until.at_wall_time {
+                until.mono = now.mono_at(until.wall);
+            }
+        }
+    }
+}
