@@ -6,7 +6,8 @@
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
 //! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
 //! scheduler loop, acting on [`input`]s; [`settings_file`] reads the settings (at start and on
-//! reload); [`glance`] is what Respite shows at a glance (tray and panels); [`control`] serves
+//! reload); [`evening`] plans the evening nudge and the bedtime reminder; [`glance`] is what
+//! Respite shows at a glance (tray and panels); [`control`] serves
 //! the socket; [`launcher`] starts `respite-ui`; [`tray`] is
 //! the tray icon and menu; [`follow`] is `respite status --follow`, for panels; [`notify`] sends
 //! desktop notifications; [`once`] remembers the notices told once ever; [`reach`] tells where
@@ -18,6 +19,7 @@
 mod cli;
 mod control;
 mod daemon;
+mod evening;
 mod follow;
 mod glance;
 mod gnome_reminders;

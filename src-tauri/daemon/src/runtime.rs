@@ -26,6 +26,7 @@
 //! overlays, sound and retention. Active time already worked is kept. Its problems replace the
 //! settings warnings of the last read, reported the same way as at start.
 
+use crate::evening::{EveningPlanner, Reminder};
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
 use crate::launcher::{Launcher, PREPARE_LEAD};
@@ -33,13 +34,13 @@ use crate::notify;
 use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
 use crate::weekly::Announcer;
-use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Local, Utc};
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::record::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler, ScreenLock};
-use respite_core::settings::{Evening, SelfCheckPrefs, Settings};
+use respite_core::settings::{SelfCheckPrefs, Settings};
 use respite_core::calendar::Week;
 use respite_core::text;
 use respite_core::store::OpenBreak;
@@ -63,11 +64,7 @@ pub struct Runtime {
     inputs: Sender<Input>,
     scheduler: Scheduler,
     hours: WorkHours,
-    evening: Evening,
-    /// Active time after hours on the evening of `after_hours.0`, logged so far.
-    after_hours: (NaiveDate, Duration),
-    nudged_on: Option<NaiveDate>,
-    next_bedtime: Option<DateTime<Utc>>,
+    evening: EveningPlanner,
     selfcheck: SelfCheckPrefs,
     /// When the weekly self-check is next offered, if it is enabled.
     next_selfcheck: Option<DateTime<Utc>>,
@@ -111,7 +108,6 @@ impl Runtime {
             u32::try_from(logged % u64::from(u32::MAX)).unwrap_or(0)
         });
         let watch = ClockWatch::new(now, clock.slept());
-        let today = now.wall.with_timezone(&Local).date_naive();
         let mut runtime = Self {
             clock,
             watch,
@@ -119,10 +115,7 @@ impl Runtime {
             inputs,
             scheduler,
             hours: settings.hours,
-            evening: settings.evening,
-            after_hours: (today, Duration::ZERO),
-            nudged_on: None,
-            next_bedtime: settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local)),
+            evening: EveningPlanner::new(settings.evening, now.wall, &Local),
             selfcheck: settings.selfcheck,
             next_selfcheck: next_selfcheck(settings.selfcheck, now.wall),
             journal,
@@ -175,8 +168,7 @@ impl Runtime {
         self.senses.set_calls_hold(settings.calls_hold);
         self.scheduler.set_focus_plan(settings.focus);
         self.hours = settings.hours;
-        self.evening = settings.evening;
-        self.next_bedtime = settings.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+        self.evening.set_prefs(settings.evening, now.wall, &Local);
         self.selfcheck = settings.selfcheck;
         self.next_selfcheck = next_selfcheck(settings.selfcheck, now.wall);
         self.launcher.set_prefs(settings.overlay);
@@ -284,49 +276,28 @@ impl Runtime {
                 ClockChange::WallMoved(by) => {
                     tracing::warn!(seconds = by.num_seconds(), "the wall clock moved; breaks keep their rhythm, reminders follow the new time");
                     self.scheduler.wall_changed(now);
-                    self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
+                    self.evening.wall_moved(now.wall, &Local);
                     self.next_selfcheck = next_selfcheck(self.selfcheck, now.wall);
                 }
             }
         }
     }
 
-    /// The evening nudge and the bedtime reminder; returns when to look again.
+    /// The evening nudge and the bedtime reminder, as the planner says; returns when to look
+    /// again.
     fn evening_reminders(&mut self, now: Now) -> Option<Duration> {
-        let mut next = None;
-        let present = self.scheduler.active_since().is_some();
-        if let (Some(limit), Some(since)) = (self.evening.nudge_after, self.scheduler.active_since()) {
-            let today = now.wall.with_timezone(&Local).date_naive();
-            if self.nudged_on != Some(today) && !self.hours.is_working(now.wall, &Local) {
-                let logged = if self.after_hours.0 == today { self.after_hours.1 } else { Duration::ZERO };
-                let current: Duration = self
-                    .hours
-                    .split(since, now.wall, &Local)
-                    .iter()
-                    .filter(|span| span.after_hours && span.start.with_timezone(&Local).date_naive() == today)
-                    .filter_map(|span| (span.end - span.start).to_std().ok())
-                    .sum();
-                let so_far = logged + current;
-                if so_far >= limit {
-                    self.nudged_on = Some(today);
-                    tracing::info!(after_hours_mins = so_far.as_secs() / 60, "evening nudge");
-                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("minutes", &(so_far.as_secs() / 60))]));
-                } else {
-                    next = Some(now.mono.saturating_add(limit - so_far));
+        let (due, next) = self.evening.due(now, &Local, &self.hours, self.scheduler.active_since());
+        for reminder in due {
+            match reminder {
+                Reminder::Nudge { minutes } => {
+                    tracing::info!(after_hours_mins = minutes, "evening nudge");
+                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("minutes", &minutes)]));
                 }
-            }
-        }
-        if let Some(at) = self.next_bedtime {
-            if at <= now.wall {
-                if present {
+                Reminder::Bedtime => {
                     tracing::info!("bedtime reminder");
                     notify::send(text::t("notify.bedtime.title"), text::t("notify.bedtime.body"));
                 }
-                self.next_bedtime = self.evening.bedtime.map(|t| next_local_time(now.wall, t, &Local));
             }
-            let at = self.next_bedtime?;
-            let until = now.mono_at(at);
-            next = Some(next.map_or(until, |n: Duration| n.min(until)));
         }
         next
     }
@@ -421,11 +392,7 @@ impl Runtime {
                 }
                 Event::Active { start, end } => {
                     for span in self.hours.split(start, end, &Local) {
-                        if span.after_hours {
-                            let day = span.start.with_timezone(&Local).date_naive();
-                            let length = (span.end - span.start).to_std().unwrap_or_default();
-                            self.after_hours = if self.after_hours.0 == day { (day, self.after_hours.1 + length) } else { (day, length) };
-                        }
+                        self.evening.logged(&span, &Local);
                         self.journal.activity(span, now.wall, now.mono);
                     }
                 }
