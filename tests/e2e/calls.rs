@@ -22,7 +22,7 @@ fn a_break_waits_while_the_camera_is_in_use_and_starts_when_the_call_ends() {
 
     session.write_settings(EYE_EVERY_10S);
     let dev_dir = dev.to_string_lossy().into_owned();
-    let mut daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on"), ("RESPITE_DEV_DIR", &dev_dir), ("RESPITE_UI_BIN", "/bin/true")]);
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on"), ("RESPITE_DEV_DIR", &dev_dir), ("RESPITE_UI_BIN", "/bin/true"), ("RUST_LOG", "info,respite::runtime=debug")]);
     let status = wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
     assert_eq!(status["hold_sources"], serde_json::json!(["camera", "microphone"]), "{status}");
     let held = wait_for(Duration::from_secs(30), "the due eye rest to wait for the call", || {
@@ -30,7 +30,10 @@ fn a_break_waits_while_the_camera_is_in_use_and_starts_when_the_call_ends() {
     });
     assert_eq!(held["state"], "working", "{held}");
     let prepared_before = session.daemon_log().matches("overlay started").count();
-    std::thread::sleep(Duration::from_secs(5));
+    // The daemon looks again (every 15 s) and the call still holds the break.
+    wait_for(Duration::from_secs(30), "the daemon to look again and find the call still on", || {
+        session.daemon_log().contains("break still held back").then_some(())
+    });
     assert_eq!(session.status().unwrap()["state"], "working", "still waiting while the call goes on");
     // No overlay is prepared while the break waits (each would be a WebKit process).
     assert_eq!(session.daemon_log().matches("overlay started").count(), prepared_before, "{}", session.daemon_log());

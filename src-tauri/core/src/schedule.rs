@@ -92,6 +92,9 @@ pub enum Event {
     Upcoming(NextBreak),
     /// A due break waits because the person must not be disturbed.
     Held { kind: BreakKind, reason: HoldReason },
+    /// A held break looked again (every [`HOLD_RECHECK`](hold::HOLD_RECHECK)) and still waits:
+    /// for the log's detail, so a long wait shows that it is being checked.
+    StillHeld { kind: BreakKind, reason: HoldReason },
     /// Put this break on screen.
     BreakStarted(BreakBox),
     /// The break `id` is over: take it off screen and log `record`.

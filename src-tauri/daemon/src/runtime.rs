@@ -387,6 +387,9 @@ impl Runtime {
         for event in events {
             match event {
                 Event::Upcoming(next) => self.tell_upcoming(&next),
+                Event::StillHeld { kind, reason } => {
+                    tracing::debug!(kind = %kind, reason = reason.as_str(), "break still held back: {}", reason.describe());
+                }
                 Event::Held { kind, reason } => {
                     tracing::info!(kind = %kind, reason = reason.as_str(), "break held back: {}", reason.describe());
                 }

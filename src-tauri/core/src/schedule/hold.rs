@@ -74,9 +74,7 @@ impl Scheduler {
         if now.mono.saturating_sub(waiting.since) < self.sensing.hold_limit {
             if let Some(reason) = senses.hold() {
                 let w = self.waiting_mut().expect("set above");
-                if w.held.is_none() {
-                    events.push(Event::Held { kind, reason });
-                }
+                events.push(if w.held.is_none() { Event::Held { kind, reason } } else { Event::StillHeld { kind, reason } });
                 w.held.get_or_insert(reason);
                 w.recheck = now.mono.saturating_add(HOLD_RECHECK);
                 return;

@@ -335,7 +335,10 @@ fn a_due_break_waits_for_do_not_disturb_and_logs_why_and_how_long() {
     w.work(25 * MIN);
     assert!(w.started().is_empty());
     assert_eq!(w.s.holding(), Some(HoldReason::Fullscreen));
-    assert!(w.events.iter().any(|(_, e)| matches!(e, Event::Held { kind: BreakKind::Eye, reason: HoldReason::Fullscreen })));
+    assert_eq!(w.events.iter().filter(|(_, e)| matches!(e, Event::Held { kind: BreakKind::Eye, reason: HoldReason::Fullscreen })).count(), 1, "held is said once");
+    // Then every look again says it still waits: 5 min held, a look every 15 s.
+    let again = w.events.iter().filter(|(_, e)| matches!(e, Event::StillHeld { kind: BreakKind::Eye, reason: HoldReason::Fullscreen })).count();
+    assert!((19..=20).contains(&again), "{again} looks again in 5 min");
     w.desk.hold = None;
     w.work(20 * SEC);
     let started = w.started();
