@@ -242,20 +242,7 @@ mod tests {
     }
 
     fn record(n: i64) -> BreakRecord {
-        let due = wall() + chrono::Duration::minutes(n);
-        BreakRecord {
-            kind: BreakKind::Eye,
-            covers: vec![],
-            trigger: Trigger::Scheduled,
-            due_at: due,
-            started_at: Some(due),
-            ended_at: due + chrono::Duration::seconds(20),
-            planned_secs: 20,
-            actual_secs: 20,
-            outcome: Outcome::Completed,
-            held: None,
-            shown: None,
-        }
+        crate::record::sample_record(BreakKind::Eye, wall() + chrono::Duration::minutes(n), Outcome::Completed)
     }
 
     fn logged(path: &Path) -> Vec<BreakRecord> {

@@ -108,6 +108,25 @@ pub fn covers_from_text(text: &str) -> Result<Vec<BreakKind>, UnknownKind> {
     text.split(';').filter(|s| !s.is_empty()).map(str::parse).collect()
 }
 
+/// A 20-second break of `kind`, due and started at `due`, that ended with `outcome`: the record
+/// the store's, the journal's and the benchmark's tests write (a walk counts for the eye rest).
+#[cfg(test)]
+pub(crate) fn sample_record(kind: BreakKind, due: DateTime<Utc>, outcome: Outcome) -> BreakRecord {
+    BreakRecord {
+        kind,
+        covers: if kind == BreakKind::Walk { vec![BreakKind::Eye] } else { vec![] },
+        trigger: Trigger::Scheduled,
+        due_at: due,
+        started_at: Some(due),
+        ended_at: due + chrono::Duration::seconds(20),
+        planned_secs: 20,
+        actual_secs: 20,
+        outcome,
+        held: None,
+        shown: None,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

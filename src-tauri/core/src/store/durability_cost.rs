@@ -10,7 +10,7 @@
 //! and the ratio FULL / NORMAL. `benches/durability` runs it in a release build.
 
 use super::*;
-use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
+use crate::record::{BreakKind, Outcome, Trigger};
 use std::time::Instant;
 
 const ROUNDS: usize = 3;
@@ -55,19 +55,7 @@ fn round(parent: &Path, mode: &str, breaks: usize) -> Vec<f64> {
         .map(|n| {
             let due = start + chrono::Duration::minutes(20 * n as i64);
             let open = OpenBreak { kind: BreakKind::Eye, covers: vec![], trigger: Trigger::Scheduled, due_at: due, started_at: due, planned_secs: 20 };
-            let record = BreakRecord {
-                kind: BreakKind::Eye,
-                covers: vec![],
-                trigger: Trigger::Scheduled,
-                due_at: due,
-                started_at: Some(due),
-                ended_at: due + chrono::Duration::seconds(20),
-                planned_secs: 20,
-                actual_secs: 20,
-                outcome: Outcome::Completed,
-                held: None,
-                shown: None,
-            };
+            let record = crate::record::sample_record(BreakKind::Eye, due, Outcome::Completed);
             let began = Instant::now();
             store.open_break(&open).expect("open the break");
             store.record(&record, true).expect("log the break");

@@ -15,19 +15,7 @@ fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
 }
 
 fn record(kind: BreakKind, due: DateTime<Utc>, outcome: Outcome) -> BreakRecord {
-    BreakRecord {
-        kind,
-        covers: if kind == BreakKind::Walk { vec![BreakKind::Eye] } else { vec![] },
-        trigger: Trigger::Scheduled,
-        due_at: due,
-        started_at: Some(due),
-        ended_at: due + chrono::Duration::seconds(20),
-        planned_secs: 20,
-        actual_secs: 20,
-        outcome,
-        held: None,
-        shown: None,
-    }
+    crate::record::sample_record(kind, due, outcome)
 }
 
 #[test]
