@@ -90,13 +90,17 @@ pub(crate) fn no_display() -> bool {
     cfg!(target_os = "linux") && ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|name| std::env::var_os(name).is_none_or(|v| v.is_empty()))
 }
 
-/// A window builder whose page learns the locale the shell runs in (`RESPITE_LOCALE=pseudo`:
-/// the pseudo-locale, see `respite_core::text` and `ui/js/i18n.js`).
+/// A window builder whose page learns the language the shell chose from the desktop's
+/// environment (`respite_core::text::choice`, the daemon's choice too): a locale file's tag, or
+/// `pseudo` (see `ui/js/i18n.js`). The tag comes from the list of embedded files, never from
+/// the environment's own text, so the script is a plain string literal.
 pub(crate) fn in_locale<'a, R: tauri::Runtime, M: tauri::Manager<R>>(builder: tauri::WebviewWindowBuilder<'a, R, M>) -> tauri::WebviewWindowBuilder<'a, R, M> {
-    match respite_core::text::Locale::from_env() {
-        respite_core::text::Locale::Pseudo => builder.initialization_script("window.__RESPITE_LOCALE__ = 'pseudo';"),
-        respite_core::text::Locale::English => builder,
-    }
+    use respite_core::text::{available, choice, Choice};
+    let tag = match choice::choose(|name| std::env::var(name).ok(), &available()) {
+        Choice::Pseudo => "pseudo",
+        Choice::Tag(tag) => tag,
+    };
+    builder.initialization_script(format!("window.__RESPITE_LOCALE__ = {tag:?};"))
 }
 
 /// `window`, which takes no arguments.

@@ -154,7 +154,8 @@ pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
 fn current_break(socket: &std::path::Path, expected: Option<u64>) -> Result<(CurrentBreak, Instant), OverlayError> {
     let read_at = Instant::now();
     let response = client::request(socket, &Request::Status)?;
-    let status = response.status.ok_or_else(|| OverlayError::Refused(response.error.unwrap_or_default()))?;
+    let refusal = response.refusal_in(respite_core::text::texts());
+    let status = response.status.ok_or(OverlayError::Refused(refusal))?;
     match status.current {
         Some(brk) if status.state == State::OnBreak && expected.is_none_or(|id| id == brk.id) => Ok((brk, read_at)),
         _ => Err(OverlayError::NoBreak(expected)),
@@ -343,8 +344,9 @@ fn check(overlay: &Overlay, break_id: u64) -> Result<(), UiError> {
 fn send(overlay: &Overlay, break_id: u64, request: Request) -> Result<(), UiError> {
     check(overlay, break_id)?;
     let response = client::request(&overlay.socket, &request)?;
-    match response.error {
-        None if response.ok => Ok(()),
-        error => Err(UiError::Refused(error.unwrap_or_else(|| "refused".into()))),
+    if response.ok {
+        Ok(())
+    } else {
+        Err(UiError::Refused(response.refusal_in(respite_core::text::texts())))
     }
 }

@@ -125,7 +125,7 @@ impl SettingsState {
     fn apply(&self) -> Saved {
         let (daemon, message) = match client::request(&self.paths.socket(), &Request::Reload) {
             Ok(response) if response.ok => (Daemon::Applied, None),
-            Ok(response) => (Daemon::Failed, Some(response.error.unwrap_or_else(|| "refused".into()))),
+            Ok(response) => (Daemon::Failed, Some(response.refusal_in(respite_core::text::texts()))),
             Err(ClientError::NotRunning(_)) => (Daemon::NotRunning, None),
             Err(e) => (Daemon::Failed, Some(e.to_string())),
         };
@@ -134,15 +134,16 @@ impl SettingsState {
 }
 
 fn problems(fields: &edit::Fields) -> Vec<ProblemView> {
-    fields.problems.iter().map(|p| ProblemView { key: p.key.clone(), reason: p.reason.clone() }).collect()
+    fields.problems.iter().map(|p| ProblemView { key: p.key.clone(), reason: respite_core::text::texts().say(&p.reason) }).collect()
 }
 
 /// A refused change: the reader's reason for a bad value, else the whole message.
 pub(crate) fn refused(e: EditError) -> UiError {
+    let texts = respite_core::text::texts();
     match e {
-        EditError::Invalid(problem) => UiError::Invalid(problem.reason),
-        e @ (EditError::UnknownKey(_) | EditError::NotToml(_)) => UiError::Invalid(e.to_string()),
-        e @ (EditError::Read { .. } | EditError::Write(_)) => UiError::Failed(e.to_string()),
+        EditError::Invalid(problem) => UiError::Invalid(texts.say(&problem.reason)),
+        e @ (EditError::UnknownKey(_) | EditError::NotToml(_)) => UiError::Invalid(texts.say(&e.message())),
+        e @ (EditError::Read { .. } | EditError::Write(_)) => UiError::Failed(texts.say(&e.message())),
     }
 }
 

@@ -98,7 +98,7 @@ fn self_check_save(state: tauri::State<'_, SummaryState>, week: String, energy: 
     if response.ok {
         Ok(())
     } else {
-        Err(UiError::Refused(response.error.unwrap_or_else(|| "refused".into())))
+        Err(UiError::Refused(response.refusal_in(respite_core::text::texts())))
     }
 }
 

@@ -50,7 +50,7 @@ export function breakContent(kind, idea, seconds) {
   const content = {
     title: t(`${base}.title`),
     name: '',
-    instruction: t(`${base}.instruction`, { seconds }),
+    instruction: t(`${base}.instruction`, { count: seconds }),
     tip: optional(`${base}.tip`),
     picture: null,
     breathing: key === 'walk',

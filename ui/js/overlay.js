@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { startBreathing } from './breathing.js';
 import { breakContent, kindKey } from './content.js';
-import { has, ready, t } from './i18n.js';
+import { has, list, ready, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const backdrop = document.querySelector('.backdrop');
@@ -74,16 +74,11 @@ function updateActions() {
 }
 
 function listKinds(kinds) {
-  const nouns = kinds.map((k) => t(`overlay.kind.${kindKey(k)}.noun`));
-  try {
-    return new Intl.ListFormat(document.documentElement.lang || 'en', { type: 'conjunction' }).format(nouns);
-  } catch {
-    return nouns.join(', ');
-  }
+  return list(kinds.map((k) => t(`overlay.kind.${kindKey(k)}.noun`)));
 }
 
 function timeLeftLabel(secs) {
-  if (secs < 60) return t('overlay.timeLeft', { seconds: secs });
+  if (secs < 60) return t('overlay.timeLeft', { count: secs });
   return t('overlay.timeLeftMinutes', { minutes: Math.floor(secs / 60), seconds: secs % 60 });
 }
 

@@ -4,45 +4,53 @@
 
 import { summaryWeek, summaryReady, selfCheckSave } from './api.js';
 import { el, svg } from './dom.js';
-import { ready, t, translate } from './i18n.js';
+import { formatDate, formatRange, number, percent, ready, t, translate } from './i18n.js';
 
 const KINDS = ['eye', 'stretch', 'walk'];
 
 const $ = (id) => document.getElementById(id);
 let view = null;
 
-/** "3 h 20 min", "45 min", "0 min". */
+/** "3 h 20 min", "45 min", "0 min": the locale file's units, with their plural forms. */
 export function duration(secs) {
   const minutes = Math.round(secs / 60);
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  if (h === 0) return t('time.minutes', { minutes: m });
-  return m === 0 ? t('time.hours', { hours: h }) : t('time.hours_minutes', { hours: h, minutes: m });
+  if (h === 0) return t('time.minutes', { count: m });
+  if (m === 0) return t('time.hours', { count: h });
+  return t('time.hours_minutes', { hours: t('time.hours', { count: h }), minutes: t('time.minutes', { count: m }) });
 }
 
-const percent = (share) => (share === null || share === undefined ? '—' : t('time.percent', { percent: Math.round(share * 100) }));
-
-// Day and month names come from the locale file, like every other word on the page.
-const DAY_KEYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
-function weekday(dateText, style = 'short') {
+/** A day of the summary ("2026-11-16", local) as a Date at noon (no DST edge). */
+function day(dateText) {
   const [y, m, d] = dateText.split('-').map(Number);
-  const day = DAY_KEYS[new Date(y, m - 1, d).getDay()];
-  return t(style === 'long' ? `day.${day}` : `day.short.${day}`);
+  return new Date(y, m - 1, d, 12);
 }
 
-function dayMonth(dateText) {
-  const [, m, d] = dateText.split('-').map(Number);
-  return t('summary.dayMonth', { day: d, month: t(`month.short.${m}`) });
+/** The weekday's name as the locale writes it: "Mon", or "Monday" when long. */
+function weekday(dateText, style = 'short') {
+  return formatDate(day(dateText), { weekday: style === 'long' ? 'long' : 'short' });
 }
 
-/** A change from last week, worded, and whether it is good news. */
-function change(value, format, higherIsBetter) {
-  if (value === null || value === undefined || value === 0) return { text: t('summary.change.same'), tone: '' };
+/** An hour of the day, "14:00" or "2 PM", as the locale writes it. */
+function hourOfDay(hour) {
+  return formatDate(new Date(2026, 0, 1, hour), { hour: 'numeric', minute: '2-digit' });
+}
+
+/**
+ * A change from last week, worded, and whether it is good news. A change that rounds to nothing
+ * in the words shown (under half a minute, under half a point) is "same as last week", in the
+ * neutral tone.
+ */
+function change(value, format, higherIsBetter, rounded = (v) => v) {
+  if (value === null || value === undefined || rounded(Math.abs(value)) === 0) return { text: t('summary.change.same'), tone: '' };
   const up = value > 0;
   const text = t(up ? 'summary.change.up' : 'summary.change.down', { amount: format(Math.abs(value)) });
   return { text, tone: up === higherIsBetter ? 'better' : 'worse' };
 }
+
+const toMinutes = (secs) => Math.round(secs / 60);
+const toPoints = (share) => Math.round(share * 100);
 
 function drawHeadline(summary) {
   const list = $('headline');
@@ -50,11 +58,11 @@ function drawHeadline(summary) {
   const h = summary.headline;
   const c = summary.previous?.change ?? {};
   const cards = [
-    ['summary.headline.compliance', percent(h.compliance), change(c.compliance, (v) => `${Math.round(v * 100)} pts`, true)],
-    ['summary.headline.taken', String(h.breaks_taken), change(c.breaks_taken, String, true)],
-    ['summary.headline.screen', duration(h.screen_secs), change(c.screen_secs, duration, false)],
-    ['summary.headline.afterHours', duration(h.after_hours_secs), change(c.after_hours_secs, duration, false)],
-    ['summary.headline.streak', t('summary.streak.days', { n: summary.streak?.days ?? 0 }), { text: t('summary.streak.target', { target: percent(summary.streak?.target) }), tone: '' }],
+    ['summary.headline.compliance', percent(h.compliance), change(c.compliance, (v) => t('summary.change.points', { count: toPoints(v) }), true, toPoints)],
+    ['summary.headline.taken', number(h.breaks_taken), change(c.breaks_taken, number, true)],
+    ['summary.headline.screen', duration(h.screen_secs), change(c.screen_secs, duration, false, toMinutes)],
+    ['summary.headline.afterHours', duration(h.after_hours_secs), change(c.after_hours_secs, duration, false, toMinutes)],
+    ['summary.headline.streak', t('summary.streak.days', { count: summary.streak?.days ?? 0 }), { text: t('summary.streak.target', { target: percent(summary.streak?.target) }), tone: '' }],
   ];
   for (const [label, value, delta] of cards) {
     const item = el('li');
@@ -150,7 +158,7 @@ function drawKinds(summary) {
   // Breaks that ran with no window on screen are in no column: say how many there were.
   const unseen = summary.breaks?.unseen ?? 0;
   const note = $('kinds-unseen');
-  note.textContent = unseen > 0 ? t('summary.kinds.unseen', { n: unseen }) : '';
+  note.textContent = unseen > 0 ? t('summary.kinds.unseen', { count: unseen }) : '';
   note.hidden = unseen === 0;
 }
 
@@ -172,7 +180,7 @@ function drawHeatmap(summary) {
       const rect = minutes > 0
         ? svg('rect', { ...attrs, class: 'heat-cell', 'fill-opacity': (0.15 + 0.85 * Math.min(minutes, 60) / 60).toFixed(2) })
         : svg('rect', { ...attrs, class: 'heat-empty' });
-      if (minutes > 0) rect.append(svg('title', {}, `${weekday(summary.days[d].date, 'long')} ${String(hour).padStart(2, '0')}:00 — ${minutes} min`));
+      if (minutes > 0) rect.append(svg('title', {}, `${weekday(summary.days[d].date, 'long')} ${hourOfDay(hour)} — ${t('time.minutes', { count: minutes })}`));
       chart.append(rect);
     });
   });
@@ -251,7 +259,7 @@ function draw(next) {
   $('empty').hidden = !empty;
   $('week').hidden = empty;
   if (summary) {
-    $('week-dates').textContent = `${dayMonth(summary.first_day)} – ${dayMonth(summary.last_day)} ${year}`;
+    $('week-dates').textContent = formatRange(day(summary.first_day), day(summary.last_day), { day: 'numeric', month: 'short', year: 'numeric' });
   } else {
     $('week-dates').textContent = view.week;
   }

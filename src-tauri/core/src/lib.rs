@@ -29,6 +29,7 @@ pub mod client;
 pub mod clock;
 pub mod export;
 pub mod journal;
+pub mod message;
 pub mod paths;
 pub mod protocol;
 pub mod record;

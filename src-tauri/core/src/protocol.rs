@@ -8,6 +8,7 @@
 //! glance, so it never has to ask for the state separately. Lines longer than [`MAX_MESSAGE`]
 //! bytes are refused.
 
+use crate::message::Message;
 use crate::record::{BreakKind, Outcome};
 use crate::senses::HoldReason;
 use crate::selfcheck::Answers;
@@ -125,17 +126,32 @@ pub struct Response {
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// Why it was refused, in English (for scripts and the log).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The same as a locale code with arguments, for a client to word in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
 }
 
 impl Response {
     pub fn ok(status: Status) -> Self {
-        Self { ok: true, status: Some(status), error: None }
+        Self { ok: true, status: Some(status), error: None, message: None }
     }
 
-    pub fn error(message: impl Into<String>) -> Self {
-        Self { ok: false, status: None, error: Some(message.into()) }
+    /// A refusal: `message` as the code, and in English.
+    pub fn refused(message: Message) -> Self {
+        Self { ok: false, status: None, error: Some(message.english()), message: Some(message) }
+    }
+
+    /// The refusal in `texts`' language: the code when the client knows it, else the English
+    /// (from a newer daemon), else a plain "refused".
+    pub fn refusal_in(&self, texts: &crate::text::Texts) -> String {
+        match (&self.message, &self.error) {
+            (Some(message), _) if texts.knows(message) => texts.say(message),
+            (_, Some(english)) => english.clone(),
+            _ => texts.get("error.refused").to_owned(),
+        }
     }
 }
 
@@ -227,6 +243,10 @@ pub struct Status {
     /// Problems the user should know about (bad settings, a database that cannot be written).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Those of `warnings` that a client words in its own language (the settings problems), as
+    /// locale messages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Message>,
     /// Where idle time comes from: "x11-screensaver", "mutter", "ext-idle-notify",
     /// "freedesktop-screensaver", or "none" (no idle data: all time counts as active).
     #[serde(default)]
@@ -290,6 +310,7 @@ impl Status {
             next,
             current,
             warnings,
+            notes: Vec::new(),
             idle_source: idle_source.to_owned(),
             away: scheduler.is_away(),
             holding: scheduler.holding(),
@@ -306,6 +327,19 @@ pub enum ProtocolError {
     TooLong(usize),
     #[error("malformed message: {0}")]
     Malformed(String),
+    #[error("a pause lasts 1 s to 7 days, not {0} s")]
+    PauseOutOfRange(u64),
+}
+
+impl ProtocolError {
+    /// The refusal as a locale message.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::TooLong(_) => Message::new("error.too_long").number("limit", MAX_MESSAGE as u64),
+            Self::Malformed(detail) => Message::new("error.malformed").text("detail", detail),
+            Self::PauseOutOfRange(secs) => Message::new("error.pause_range").number("secs", *secs),
+        }
+    }
 }
 
 /// Parses one request line.
@@ -322,7 +356,7 @@ pub fn parse_request(line: &str) -> Result<Request, ProtocolError> {
     // Values that parse but no one may ask for: checked here, where they arrive.
     if let Request::Pause { length: PauseSpec::ForSecs(secs) } = request {
         if !PAUSE_SECS.contains(&secs) {
-            return Err(ProtocolError::Malformed(format!("a pause lasts 1 s to 7 days, not {secs} s")));
+            return Err(ProtocolError::PauseOutOfRange(secs));
         }
     }
     // serde does not apply `deny_unknown_fields` to field-less variants of a tagged enum

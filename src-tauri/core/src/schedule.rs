@@ -33,7 +33,7 @@ mod hold;
 mod plan;
 mod presence;
 
-pub use commands::{Command, Pause, PauseEnd, PauseLength, ScheduleError};
+pub use commands::{Command, NoBreakBecause, Pause, PauseEnd, PauseLength, ScheduleError, Wanted};
 pub use due::ActiveBreak;
 pub use focus::{FocusPlan, FocusRound, FocusStatus};
 pub use hold::{Waiting, HOLD_RECHECK, TYPING_PAUSE, TYPING_WAIT};

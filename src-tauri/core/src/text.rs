@@ -1,47 +1,92 @@
-//! The words people read, from the same locale file as the windows (`ui/locales/en.json`,
-//! embedded at build time): the tray menu, notifications, window titles and the summary's
-//! sentences. `{name}` placeholders are filled by [`Texts::fill`].
+//! The words people read, from the same locale files as the windows (`ui/locales/<tag>.json`,
+//! all embedded at build time): the tray menu, notifications, the command line, window titles,
+//! refusals and settings problems ([`Message`]), the summary's sentences. `{name}` placeholders
+//! are filled by [`Texts::fill`]; a message with a `{count}` has one key per CLDR plural category
+//! (`key_one`, `key_few`, `key_other`…), chosen by [`Texts::count`] with the language's rules.
+//! A key missing from a language falls back to English.
+//!
+//! Which language: [`choice`] (the desktop's, like gettext). Formats that differ by language
+//! (durations, percentages, dates, times of day, lists) are patterns in the locale file, so the
+//! translators choose them; the pages format with `Intl` instead (`ui/js/i18n.js`).
 //!
 //! `RESPITE_LOCALE=pseudo` turns every string into a pseudo-locale (`⟦Ñéxţ: …⟧`): accented, and
 //! bracketed, so a test can see that nothing a person reads was written into the code instead.
 //! [`is_pseudo`] is that check. The windows do the same from the same file (`ui/js/i18n.js`).
 
+pub mod choice;
+
+use crate::message::{Arg, Message};
 use crate::record::BreakKind;
 use crate::senses::HoldReason;
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
+use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const ENGLISH: &str = include_str!("../../../ui/locales/en.json");
+pub use choice::Choice;
 
-/// Which strings the user reads: `RESPITE_LOCALE=pseudo` gives the pseudo-locale (bracketed and
-/// accented, to show what is not from the locale file); otherwise English, the only locale so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locale {
-    English,
-    Pseudo,
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 }
 
-impl Locale {
-    pub fn from_env() -> Self {
-        match std::env::var("RESPITE_LOCALE").as_deref() {
-            Ok("pseudo") => Locale::Pseudo,
-            _ => Locale::English,
-        }
+/// The tags of the locale files Respite has (`en`, `pt-BR`, …).
+pub fn available() -> Vec<&'static str> {
+    files::FILES.iter().map(|(tag, _)| *tag).collect()
+}
+
+fn file(tag: &str) -> Option<&'static str> {
+    files::FILES.iter().find(|(t, _)| *t == tag).map(|(_, text)| *text)
+}
+
+/// One locale's strings, English beneath them.
+pub struct Texts {
+    tag: &'static str,
+    strings: HashMap<String, String>,
+    plurals: PluralRules,
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Texts").field("tag", &self.tag).field("strings", &self.strings.len()).finish()
     }
 }
 
-/// One locale's strings.
-#[derive(Clone, Debug)]
-pub struct Texts {
-    strings: HashMap<String, String>,
+fn parse(tag: &str) -> HashMap<String, String> {
+    let text = file(tag).unwrap_or_else(|| panic!("ui/locales/{tag}.json is embedded"));
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("ui/locales/{tag}.json is a JSON object of strings: {e}"))
+}
+
+fn plural_rules(tag: &str) -> PluralRules {
+    let english = || PluralRules::create("en".parse::<unic_langid::LanguageIdentifier>().expect("en is a language tag"), PluralRuleType::CARDINAL).expect("CLDR has English");
+    tag.parse::<unic_langid::LanguageIdentifier>()
+        .ok()
+        .and_then(|id| {
+            let language: unic_langid::LanguageIdentifier = id.language.as_str().parse().ok()?;
+            PluralRules::create(id, PluralRuleType::CARDINAL).or_else(|_| PluralRules::create(language, PluralRuleType::CARDINAL)).ok()
+        })
+        .unwrap_or_else(english)
 }
 
 impl Texts {
+    /// The strings of the locale file `tag`; English for any key it lacks (and for a tag
+    /// Respite has no file for).
+    pub fn for_tag(tag: &str) -> Self {
+        let tag = available().into_iter().find(|t| *t == tag).unwrap_or("en");
+        let mut strings = parse("en");
+        if tag != "en" {
+            let own = parse(tag);
+            // A plural group the language writes replaces English's forms entirely.
+            let groups: Vec<&str> = own.keys().filter_map(|k| plural_base(k)).collect();
+            strings.retain(|k, _| plural_base(k).is_none_or(|base| !groups.contains(&base)));
+            strings.extend(own);
+        }
+        Self { tag, strings, plurals: plural_rules(tag) }
+    }
+
     /// The English strings.
     pub fn english() -> Self {
-        let strings = serde_json::from_str(ENGLISH).expect("ui/locales/en.json is a JSON object of strings");
-        Self { strings }
+        Self::for_tag("en")
     }
 
     /// The English strings in the pseudo-locale.
@@ -53,17 +98,78 @@ impl Texts {
         texts
     }
 
-    /// The strings of [`Locale::from_env`].
+    /// The strings of [`choice::choose`] on this process's environment.
     pub fn from_env() -> Self {
-        match Locale::from_env() {
-            Locale::Pseudo => Self::pseudo(),
-            Locale::English => Self::english(),
+        match choice::choose(|name| std::env::var(name).ok(), &available()) {
+            Choice::Pseudo => Self::pseudo(),
+            Choice::Tag(tag) => Self::for_tag(tag),
         }
+    }
+
+    /// The locale file's tag (`pt-BR`); `en` for English and the pseudo-locale.
+    pub fn tag(&self) -> &'static str {
+        self.tag
+    }
+
+    /// Whether the language is written right to left.
+    pub fn is_rtl(&self) -> bool {
+        self.get("locale.dir") == "rtl"
     }
 
     /// The string for `key`; the key itself when it is missing (a test checks none is).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    /// The plural form of `key` for `count` (`key_one`, `key_few`, … by the language's CLDR
+    /// rules; `key_other` when the file lacks that form), filled with `count` and `values`.
+    pub fn count(&self, key: &str, count: u64, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let key = self.plural_key(key, count);
+        let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("count", &count)];
+        all.extend_from_slice(values);
+        self.fill(&key, &all)
+    }
+
+    fn plural_key(&self, key: &str, count: u64) -> String {
+        let category = match self.plurals.select(count) {
+            Ok(PluralCategory::ZERO) => "zero",
+            Ok(PluralCategory::ONE) => "one",
+            Ok(PluralCategory::TWO) => "two",
+            Ok(PluralCategory::FEW) => "few",
+            Ok(PluralCategory::MANY) => "many",
+            _ => "other",
+        };
+        [format!("{key}_{category}"), format!("{key}_other")].into_iter().find(|k| self.strings.contains_key(k)).unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The words of `message`: its key (in the plural form for a `count`), each argument worded
+    /// in turn.
+    pub fn say(&self, message: &Message) -> String {
+        let worded: Vec<(&str, String)> = message
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let text = match arg {
+                    Arg::Number(n) => n.to_string(),
+                    Arg::Text(text) => text.clone(),
+                    Arg::Nested(inner) => self.say(inner),
+                };
+                (name.as_str(), text)
+            })
+            .collect();
+        let values: Vec<(&str, &dyn std::fmt::Display)> = worded.iter().map(|(name, text)| (*name, text as &dyn std::fmt::Display)).collect();
+        match message.args.get("count") {
+            Some(Arg::Number(n)) => {
+                let key = self.plural_key(&message.code, *n);
+                self.fill(&key, &values)
+            }
+            _ => self.fill(&message.code, &values),
+        }
+    }
+
+    /// Whether the locale files have words for `message` (one from a newer Respite may not).
+    pub fn knows(&self, message: &Message) -> bool {
+        self.strings.contains_key(&message.code) || self.strings.contains_key(&format!("{}_other", message.code))
     }
 
     /// "Eye rest".
@@ -83,7 +189,7 @@ impl Texts {
 
     /// A length to the nearest minute: "45 min", "2 h", "5 h 5 min".
     pub fn duration(&self, secs: u64) -> String {
-        let minutes = (secs + 30) / 60;
+        let minutes = secs.saturating_add(30) / 60;
         self.hours_minutes(minutes / 60, minutes % 60)
     }
 
@@ -92,16 +198,16 @@ impl Texts {
     pub fn time_left(&self, secs: u64) -> String {
         match secs.div_ceil(60) {
             0 => self.get("time.under_a_minute").to_owned(),
-            minutes @ 1..=60 => self.fill("time.minutes", &[("minutes", &minutes)]),
-            minutes => self.fill("time.hours_minutes", &[("hours", &(minutes / 60)), ("minutes", &(minutes % 60))]),
+            minutes @ 1..=60 => self.count("time.minutes", minutes, &[]),
+            minutes => self.hours_minutes(minutes / 60, minutes % 60),
         }
     }
 
     fn hours_minutes(&self, hours: u64, minutes: u64) -> String {
         match (hours, minutes) {
-            (0, m) => self.fill("time.minutes", &[("minutes", &m)]),
-            (h, 0) => self.fill("time.hours", &[("hours", &h)]),
-            (h, m) => self.fill("time.hours_minutes", &[("hours", &h), ("minutes", &m)]),
+            (0, m) => self.count("time.minutes", m, &[]),
+            (h, 0) => self.count("time.hours", h, &[]),
+            (h, m) => self.fill("time.hours_minutes", &[("hours", &self.count("time.hours", h, &[])), ("minutes", &self.count("time.minutes", m, &[]))]),
         }
     }
 
@@ -109,6 +215,40 @@ impl Texts {
     /// `Math.round` does (`{:.0}` would round them to even).
     pub fn percent(&self, share: f64) -> String {
         self.fill("time.percent", &[("percent", &(share * 100.0).round())])
+    }
+
+    /// A time of day, "18:05", in the locale file's pattern.
+    pub fn time_of_day(&self, time: NaiveTime) -> String {
+        self.fill("format.time", &[("hour", &time.hour()), ("minute", &format_args!("{:02}", time.minute()))])
+    }
+
+    /// "Mon", or "Monday" when `long`.
+    pub fn weekday(&self, day: Weekday, long: bool) -> String {
+        let name = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][day.num_days_from_monday() as usize];
+        self.get(&if long { format!("day.{name}") } else { format!("day.short.{name}") }).to_owned()
+    }
+
+    /// "Mon 16 Nov", and with the year when `with_year`.
+    pub fn date(&self, date: NaiveDate, with_year: bool) -> String {
+        let month = self.get(&format!("month.short.{}", date.month())).to_owned();
+        let (weekday, day, year) = (self.weekday(date.weekday(), false), date.day(), date.year());
+        let values: [(&str, &dyn std::fmt::Display); 4] = [("weekday", &weekday), ("day", &day), ("month", &month), ("year", &year)];
+        self.fill(if with_year { "format.date_year" } else { "format.date" }, &values)
+    }
+
+    /// "Mon 18:05".
+    pub fn weekday_time(&self, day: Weekday, time: NaiveTime) -> String {
+        self.fill("format.weekday_time", &[("weekday", &self.weekday(day, false)), ("time", &self.time_of_day(time))])
+    }
+
+    /// "a", "a and b", "a, b and c".
+    pub fn list(&self, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [first, second] => self.fill("list.pair", &[("first", first), ("second", second)]),
+            [first, rest @ ..] => self.fill("list.more", &[("first", first), ("rest", &self.list(rest))]),
+        }
     }
 
     /// The string for `key` with each `{name}` replaced by its value in `values`.
@@ -124,10 +264,22 @@ impl Texts {
     }
 }
 
-/// The process's strings, chosen by `RESPITE_LOCALE` at first use.
+/// `key` without its plural category (`time.minutes` for `time.minutes_few`), if it has one.
+pub fn plural_base(key: &str) -> Option<&str> {
+    let (base, category) = key.rsplit_once('_')?;
+    ["zero", "one", "two", "few", "many", "other"].contains(&category).then_some(base)
+}
+
+/// The process's strings, chosen by the environment at first use.
 pub fn texts() -> &'static Texts {
     static TEXTS: OnceLock<Texts> = OnceLock::new();
     TEXTS.get_or_init(Texts::from_env)
+}
+
+/// The English strings, for the log and the JSON output.
+pub fn english() -> &'static Texts {
+    static ENGLISH: OnceLock<Texts> = OnceLock::new();
+    ENGLISH.get_or_init(Texts::english)
 }
 
 /// `texts().get(key)`, owned.

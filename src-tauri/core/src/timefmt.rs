@@ -1,6 +1,7 @@
 //! How times are written: UTC in the database (fixed-width RFC 3339, so text order is time
 //! order), local time wherever a person reads them.
 
+use crate::message::Message;
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
 /// The database form: `2026-11-23T09:15:00.000Z`.
@@ -28,6 +29,11 @@ where
 /// some sums that reach `u64::MAX` seconds (chronotope/humantime#66), and no sensible duration
 /// comes near.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    duration_or_problem(text).map_err(|problem| problem.english())
+}
+
+/// [`parse_duration`], its reason a locale message (`problem.duration.*`).
+pub fn duration_or_problem(text: &str) -> Result<std::time::Duration, Message> {
     const LONGEST_UNIT_SECS: u128 = 31_557_600; // a year, humantime's longest unit
     const LIMIT_SECS: u128 = 1_000_000_000_000_000_000; // well below u64::MAX (1.8e19)
     let text = text.trim();
@@ -37,28 +43,28 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .map(|run| run.parse::<u128>().unwrap_or(u128::MAX))
         .fold(0u128, |sum, n| sum.saturating_add(n.saturating_mul(LONGEST_UNIT_SECS)));
     if bound >= LIMIT_SECS {
-        return Err(TOO_LARGE.into());
+        return Err(Message::new(TOO_LARGE));
     }
     humantime::parse_duration(text).map_err(|e| duration_problem(text, e))
 }
 
-const TOO_LARGE: &str = "the number is too large";
+const TOO_LARGE: &str = "problem.duration.too_large";
 
 /// What is wrong with `text`, from humantime's error, in words that need no parser terms
 /// (humantime says "expected number at 0").
-fn duration_problem(text: &str, error: humantime::DurationError) -> String {
+fn duration_problem(text: &str, error: humantime::DurationError) -> Message {
     use humantime::DurationError as E;
     let word_at = |at: usize| text.get(at..).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default();
     match error {
-        E::Empty => "it is empty".into(),
-        E::NumberExpected(0) => "it must start with a number".into(),
-        E::NumberExpected(at) => format!("a number must come before {:?}", word_at(at)),
+        E::Empty => Message::new("problem.duration.empty"),
+        E::NumberExpected(0) => Message::new("problem.duration.number_first"),
+        E::NumberExpected(at) => Message::new("problem.duration.number_before").text("word", format_args!("{:?}", word_at(at))),
         E::InvalidCharacter(at) => match text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) => format!("{c:?} cannot be part of a duration"),
-            None => "it ends too early".into(),
+            Some(c) => Message::new("problem.duration.bad_character").text("character", format_args!("{c:?}")),
+            None => Message::new("problem.duration.ends_early"),
         },
-        E::UnknownUnit { unit, .. } => format!("{unit:?} is not a unit of time"),
-        E::NumberOverflow => TOO_LARGE.into(),
+        E::UnknownUnit { unit, .. } => Message::new("problem.duration.unknown_unit").text("unit", format_args!("{unit:?}")),
+        E::NumberOverflow => Message::new(TOO_LARGE),
     }
 }
 
@@ -77,7 +83,7 @@ mod tests {
     #[test]
     fn durations_parse_and_absurd_numbers_are_refused_without_panicking() {
         assert_eq!(parse_duration(" 1h 30m "), Ok(std::time::Duration::from_secs(5400)));
-        assert_eq!(parse_duration("18446744073709551615s 1000000000ns"), Err(TOO_LARGE.into()));
+        assert_eq!(parse_duration("18446744073709551615s 1000000000ns"), Err("the number is too large".to_owned()));
         assert!(parse_duration("soon").is_err());
     }
 

@@ -7,6 +7,7 @@
 //! a local time that does not exist (the spring-forward gap) means the first instant after the
 //! gap, and one that happens twice (the clocks fall back) means the earlier of the two.
 
+use crate::message::Message;
 use chrono::{
     DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Timelike, Utc, Weekday,
 };
@@ -43,18 +44,18 @@ impl fmt::Display for DayHours {
 /// Reads one day's hours as written in settings: `09:00-18:00`, `9:00 - 17:30`, `22:00-06:00`
 /// (past midnight), `08:00-24:00` (24:00 only as an end, meaning midnight), or `off` / nothing
 /// for a day off.
-pub fn parse_day(text: &str) -> Result<Option<DayHours>, String> {
+pub fn parse_day(text: &str) -> Result<Option<DayHours>, Message> {
     let text = text.trim();
     if text.is_empty() || text.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    let shape = || format!("expected HH:MM-HH:MM or \"off\", got {text:?}");
+    let shape = || Message::new("problem.bad_range").text("value", format_args!("{text:?}"));
     let (start, end) = text.split_once(['-', '–']).ok_or_else(shape)?;
     let (start, end) = (start.trim(), end.trim());
     let (Some(start_hm), Some(end_hm)) = (clock_digits(start), clock_digits(end)) else {
         return Err(shape());
     };
-    let out_of_day = |written: &str| format!("{written} is not a time of day");
+    let out_of_day = |written: &str| Message::new("problem.not_time_of_day").text("value", written);
     let start = hm_opt(start_hm).ok_or_else(|| out_of_day(start))?;
     let end = match end_hm {
         (24, 0) => NaiveTime::MIN,

@@ -27,7 +27,7 @@ use crate::gnome_reminders::{self, GnomeReminders, Reminders};
 use crate::{daemon, follow, instance, logging};
 use args::{AutostartAction, Cli, Cmd, ExportFormat, FocusAction, GnomeAction};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
-use clap::Parser;
+use clap::FromArgMatches;
 use render::{print_status, summary_output};
 use respite_core::client::{self, ClientError};
 use respite_core::export::{self, Format};
@@ -44,7 +44,8 @@ use std::time::{Duration, Instant};
 
 /// Entry point of the `respite` binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = args::described(text::texts()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
         Some(Cmd::Completions { shell }) => return write_out(&completions(shell)),
         Some(Cmd::Man) => return write_out(&man_page()),
@@ -104,7 +105,7 @@ pub fn main() -> ExitCode {
 /// The completion script for `shell`, from the same definitions as `--help`.
 fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "respite", &mut out);
+    clap_complete::generate(shell, &mut args::described(text::english()), "respite", &mut out);
     out
 }
 
@@ -113,7 +114,7 @@ fn completions(shell: clap_complete::Shell) -> Vec<u8> {
 fn man_page() -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
-    let _ = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out);
+    let _ = clap_mangen::Man::new(args::described(text::english())).render(&mut out);
     out
 }
 
@@ -122,7 +123,7 @@ fn write_out(bytes: &[u8]) -> ExitCode {
     match std::io::stdout().write_all(bytes) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("respite: cannot write: {e}");
+            eprintln!("respite: {}", text::tf("cli.error.write", &[("detail", &e)]));
             ExitCode::FAILURE
         }
     }
@@ -133,12 +134,12 @@ fn print_log(paths: &Paths, lines: usize) -> ExitCode {
     let dir = &paths.state_dir;
     match logging::recent(dir, lines) {
         Ok(recent) if recent.is_empty() => {
-            eprintln!("respite: no log in {} yet (the daemon writes one while it runs)", dir.display());
+            eprintln!("respite: {}", text::tf("cli.error.no_log", &[("path", &dir.display())]));
             ExitCode::FAILURE
         }
         Ok(recent) => write_out(format!("{}\n", recent.join("\n")).as_bytes()),
         Err(e) => {
-            eprintln!("respite: cannot read the log in {}: {e}", dir.display());
+            eprintln!("respite: {}", text::tf("cli.error.read_log", &[("path", &dir.display()), ("detail", &e)]));
             ExitCode::FAILURE
         }
     }
@@ -148,15 +149,16 @@ fn print_log(paths: &Paths, lines: usize) -> ExitCode {
 fn ask(paths: &Paths, request: &Request) -> Result<Status, ExitCode> {
     match client::request(&paths.socket(), request) {
         Ok(response) if response.ok => response.status.ok_or_else(|| {
-            eprintln!("respite: the daemon answered without a status");
+            eprintln!("respite: {}", text::t("error.no_status"));
             ExitCode::FAILURE
         }),
         Ok(response) => {
-            eprintln!("respite: {}", response.error.unwrap_or_else(|| "refused".into()));
+            eprintln!("respite: {}", response.refusal_in(text::texts()));
             Err(ExitCode::FAILURE)
         }
         Err(e @ ClientError::NotRunning(_)) => {
-            eprintln!("respite: {e}. Start it with `respite`.");
+            eprintln!("respite: {}", text::t("error.not_running"));
+            tracing::debug!("{e}");
             Err(ExitCode::from(3))
         }
         Err(e) => {
@@ -184,9 +186,11 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
 fn reload(paths: &Paths) -> ExitCode {
     match ask(paths, &Request::Reload) {
         Ok(status) => {
-            say!("Settings applied from {}.", paths.settings_file().display());
-            for warning in &status.warnings {
-                say!("Warning: {warning}");
+            say!("{}", text::tf("cli.reload.applied", &[("path", &paths.settings_file().display())]));
+            let texts = text::texts();
+            let worded = status.notes.iter().map(|note| texts.say(note));
+            for warning in worded.chain(status.warnings.iter().skip(status.notes.len()).cloned()) {
+                say!("{}", texts.fill("cli.warning", &[("warning", &warning)]));
             }
             ExitCode::SUCCESS
         }
@@ -209,16 +213,16 @@ fn autostart(action: AutostartAction) -> ExitCode {
             AutostartAction::On => {
                 let program = std::env::current_exe().map_err(|e| respite_core::autostart::AutostartError::Platform(e.to_string()))?;
                 entry.enable(&program)?;
-                say!("Respite will start when you log in ({}).", entry.entry().display());
+                say!("{}", text::tf("cli.autostart.enabled", &[("path", &entry.entry().display())]));
             }
             AutostartAction::Off => {
                 entry.disable()?;
-                say!("Respite will not start when you log in.");
+                say!("{}", text::t("settings.autostart.off"));
             }
             AutostartAction::Status => match (entry.is_enabled()?, entry.program()?) {
-                (true, Some(program)) => say!("On: {} starts {} when you log in.", entry.entry().display(), program.display()),
-                (true, None) => say!("On."),
-                (false, _) => say!("Off."),
+                (true, Some(program)) => say!("{}", text::tf("cli.autostart.on", &[("path", &entry.entry().display()), ("program", &program.display())])),
+                (true, None) => say!("{}", text::t("cli.autostart.on_short")),
+                (false, _) => say!("{}", text::t("cli.autostart.off")),
             },
         }
         Ok(())
@@ -247,7 +251,7 @@ fn gnome_reminders(action: GnomeAction) -> ExitCode {
         (GnomeAction::Off, Ok(Reminders::Off)) => texts.get("cli.gnome.off").to_owned(),
         (GnomeAction::Off, Ok(Reminders::On(_))) => texts.get("cli.gnome.turned_off").to_owned(),
         (_, Err(e)) => {
-            eprintln!("respite: GNOME's break reminders: {e}");
+            eprintln!("respite: {}", text::tf("cli.error.gnome", &[("detail", &e)]));
             return ExitCode::FAILURE;
         }
     };
@@ -263,12 +267,12 @@ fn quit(paths: &Paths) -> ExitCode {
     let deadline = Instant::now() + Duration::from_secs(10);
     while instance::is_held(&paths.lock_file()) {
         if Instant::now() > deadline {
-            eprintln!("respite: asked to quit, but it is still running after 10 s");
+            eprintln!("respite: {}", text::texts().count("cli.error.quit_timeout", 10, &[]));
             return ExitCode::FAILURE;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    say!("Respite stopped.");
+    say!("{}", text::t("cli.stopped"));
     ExitCode::SUCCESS
 }
 
@@ -340,6 +344,7 @@ fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use chrono::FixedOffset;
+    use clap::Parser;
     use respite_core::record::{BreakKind, BreakRecord, Outcome, Trigger};
     use respite_core::workhours::Span;
 

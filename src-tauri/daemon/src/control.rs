@@ -10,6 +10,7 @@
 //! again, and logs the trouble once, not once a turn.
 
 use crate::input::Input;
+use respite_core::message::Message;
 use respite_core::protocol::{parse_request, to_line, Request, Response, MAX_MESSAGE};
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -68,7 +69,7 @@ pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
             let Some(slot) = Slot::take(&serving) else {
                 tracing::info!("control request refused: {MAX_CLIENTS} clients already being served");
                 let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-                let _ = (&stream).write_all(to_line(&Response::error("Respite is busy; try again")).as_bytes());
+                let _ = (&stream).write_all(to_line(&Response::refused(Message::new("error.busy"))).as_bytes());
                 continue;
             };
             let inputs = inputs.clone();
@@ -138,10 +139,10 @@ fn serve_one(stream: UnixStream, inputs: &Sender<Input>) -> io::Result<()> {
     let reader = UntilDeadline { stream: &stream, deadline: Instant::now() + CONNECTION_DEADLINE };
     let read = BufReader::new(reader.take(MAX_MESSAGE as u64 + 2)).read_line(&mut line);
     let response = match read {
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => Response::error("malformed message: not UTF-8"),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Response::refused(Message::new("error.not_utf8")),
         Err(e) => return Err(e),
         Ok(_) if !line.ends_with('\n') && line.len() > MAX_MESSAGE => {
-            Response::error(format!("message too long (the limit is {MAX_MESSAGE} bytes)"))
+            Response::refused(Message::new("error.too_long").number("limit", MAX_MESSAGE as u64))
         }
         Ok(_) => match parse_request(&line) {
             Ok(Request::Subscribe) => {
@@ -149,7 +150,7 @@ fn serve_one(stream: UnixStream, inputs: &Sender<Input>) -> io::Result<()> {
                 return Ok(());
             }
             Ok(request) => ask(inputs, request),
-            Err(e) => Response::error(e.to_string()),
+            Err(e) => Response::refused(e.message()),
         },
     };
     if let Some(error) = &response.error {
@@ -161,9 +162,9 @@ fn serve_one(stream: UnixStream, inputs: &Sender<Input>) -> io::Result<()> {
 fn ask(inputs: &Sender<Input>, request: Request) -> Response {
     let (reply, answer) = mpsc::channel();
     if inputs.send(Input::Request { request, reply: Some(reply) }).is_err() {
-        return Response::error("Respite is shutting down");
+        return Response::refused(Message::new("error.shutting_down"));
     }
-    answer.recv_timeout(ANSWER_TIMEOUT).unwrap_or_else(|_| Response::error("Respite did not answer in time"))
+    answer.recv_timeout(ANSWER_TIMEOUT).unwrap_or_else(|_| Response::refused(Message::new("error.no_answer")))
 }
 
 #[cfg(test)]
@@ -186,7 +187,7 @@ mod tests {
                 if let Input::Request { request, reply: Some(reply) } = input {
                     let name = format!("{request:?}");
                     let _ = seen_tx.send(name.clone());
-                    let _ = reply.send(Response::error(name));
+                    let _ = reply.send(Response { ok: false, status: None, error: Some(name), message: None });
                 }
             }
         });

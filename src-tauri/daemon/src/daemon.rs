@@ -37,7 +37,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let settings_file::LoadedSettings { settings, warnings, first_start } = settings_file::load_settings(&paths.settings_file());
+    let settings_file::LoadedSettings { settings, problems, first_start } = settings_file::load_settings(&paths.settings_file());
     if first_start {
         turn_on_autostart();
     }
@@ -81,7 +81,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             });
         });
     }
-    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay, overrides.ui_program.clone()), warnings);
+    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay, overrides.ui_program.clone()), problems);
     runtime.set_settings_file(paths.settings_file());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 

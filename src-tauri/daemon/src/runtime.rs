@@ -35,6 +35,7 @@ use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
 use crate::weekly::Announcer;
 use chrono::{DateTime, Datelike, Local, Utc};
+use respite_core::message::Message;
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::record::{BreakKind, Outcome};
@@ -79,7 +80,7 @@ pub struct Runtime {
     warnings: Vec<String>,
     /// The settings file, read again on `reload`, and the problems of its last read.
     settings_file: Option<PathBuf>,
-    settings_warnings: Vec<String>,
+    settings_problems: Vec<Message>,
     /// How long records are kept (`None`: forever), and when to next delete older ones.
     keep: Option<Duration>,
     next_prune: Option<Duration>,
@@ -97,7 +98,7 @@ pub struct Runtime {
 
 impl Runtime {
     /// `warnings`: the problems found in `settings`.
-    pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, warnings: Vec<String>) -> Self {
+    pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, settings_problems: Vec<Message>) -> Self {
         let now = clock.now();
         senses.set_calls_hold(settings.calls_hold);
         let scheduler =
@@ -125,7 +126,7 @@ impl Runtime {
             shown_tray: None,
             warnings: Vec::new(),
             settings_file: None,
-            settings_warnings: warnings,
+            settings_problems,
             keep: settings.keep,
             next_prune: settings.keep.map(|_| now.mono),
             sound: Sound::new(settings.sound),
@@ -155,10 +156,10 @@ impl Runtime {
 
     /// Reads the settings file again and applies it; see the module documentation.
     fn reload(&mut self, now: Now) -> Response {
-        let Some(file) = self.settings_file.clone() else { return Response::error("this Respite has no settings file to reload") };
-        let crate::settings_file::LoadedSettings { settings, warnings, .. } = crate::settings_file::load_settings(&file);
-        tracing::info!(problems = warnings.len(), "settings reloaded from {}", file.display());
-        self.settings_warnings = warnings;
+        let Some(file) = self.settings_file.clone() else { return Response::refused(Message::new("error.no_settings_file")) };
+        let crate::settings_file::LoadedSettings { settings, problems, .. } = crate::settings_file::load_settings(&file);
+        tracing::info!(problems = problems.len(), "settings reloaded from {}", file.display());
+        self.settings_problems = problems;
         match self.scheduler.handle(Command::SetPlans(settings.plans()), now) {
             Ok(events) => self.apply(events, now),
             Err(e) => tracing::warn!("cannot apply the new break plans: {e}"),
@@ -291,7 +292,7 @@ impl Runtime {
             match reminder {
                 Reminder::Nudge { minutes } => {
                     tracing::info!(after_hours_mins = minutes, "evening nudge");
-                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("minutes", &minutes)]));
+                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("time", &text::texts().duration(minutes.saturating_mul(60)))]));
                 }
                 Reminder::Bedtime => {
                     tracing::info!("bedtime reminder");
@@ -343,7 +344,7 @@ impl Runtime {
             Request::Open { window, week } => {
                 if let Err(e) = self.launcher.open_window(window, week) {
                     tracing::error!("{e}");
-                    return Response::error(format!("the {} window cannot open: {e}", window.as_str()));
+                    return Response::refused(Message::new("error.window_cannot_open").text("window", window.as_str()).text("detail", e));
                 }
                 None
             }
@@ -356,24 +357,25 @@ impl Runtime {
             // here; should either arrive anyway, it is refused, not a reason to stop.
             Request::Quit | Request::Subscribe => {
                 tracing::warn!(?request, "a request that the loop or the socket should have taken reached the runtime; refused");
-                return Response::error("that request is not answered here");
+                return Response::refused(Message::new("error.not_answered_here"));
             }
         };
         if let Some(command) = command {
             tracing::info!(?command, "command");
             match self.scheduler.handle(command, now) {
                 Ok(events) => self.apply(events, now),
-                Err(e) => return Response::error(e.to_string()),
+                Err(e) => return Response::refused(e.message()),
             }
         }
         Response::ok(self.status(now))
     }
 
     fn status(&self, now: Now) -> Status {
-        let mut warnings = self.settings_warnings.clone();
+        let mut warnings: Vec<String> = self.settings_problems.iter().map(Message::english).collect();
         warnings.extend(self.warnings.iter().cloned());
         warnings.extend(self.journal.problem());
         let mut status = Status::of(&self.scheduler, now, &Local, warnings, self.senses.idle_source());
+        status.notes.clone_from(&self.settings_problems);
         status.hold_sources = self.senses.hold_sources();
         if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {
             if current.id == id {
@@ -548,7 +550,7 @@ impl Runtime {
                 }
                 JournalNotice::Recovered { saved } => {
                     tracing::info!(saved, "the break log is writable again; every kept record is saved");
-                    notify::send(text::t("notify.store.recovered.title"), text::tf("notify.store.recovered.body", &[("saved", &saved)]));
+                    notify::send(text::t("notify.store.recovered.title"), text::texts().count("notify.store.recovered.body", saved as u64, &[]));
                 }
                 JournalNotice::Replaced(recovery) => {
                     let message = text::tf(

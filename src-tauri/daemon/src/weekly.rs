@@ -72,7 +72,7 @@ fn announce(summary: &Summary, inputs: Sender<Input>) {
     let texts = text::texts();
     let screen = texts.duration(headline.screen_secs);
     let body = match headline.compliance {
-        Some(share) => texts.fill("notify.summary.body", &[("taken", &headline.breaks_taken), ("percent", &texts.percent(share)), ("screen", &screen)]),
+        Some(share) => texts.count("notify.summary.body", u64::from(headline.breaks_taken), &[("percent", &texts.percent(share)), ("screen", &screen)]),
         None => texts.fill("notify.summary.body.nothing_due", &[("screen", &screen)]),
     };
     notify::send_with_action(

@@ -6,6 +6,7 @@
 use super::focus::Focus;
 use super::{secs, Countdown, Event, NextBreak, Phase, Plans, Scheduler};
 use crate::clock::Now;
+use crate::message::Message;
 use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -44,32 +45,76 @@ pub enum Command {
     StopFocus,
 }
 
-/// A command that does not apply now.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A command that does not apply now. Its words are the locale file's (`error.*`), so a client
+/// words the refusal in its own language ([`ScheduleError::message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleError {
-    #[error("a break is already on screen ({})", .0.title())]
     AlreadyOnBreak(BreakKind),
-    #[error("no break is on screen")]
     NotOnBreak,
-    #[error("break {0} is no longer on screen")]
     StaleBreak(u64),
-    #[error("Respite is not paused")]
     NotPaused,
-    #[error("there is no break to {0}: {1}")]
-    NoNextBreak(&'static str, &'static str),
-    #[error("{} breaks are strict: they run to the end", .0.title())]
+    /// There is no next break to skip or postpone, and why.
+    NoNextBreak(Wanted, NoBreakBecause),
     Strict(BreakKind),
-    #[error("this {kind} break was already postponed {1} times in a row", kind = .0.title().to_lowercase())]
     PostponeLimit(BreakKind, u32),
-    #[error("a break can be postponed only in its first half")]
     TooLateToPostpone,
-    #[error("focus mode is already on")]
     AlreadyFocusing,
-    #[error("focus mode is off")]
     NotFocusing,
-    #[error("a focus break cannot be postponed: skip it, or stop focus mode")]
     FocusBreak,
 }
+
+/// What was asked of a break that is not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    Skip,
+    Postpone,
+}
+
+/// Why there is no next break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoBreakBecause {
+    Paused,
+    EveryKindOff,
+    FocusRound,
+}
+
+impl ScheduleError {
+    /// The refusal as a locale key with its arguments.
+    pub fn message(&self) -> Message {
+        match *self {
+            Self::AlreadyOnBreak(kind) => Message::new("error.already_on_break").kind("kind", kind),
+            Self::NotOnBreak => Message::new("error.not_on_break"),
+            Self::StaleBreak(id) => Message::new("error.stale_break").number("id", id),
+            Self::NotPaused => Message::new("error.not_paused"),
+            Self::NoNextBreak(wanted, because) => {
+                let wanted = match wanted {
+                    Wanted::Skip => "skip",
+                    Wanted::Postpone => "postpone",
+                };
+                let because = match because {
+                    NoBreakBecause::Paused => "paused",
+                    NoBreakBecause::EveryKindOff => "all_off",
+                    NoBreakBecause::FocusRound => "focus",
+                };
+                Message::new(&format!("error.nothing_to_{wanted}.{because}"))
+            }
+            Self::Strict(kind) => Message::new("error.strict").nested("kind", Message::new(&format!("overlay.kind.{kind}.title"))),
+            Self::PostponeLimit(kind, times) => Message::new("error.postpone_limit").kind("kind", kind).number("count", u64::from(times)),
+            Self::TooLateToPostpone => Message::new("error.too_late_to_postpone"),
+            Self::AlreadyFocusing => Message::new("error.already_focusing"),
+            Self::NotFocusing => Message::new("error.not_focusing"),
+            Self::FocusBreak => Message::new("error.focus_break"),
+        }
+    }
+}
+
+impl std::fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().english())
+    }
+}
+
+impl std::error::Error for ScheduleError {}
 
 /// When a pause ends, if it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,14 +269,14 @@ impl Scheduler {
                 self.check_on_break(id)?;
                 Ok(self.end_break(Outcome::Skipped, now))
             }
-            Phase::Paused(_) => Err(ScheduleError::NoNextBreak("skip", "Respite is paused")),
+            Phase::Paused(_) => Err(ScheduleError::NoNextBreak(Wanted::Skip, NoBreakBecause::Paused)),
             Phase::Working(_) => {
                 if let Some(id) = id {
                     return Err(ScheduleError::StaleBreak(id));
                 }
-                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak("skip", "every kind is off"))?;
+                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak(Wanted::Skip, NoBreakBecause::EveryKindOff))?;
                 if self.focus.is_some() {
-                    return Err(ScheduleError::NoNextBreak("skip", "focus breaks come at the end of each round"));
+                    return Err(ScheduleError::NoNextBreak(Wanted::Skip, NoBreakBecause::FocusRound));
                 }
                 self.replan(now);
                 for kind in std::iter::once(next.kind).chain(next.covers.iter().copied()) {
@@ -253,15 +298,15 @@ impl Scheduler {
                 self.put_off(&record);
                 return Ok(events);
             }
-            Phase::Paused(_) => return Err(ScheduleError::NoNextBreak("postpone", "Respite is paused")),
+            Phase::Paused(_) => return Err(ScheduleError::NoNextBreak(Wanted::Postpone, NoBreakBecause::Paused)),
             Phase::Working(_) => {
                 if let Some(id) = id {
                     return Err(ScheduleError::StaleBreak(id));
                 }
                 if self.focus.is_some() {
-                    return Err(ScheduleError::NoNextBreak("postpone", "focus breaks come at the end of each round"));
+                    return Err(ScheduleError::NoNextBreak(Wanted::Postpone, NoBreakBecause::FocusRound));
                 }
-                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak("postpone", "every kind is off"))?;
+                let next = self.next_break(now).ok_or(ScheduleError::NoNextBreak(Wanted::Postpone, NoBreakBecause::EveryKindOff))?;
                 self.may_postpone(next.kind)?;
                 self.replan(now);
                 self.not_shown(&next, Outcome::Postponed, now)

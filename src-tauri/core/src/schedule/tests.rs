@@ -178,7 +178,7 @@ fn an_open_pause_lasts_until_resumed_and_resume_needs_a_pause() {
     assert_eq!(s.handle(Command::Resume, now), Err(ScheduleError::NotPaused));
     s.handle(Command::Pause(PauseLength::Indefinitely), now).unwrap();
     assert_eq!(s.next_deadline(), None, "nothing to wake for");
-    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak("skip", "Respite is paused")));
+    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak(Wanted::Skip, NoBreakBecause::Paused)));
     let later = clock.advance(8 * 60 * MIN);
     assert!(s.handle(Command::Resume, later).unwrap().is_empty());
     assert_eq!(s.next_deadline(), Some(later.mono + 20 * MIN - EYE_NOTICE));
@@ -255,7 +255,7 @@ fn with_every_kind_off_nothing_is_scheduled() {
     s.handle(Command::SetPlans(plans), now).unwrap();
     assert_eq!(s.next_deadline(), None);
     assert_eq!(s.next_break(now), None);
-    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak("skip", "every kind is off")));
+    assert_eq!(s.handle(Command::Skip(None), now), Err(ScheduleError::NoNextBreak(Wanted::Skip, NoBreakBecause::EveryKindOff)));
     // A break asked for by hand still works.
     assert!(started(&s.handle(Command::TakeBreak(BreakKind::Stretch), now).unwrap()).is_some());
 }

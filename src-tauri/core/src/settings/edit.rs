@@ -11,6 +11,7 @@
 //! renamed over the old one, and the folder is flushed too. A failed write (full or read-only
 //! disk, no permission) leaves the old file as it was and says why.
 
+use crate::message::Message;
 use super::{parse, Problem, DEFAULT_FILE};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
@@ -82,6 +83,19 @@ pub enum EditError {
     Read { path: String, source: io::Error },
     #[error(transparent)]
     Write(#[from] WriteError),
+}
+
+impl EditError {
+    /// The refusal as a locale message, for the window to word in its language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::UnknownKey(key) => Message::new("problem.not_a_setting").text("key", key),
+            Self::Invalid(problem) => problem.message(),
+            Self::NotToml(detail) => Message::new("problem.file_not_toml").text("detail", detail),
+            Self::Read { path, source } => Message::new("problem.cannot_read").text("path", path).text("detail", source),
+            Self::Write(WriteError { path, source }) => Message::new("problem.cannot_save").text("path", path).text("detail", describe(source)),
+        }
+    }
 }
 
 /// The file could not be written; the old one is unchanged.
@@ -163,7 +177,7 @@ pub fn set(text: &str, key: &str, value: &FieldValue) -> Result<String, EditErro
         toml_edit::Item::Table(new)
     });
     let Some(fields) = item.as_table_like_mut() else {
-        return Err(EditError::Invalid(Problem { key: table.to_owned(), reason: format!("must be a table ([{table}])") }));
+        return Err(EditError::Invalid(Problem { key: table.to_owned(), reason: Message::new("problem.not_a_table").text("key", table) }));
     };
     match fields.get_mut(field).and_then(toml_edit::Item::as_value_mut) {
         Some(old) => {
@@ -307,7 +321,7 @@ volume = 20
         let EditError::Invalid(problem) = err else { panic!("{err:?}") };
         let (_, logged) = parse("[eye]\ninterval = \"soon\"\n");
         assert_eq!(problem, logged[0], "the window shows what the log says");
-        assert!(problem.reason.contains("\"soon\" is not a duration"), "{problem}");
+        assert!(problem.reason.english().contains("\"soon\" is not a duration"), "{problem}");
         let err = check(USER_FILE, "sound.volume", &FieldValue::Integer(101)).unwrap_err();
         assert_eq!(err.to_string(), "sound.volume: must be a whole number from 0 to 100, not 101");
         let err = check(USER_FILE, "eye.enabled", &text("yes")).unwrap_err();
@@ -319,7 +333,7 @@ volume = 20
         let err = check(USER_FILE, "eye.interval", &text("10s")).unwrap_err();
         let EditError::Invalid(problem) = err else { panic!("{err:?}") };
         assert_eq!(problem.key, "eye.duration");
-        assert!(problem.reason.contains("must be shorter than the interval"), "{problem}");
+        assert!(problem.reason.english().contains("must be shorter than the interval"), "{problem}");
         // A problem already in the file does not block changes to other keys.
         let broken = USER_FILE.replace("volume = 20", "volume = 200");
         assert!(check(&broken, "eye.interval", &text("30m")).is_ok());

@@ -6,7 +6,7 @@ use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Setti
 use super::DEFAULT_FILE;
 use crate::record::BreakKind;
 use crate::schedule::{FocusPlan, KindPlan, Rules, Sensing};
-use crate::words::one_of;
+use crate::message::Message;
 use crate::workhours::{parse_day, WorkHours};
 use chrono::{NaiveTime, Weekday};
 use std::fs;
@@ -34,7 +34,9 @@ pub const MIN_KEEP: Duration = Duration::from_secs(24 * 3600);
 pub struct Problem {
     /// Dotted key (`eye.interval`), or empty for the file as a whole.
     pub key: String,
-    pub reason: String,
+    /// Why, as a locale key with arguments (`problem.*`): each process words it in its own
+    /// language; `Display` gives the English, for the log.
+    pub reason: Message,
 }
 
 impl Problem {
@@ -44,13 +46,20 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The problem as one message: "eye.interval: must be …".
+    pub fn message(&self) -> Message {
+        if self.is_whole_file() {
+            self.reason.clone()
+        } else {
+            Message::new("problem.with_key").text("key", &self.key).nested("reason", self.reason.clone())
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.is_whole_file() {
-            write!(f, "{}", self.reason)
-        } else {
-            write!(f, "{}: {}", self.key, self.reason)
-        }
+        f.write_str(&self.message().english())
     }
 }
 
@@ -106,10 +115,9 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            let reason = format!("not valid TOML, so every setting uses its default: {}", e.message());
             let reason = match e.span() {
-                Some(span) => format!("{reason} (line {})", line_of(text, span.start)),
-                None => reason,
+                Some(span) => Message::new("problem.not_toml_at").text("detail", e.message()).number("line", line_of(text, span.start) as u64),
+                None => Message::new("problem.not_toml").text("detail", e.message()),
             };
             problems.push(Problem { key: String::new(), reason });
             return (settings, problems);
@@ -123,7 +131,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             }
             "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" => {
                 let Some(fields) = value.as_table() else {
-                    problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+                    problems.push(Problem { key: key.clone(), reason: Message::new("problem.not_a_table").text("key", key) });
                     continue;
                 };
                 match key.as_str() {
@@ -141,11 +149,11 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             _ => {}
         }
         let Ok(kind) = key.parse::<BreakKind>() else {
-            problems.push(Problem { key: key.clone(), reason: "unknown setting, ignored".into() });
+            problems.push(Problem { key: key.clone(), reason: Message::new("problem.unknown") });
             continue;
         };
         let Some(fields) = value.as_table() else {
-            problems.push(Problem { key: key.clone(), reason: format!("must be a table ([{key}])") });
+            problems.push(Problem { key: key.clone(), reason: Message::new("problem.not_a_table").text("key", key) });
             continue;
         };
         let plan = &mut settings.plans.0[kind.index()];
@@ -158,18 +166,15 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
 fn check_version(value: &toml::Value, problems: &mut Vec<Problem>) {
     let reason = match value.as_integer() {
         Some(FORMAT_VERSION) => return,
-        Some(v) if v > FORMAT_VERSION => format!(
-            "this file was written by a newer Respite (format {v}; this one reads {FORMAT_VERSION}): \
-             the settings it knows apply, others are ignored"
-        ),
-        _ => format!("must be {FORMAT_VERSION}, not {value}"),
+        Some(v) if v > FORMAT_VERSION => Message::new("problem.newer_format").text("found", v).text("known", FORMAT_VERSION),
+        _ => Message::new("problem.bad_version").text("known", FORMAT_VERSION).text("value", value),
     };
     problems.push(Problem { key: "version".into(), reason });
 }
 
 /// Reads each field of table `[table]` with `read`; an `Err` becomes a problem naming
 /// `table.field`. Unknown fields come back from `read` as errors too.
-fn read_table(table: &str, fields: &toml::Table, problems: &mut Vec<Problem>, mut read: impl FnMut(&str, &toml::Value) -> Result<(), String>) {
+fn read_table(table: &str, fields: &toml::Table, problems: &mut Vec<Problem>, mut read: impl FnMut(&str, &toml::Value) -> Result<(), Message>) {
     for (field, value) in fields {
         if let Err(reason) = read(field, value) {
             problems.push(Problem { key: format!("{table}.{field}"), reason });
@@ -177,16 +182,21 @@ fn read_table(table: &str, fields: &toml::Table, problems: &mut Vec<Problem>, mu
     }
 }
 
-fn unknown() -> Result<(), String> {
-    Err("unknown setting, ignored".into())
+fn unknown() -> Result<(), Message> {
+    Err(Message::new("problem.unknown"))
 }
 
-fn boolean(value: &toml::Value) -> Result<bool, String> {
-    value.as_bool().ok_or_else(|| format!("must be true or false, not {value}"))
+fn boolean(value: &toml::Value) -> Result<bool, Message> {
+    value.as_bool().ok_or_else(|| Message::new("problem.not_boolean").text("value", value))
 }
 
-fn whole(value: &toml::Value, min: i64, max: i64) -> Result<i64, String> {
-    value.as_integer().filter(|n| (min..=max).contains(n)).ok_or_else(|| format!("must be a whole number from {min} to {max}, not {value}"))
+fn whole(value: &toml::Value, min: i64, max: i64) -> Result<i64, Message> {
+    value.as_integer().filter(|n| (min..=max).contains(n)).ok_or_else(|| Message::new("problem.not_whole").text("min", min).text("max", max).text("value", value))
+}
+
+/// `reason`, followed by the one word that also works ("off", "forever").
+fn or_write(reason: Message, word: &str) -> Message {
+    Message::new("problem.or_write").nested("reason", reason).text("word", word)
 }
 
 fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<Problem>) -> Option<Duration> {
@@ -198,7 +208,7 @@ fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<
         }
         ("keep", value) => duration(value, MIN_KEEP, Duration::from_secs(100 * 365 * 24 * 3600))
             .map(|d| keep = Some(d))
-            .map_err(|reason| format!("{reason}; or write \"forever\"")),
+            .map_err(|reason| or_write(reason, "forever")),
         _ => unknown(),
     });
     keep
@@ -222,10 +232,10 @@ fn read_idle(fields: &toml::Table, sensing: &mut Sensing, problems: &mut Vec<Pro
 }
 
 /// "off", or a value read by `read`.
-fn or_off<T>(value: &toml::Value, read: impl FnOnce(&toml::Value) -> Result<T, String>) -> Result<Option<T>, String> {
+fn or_off<T>(value: &toml::Value, read: impl FnOnce(&toml::Value) -> Result<T, Message>) -> Result<Option<T>, Message> {
     match value.as_str() {
         Some(text) if text.trim() == "off" => Ok(None),
-        _ => read(value).map(Some).map_err(|reason| format!("{reason}; or write \"off\"")),
+        _ => read(value).map(Some).map_err(|reason| or_write(reason, "off")),
     }
 }
 
@@ -233,16 +243,15 @@ fn read_hours(fields: &toml::Table, hours: &mut WorkHours, evening: &mut Evening
     read_table("hours", fields, problems, |field, value| match field {
         "nudge_after" => or_off(value, |v| duration(v, Duration::ZERO, Duration::from_secs(12 * 3600))).map(|d| evening.nudge_after = d),
         "bedtime" => or_off(value, |v| {
-            let text = v.as_str().ok_or_else(|| format!("must be a time such as \"23:00\", not {v}"))?;
-            NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time such as \"23:00\""))
+            time_of_day(v, "23:00")
         })
         .map(|t| evening.bedtime = t),
         day => match day.parse::<Weekday>() {
             Ok(weekday) if day.len() == 3 => {
-                let text = value.as_str().ok_or_else(|| format!("must be a range such as \"09:00-18:00\", or \"off\", not {value}"))?;
+                let text = value.as_str().ok_or_else(|| Message::new("problem.not_range").text("value", value))?;
                 parse_day(text).map(|range| *hours = hours.with_day(weekday, range))
             }
-            _ => Err("unknown setting, ignored (days are mon, tue, wed, thu, fri, sat, sun)".into()),
+            _ => Err(Message::new("problem.unknown_day")),
         },
     });
 }
@@ -251,13 +260,10 @@ fn read_selfcheck(fields: &toml::Table, prefs: &mut SelfCheckPrefs, problems: &m
     read_table("selfcheck", fields, problems, |field, value| match field {
         "enabled" => boolean(value).map(|b| prefs.enabled = b),
         "day" => match value.as_str().map(str::trim) {
-            Some(day) if day.len() == 3 => day.parse().map(|d| prefs.day = d).map_err(|_| format!("{day:?} is not a day (mon, tue, wed, thu, fri, sat, sun)")),
-            _ => Err(format!("must be a day such as \"fri\", not {value}")),
+            Some(day) if day.len() == 3 => day.parse().map(|d| prefs.day = d).map_err(|_| Message::new("problem.bad_day").text("value", format_args!("{day:?}"))),
+            _ => Err(Message::new("problem.not_day").text("value", value)),
         },
-        "time" => {
-            let text = value.as_str().ok_or_else(|| format!("must be a time such as \"16:00\", not {value}"))?;
-            NaiveTime::parse_from_str(text.trim(), "%H:%M").map(|t| prefs.time = t).map_err(|_| format!("{text:?} is not a time such as \"16:00\""))
-        }
+        "time" => time_of_day(value, "16:00").map(|t| prefs.time = t),
         _ => unknown(),
     });
 }
@@ -286,8 +292,8 @@ fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut
                 overlay.monitors = m;
                 Ok(())
             }
-            Some(Err(UnknownMonitors(word))) => Err(format!("must be {}, not {word:?}", one_of(Monitors::WORDS, true))),
-            None => Err(format!("must be {}, not {value}", one_of(Monitors::WORDS, true))),
+            Some(Err(UnknownMonitors(word))) => Err(Message::new("problem.not_one_of").text("choices", quoted_list(&Monitors::WORDS)).text("value", format_args!("{word:?}"))),
+            None => Err(Message::new("problem.not_one_of").text("choices", quoted_list(&Monitors::WORDS)).text("value", value)),
         },
         "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
         _ => unknown(),
@@ -304,7 +310,7 @@ fn read_sound(fields: &toml::Table, sound: &mut SoundPrefs, problems: &mut Vec<P
 
 fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: KindExtras<'_>, problems: &mut Vec<Problem>) -> KindPlan {
     let mut plan = default;
-    let mut report = |field: &str, reason: String| {
+    let mut report = |field: &str, reason: Message| {
         problems.push(Problem { key: format!("{kind}.{field}"), reason });
     };
     for (field, value) in fields {
@@ -329,17 +335,16 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: K
                 Ok(d) => plan.duration = d,
                 Err(reason) => report(field, reason),
             },
-            _ => report(field, "unknown setting, ignored".into()),
+            _ => report(field, Message::new("problem.unknown")),
         }
     }
     if plan.duration >= plan.interval {
         report(
             "duration",
-            format!(
-                "must be shorter than the interval ({} is not shorter than {}); using the defaults for [{kind}]",
-                humantime::format_duration(plan.duration),
-                humantime::format_duration(plan.interval)
-            ),
+            Message::new("problem.duration_not_shorter")
+                .text("duration", humantime::format_duration(plan.duration))
+                .text("interval", humantime::format_duration(plan.interval))
+                .text("kind", kind),
         );
         plan = KindPlan { enabled: plan.enabled, ..default };
     }
@@ -347,22 +352,32 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: K
 }
 
 /// A duration written as text ("90s", "5m") or as a number of seconds.
-fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duration, String> {
+fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duration, Message> {
     let d = match value {
-        toml::Value::String(s) => crate::timefmt::parse_duration(s)
-            .map_err(|e| format!("{s:?} is not a duration ({e}); write it like \"20s\", \"5m\" or \"1h\""))?,
+        toml::Value::String(s) => crate::timefmt::duration_or_problem(s)
+            .map_err(|detail| Message::new("problem.bad_duration").text("value", format_args!("{s:?}")).nested("detail", detail))?,
         toml::Value::Integer(n) if *n >= 0 => Duration::from_secs(n.unsigned_abs()),
-        other => return Err(format!("must be a duration such as \"5m\", not {other}")),
+        other => return Err(Message::new("problem.not_duration").text("value", other)),
     };
     if d < min || d > max {
-        return Err(format!(
-            "{} is out of range ({} to {})",
-            humantime::format_duration(d),
-            humantime::format_duration(min),
-            humantime::format_duration(max)
-        ));
+        return Err(Message::new("problem.out_of_range")
+            .text("value", humantime::format_duration(d))
+            .text("min", humantime::format_duration(min))
+            .text("max", humantime::format_duration(max)));
     }
     Ok(d)
+}
+
+/// `"a", "b", "c"`: the words a setting takes, as written in the file (no "or", so any language
+/// can quote the list).
+fn quoted_list(words: &[&str]) -> String {
+    words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A time of day written "HH:MM", such as `example`.
+fn time_of_day(value: &toml::Value, example: &str) -> Result<NaiveTime, Message> {
+    let text = value.as_str().ok_or_else(|| Message::new("problem.not_time").text("example", example).text("value", value))?;
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| Message::new("problem.bad_time").text("value", format_args!("{text:?}")).text("example", example))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -405,7 +420,7 @@ volume = 3
         assert!(!settings.plans.get(BreakKind::Walk).enabled);
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["sounds", "stretch.enabled", "stretch.interval", "walk.colour"]);
-        assert!(problems[2].reason.contains("\"forever\" is not a duration"), "{}", problems[2]);
+        assert!(problems[2].reason.english().contains("\"forever\" is not a duration"), "{}", problems[2]);
     }
 
     #[test]
@@ -419,7 +434,7 @@ volume = 3
         assert_eq!(settings.sound, SoundPrefs { enabled: false, volume: 50 });
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["breaks.max_postpones", "sound.volume"]);
-        assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be \"all\", \"primary\" or \"cursor\", not \"left\"");
+        assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be one of \"all\", \"primary\", \"cursor\", not \"left\"");
     }
 
     #[test]
@@ -481,7 +496,7 @@ rounds = 0
         let (settings, problems) = parse("[log]\nkeep = \"2h\"\n");
         assert_eq!(settings.keep, None);
         assert_eq!(problems[0].key, "log.keep");
-        assert!(problems[0].reason.contains("forever"));
+        assert!(problems[0].reason.english().contains("forever"));
     }
 
     #[test]
@@ -490,7 +505,7 @@ rounds = 0
         assert_eq!(settings.plans.get(BreakKind::Eye).interval, mins(25));
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["eye.mood", "insights", "version"]);
-        assert!(problems[2].reason.contains("newer Respite (format 3"), "{}", problems[2]);
+        assert!(problems[2].reason.english().contains("newer Respite (format 3"), "{}", problems[2]);
         assert_eq!(parse("version = \"one\"\n").1[0].to_string(), "version: must be 1, not \"one\"");
     }
 
@@ -500,7 +515,7 @@ rounds = 0
         assert_eq!(settings, Settings::default());
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key, "eye.duration");
-        assert!(problems[0].reason.contains("shorter than the interval"));
+        assert!(problems[0].reason.english().contains("shorter than the interval"));
     }
 
     #[test]
@@ -515,7 +530,7 @@ rounds = 0
         let (settings, problems) = parse("[eye]\ninterval = \"20m\"\nthis is not toml\n");
         assert_eq!(settings, Settings::default());
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].reason.contains("line 3"), "{}", problems[0]);
+        assert!(problems[0].reason.english().contains("line 3"), "{}", problems[0]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{Summary, STREAK_TARGET};
 use crate::text::{texts, Texts};
 use crate::record::BreakKind;
 use crate::store::OutcomeCounts;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 /// At most this many observations; the first that apply, in the order of [`Fact`].
@@ -132,9 +132,14 @@ pub fn sentence_in(texts: &Texts, fact: &Fact) -> String {
     match fact {
         Fact::SkippedLate { kind, from_hour, late, skipped } => texts.fill(
             "summary.observation.skipped_late",
-            &[("kind", &texts.kind_noun(*kind)), ("hour", &format!("{from_hour:02}")), ("late", late), ("skipped", skipped)],
+            &[
+                ("kind", &texts.kind_noun(*kind)),
+                ("time", &texts.time_of_day(NaiveTime::from_hms_opt(*from_hour % 24, 0, 0).unwrap_or_default())),
+                ("late", late),
+                ("skipped", skipped),
+            ],
         ),
-        Fact::AfterHours { days, secs } => texts.fill("summary.observation.after_hours", &[("days", days), ("time", &texts.duration(*secs))]),
+        Fact::AfterHours { days, secs } => texts.count("summary.observation.after_hours", u64::from(*days), &[("time", &texts.duration(*secs))]),
         Fact::ScreenTimeChange { secs, partial } => {
             let key = match (*secs < 0, *partial) {
                 (true, false) => "summary.observation.screen_time_less",
@@ -149,15 +154,12 @@ pub fn sentence_in(texts: &Texts, fact: &Fact) -> String {
             texts.fill(key, &[("to", &texts.percent(*to)), ("from", &texts.percent(*from))])
         }
         Fact::LongStretch { date, secs } => {
-            texts.fill("summary.observation.long_stretch", &[("time", &texts.duration(*secs)), ("day", &texts.get(weekday_key(*date)))])
+            texts.fill("summary.observation.long_stretch", &[("time", &texts.duration(*secs)), ("day", &texts.weekday(date.weekday(), true))])
         }
-        Fact::Streak { days } => texts.fill("summary.observation.streak", &[("days", days), ("target", &texts.percent(STREAK_TARGET))]),
+        Fact::Streak { days } => texts.count("summary.observation.streak", u64::from(*days), &[("target", &texts.percent(STREAK_TARGET))]),
     }
 }
 
-fn weekday_key(date: NaiveDate) -> &'static str {
-    ["day.monday", "day.tuesday", "day.wednesday", "day.thursday", "day.friday", "day.saturday", "day.sunday"][date.weekday().num_days_from_monday() as usize]
-}
 
 #[cfg(test)]
 mod tests {

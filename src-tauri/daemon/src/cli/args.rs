@@ -1,33 +1,16 @@
-//! The command line's words: the commands, their arguments and help, as clap reads them (and as
-//! the completions and the man page are made from them).
+//! The command line's words: the commands and their arguments as clap reads them, and their help
+//! from the locale file ([`described`]: `cli.help.*`), in the person's language for `--help`
+//! and in English for the man page and the completions.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use respite_core::text::Texts;
 use respite_core::calendar::{BadWeek, Week};
 use respite_core::protocol::PauseSpec;
 use respite_core::record::BreakKind;
 use chrono::NaiveDate;
 
-pub(super) const EXAMPLES: &str = "Examples:
-  respite                      start Respite (it lives in the tray)
-  respite status               when is the next break?
-  respite status --follow      a line of JSON at each change, for a panel (waybar, polybar)
-  respite break stretch        take a stretch break now
-  respite pause 1h             no breaks for an hour
-  respite pause until-tomorrow done for today (until the next working day)
-  respite focus start          25 min rounds of focus, each followed by a break
-  respite settings             open the settings window
-  respite reload               apply settings.toml after editing it by hand
-  respite autostart on         start Respite when you log in
-  respite gnome-reminders off  let Respite take over from GNOME's own break reminders
-  respite summary              this week: breaks taken, screen time, streak
-  respite summary --week 2026-W47 --json
-  respite export --format csv > breaks.csv
-  respite completions bash > ~/.local/share/bash-completion/completions/respite
-  respite man > respite.1
-  respite log -n 100           the end of the daemon's log (RUST_LOG=debug respite: more of it)";
-
 #[derive(Debug, Parser)]
-#[command(name = "respite", version, about = "Respite: short, regular breaks that protect you from burnout.", after_help = EXAMPLES)]
+#[command(name = "respite", version)]
 pub(super) struct Cli {
     #[command(subcommand)]
     pub(super) command: Option<Cmd>,
@@ -163,4 +146,66 @@ pub(super) fn parse_kind(text: &str) -> Result<BreakKind, String> {
 
 pub(super) fn parse_week(text: &str) -> Result<Week, String> {
     text.parse().map_err(|e: BadWeek| e.to_string())
+}
+
+/// The arguments that have help of their own, as (command, argument id).
+const ARGUMENT_HELP: &[(&str, &str)] = &[
+    ("log", "lines"),
+    ("status", "json"),
+    ("status", "follow"),
+    ("break", "kind"),
+    ("summary", "week"),
+    ("summary", "json"),
+    ("summary", "open"),
+    ("export", "from"),
+    ("export", "to"),
+];
+
+/// The command line with its help in `texts`' language: `cli.help.<command>` and
+/// `cli.help.<command>.<argument>` (clap's own headings, "Usage" and "Options", stay English).
+pub(super) fn described(texts: &Texts) -> clap::Command {
+    let mut command = Cli::command().about(texts.get("cli.help.about").to_owned()).after_help(texts.get("cli.help.examples").to_owned());
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    for name in names {
+        let about = texts.get(&format!("cli.help.{name}")).to_owned();
+        command = command.mut_subcommand(&name, |sub| {
+            let mut sub = sub.about(about).long_about(None);
+            for (_, argument) in ARGUMENT_HELP.iter().filter(|(owner, _)| *owner == name) {
+                let help = texts.get(&format!("cli.help.{name}.{argument}")).to_owned();
+                sub = sub.mut_arg(*argument, |arg| arg.help(help).long_help(None));
+            }
+            sub
+        });
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_and_described_argument_has_help_in_the_locale_file() {
+        let english = Texts::english();
+        let command = described(&english);
+        command.clone().debug_assert();
+        for sub in command.get_subcommands() {
+            let key = format!("cli.help.{}", sub.get_name());
+            assert_ne!(english.get(&key), key, "{key} is missing from en.json");
+            assert_eq!(sub.get_about().map(ToString::to_string), Some(english.get(&key).to_owned()));
+        }
+        for (owner, argument) in ARGUMENT_HELP {
+            let key = format!("cli.help.{owner}.{argument}");
+            assert_ne!(english.get(&key), key, "{key} is missing from en.json");
+            let sub = command.find_subcommand(owner).expect("a command");
+            assert!(sub.get_arguments().any(|a| a.get_id() == *argument), "{owner} has no argument {argument}");
+        }
+    }
+
+    #[test]
+    fn help_follows_the_language() {
+        let pseudo = described(&Texts::pseudo());
+        let about = pseudo.find_subcommand("pause").and_then(|c| c.get_about()).map(ToString::to_string).unwrap_or_default();
+        assert!(respite_core::text::is_pseudo(&about), "{about}");
+    }
 }

@@ -1,7 +1,7 @@
 //! What the command line prints for people: the status and the weekly summary as text (the
 //! `--json` forms are the core's own serialization).
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
 use respite_core::calendar::Week;
 use respite_core::protocol::{State, Status};
 use respite_core::store::{Store, StoreError};
@@ -10,33 +10,41 @@ use respite_core::text;
 use std::fmt::Write as _;
 
 pub(super) fn print_status(status: &Status) {
+    let texts = text::texts();
+    let local_time = |t: &DateTime<FixedOffset>| texts.time_of_day(t.time());
     let line = match (&status.state, &status.current) {
-        (State::OnBreak, Some(b)) => format!("On a break: {}, {} s left.", b.kind.title(), b.remaining_ms.div_ceil(1000)),
+        (State::OnBreak, Some(b)) => {
+            texts.fill("cli.status.on_break", &[("kind", &texts.kind_title(b.kind)), ("time", &texts.count("time.seconds", b.remaining_ms.div_ceil(1000), &[]))])
+        }
         (State::Paused, _) => match status.paused_until {
-            Some(until) => format!("Paused until {}.", until.format("%a %H:%M")),
-            None => "Paused until you resume.".to_owned(),
+            Some(until) => texts.fill("cli.status.paused_until", &[("time", &texts.weekday_time(until.weekday(), until.time()))]),
+            None => texts.get("cli.status.paused").to_owned(),
         },
-        _ if status.away => "Away from the keyboard: time away does not count.".to_owned(),
-        _ => "Working.".to_owned(),
+        _ if status.away => texts.get("cli.status.away").to_owned(),
+        _ => texts.get("cli.status.working").to_owned(),
     };
     say!("{line}");
     if let Some(focus) = &status.focus {
-        say!("Focus: round {} of {}, {} min left.", focus.round, focus.rounds, focus.left_secs.div_ceil(60));
+        say!("{}", texts.fill("cli.status.focus", &[("round", &focus.round), ("rounds", &focus.rounds), ("time", &texts.time_left(focus.left_secs))]));
     }
     if let Some(reason) = status.holding {
-        say!("The break that is due waits: {}.", reason.describe());
+        say!("{}", texts.fill("cli.status.held", &[("reason", &texts.hold_reason(reason))]));
     }
     if let Some(next) = &status.next {
-        let covers = if next.covers.is_empty() {
-            String::new()
+        let (kind, at, time) = (texts.kind_title(next.kind), local_time(&next.at), texts.time_left(next.in_secs));
+        let line = if next.covers.is_empty() {
+            texts.fill("cli.status.next", &[("kind", &kind), ("at", &at), ("time", &time)])
         } else {
-            let names: Vec<_> = next.covers.iter().map(|k| k.title().to_lowercase()).collect();
-            format!(" (counts for {} too)", names.join(" and "))
+            let names: Vec<String> = next.covers.iter().map(|k| texts.kind_noun(*k)).collect();
+            texts.fill("cli.status.next_covers", &[("kind", &kind), ("kinds", &texts.list(&names)), ("at", &at), ("time", &time)])
         };
-        say!("Next break: {}{covers} at {}, in {} min.", next.kind.title(), next.at.format("%H:%M"), next.in_secs.div_ceil(60));
+        say!("{line}");
     }
-    for warning in &status.warnings {
-        say!("Warning: {warning}");
+    // The settings problems in this language; the others (already worded by the daemon) as sent.
+    let worded = status.notes.iter().map(|note| texts.say(note));
+    let others = status.warnings.iter().skip(status.notes.len()).cloned();
+    for warning in worded.chain(others) {
+        say!("{}", texts.fill("cli.warning", &[("warning", &warning)]));
     }
 }
 
@@ -48,58 +56,67 @@ pub(super) fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week
 
 /// The summary for people: two compact tables, the comparison, the streak, the observations.
 pub(super) fn summary_text(s: &Summary) -> String {
+    let texts = text::texts();
     let mut out = String::new();
-    let _ = writeln!(out, "Week {} ({} to {})", s.week, s.first_day.format("%a %-d %b"), s.last_day.format("%a %-d %b %Y"));
+    let (first, last) = (texts.date(s.first_day, false), texts.date(s.last_day, true));
+    let _ = writeln!(out, "{}", texts.fill("cli.summary.heading", &[("week", &s.week), ("first", &first), ("last", &last)]));
     if s.is_empty {
-        out.push_str("\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
+        let _ = writeln!(out, "\n{}", texts.get("cli.summary.empty"));
         return out;
     }
-    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), |share| text::texts().percent(share));
-    let _ = writeln!(out, "\n{:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", "", "Due", "Taken", "Natural", "Skipped", "Postponed", "% taken");
-    let kinds = s.by_kind.iter().map(|(kind, t)| (kind.title(), t));
-    for (name, t) in kinds.chain(std::iter::once(("All breaks", &s.breaks))) {
-        let _ = writeln!(out, "{name:<11}{:>5}{:>7}{:>9}{:>9}{:>11}{:>9}", t.due, t.taken, t.natural, t.skipped, t.postponed, share(t));
-    }
-    let _ = writeln!(out, "\n{:<11}{:>7}{:>13}{:>17}{:>9}", "", "Screen", "After hours", "Longest stretch", "% taken");
+    let share = |t: &Tally| t.compliance.map_or_else(|| "-".to_owned(), |share| texts.percent(share));
+    let kinds_table: Vec<Vec<String>> = std::iter::once(
+        ["", "summary.kinds.due", "summary.kinds.taken", "summary.kinds.natural", "summary.kinds.skipped", "summary.kinds.postponed", "cli.summary.share"]
+            .map(|key| if key.is_empty() { String::new() } else { texts.get(key).to_owned() })
+            .to_vec(),
+    )
+    .chain(s.by_kind.iter().map(|(kind, t)| (texts.kind_title(*kind), t)).chain(std::iter::once((texts.get("cli.summary.all").to_owned(), &s.breaks))).map(|(name, t)| {
+        vec![name, t.due.to_string(), t.taken.to_string(), t.natural.to_string(), t.skipped.to_string(), t.postponed.to_string(), share(t)]
+    }))
+    .collect();
+    out.push('\n');
+    out.push_str(&table(&kinds_table, 11));
+    let mut days_table: Vec<Vec<String>> =
+        vec![["", "cli.summary.screen", "cli.summary.after_hours", "cli.summary.longest", "cli.summary.share"].map(|key| if key.is_empty() { String::new() } else { texts.get(key).to_owned() }).to_vec()];
     for day in &s.days {
-        let (screen, after, longest) = (hm(day.screen_secs), hm(day.after_hours_secs), hm(day.longest_stretch_secs));
-        let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{longest:>17}{:>9}", day.date.format("%a %-d").to_string(), share(&day.breaks));
+        let name = format!("{} {}", texts.weekday(day.date.weekday(), false), day.date.day());
+        days_table.push(vec![name, hm(day.screen_secs), hm(day.after_hours_secs), hm(day.longest_stretch_secs), share(&day.breaks)]);
     }
-    let (screen, after) = (hm(s.headline.screen_secs), hm(s.headline.after_hours_secs));
-    let _ = writeln!(out, "{:<11}{screen:>7}{after:>13}{:>17}{:>9}", "Week", "", share(&s.breaks));
-    out.push_str("% taken: taken or had naturally, of the breaks due. Times in h:mm.\n");
+    days_table.push(vec![texts.get("cli.summary.week").to_owned(), hm(s.headline.screen_secs), hm(s.headline.after_hours_secs), String::new(), share(&s.breaks)]);
+    out.push('\n');
+    out.push_str(&table(&days_table, 10));
+    let _ = writeln!(out, "{}", texts.get("cli.summary.legend"));
     if s.breaks.unseen > 0 {
-        let _ = writeln!(out, "{}", text::tf("summary.kinds.unseen", &[("n", &s.breaks.unseen)]));
+        let _ = writeln!(out, "{}", texts.count("summary.kinds.unseen", u64::from(s.breaks.unseen), &[]));
     }
     out.push('\n');
 
     let previous = &s.previous;
     let when = match previous.until {
-        Some(until) => format!("last week up to {}", until.format("%a %H:%M")),
-        None => "the week before".to_owned(),
+        Some(until) => texts.fill("cli.summary.last_week_until", &[("time", &texts.weekday_time(until.weekday(), until.time()))]),
+        None => texts.get("cli.summary.week_before").to_owned(),
     };
     if previous.headline == summary::Headline::default() {
-        let _ = writeln!(out, "Nothing was logged {when} to compare with.");
+        let _ = writeln!(out, "{}", texts.fill("cli.summary.nothing_to_compare", &[("when", &when)]));
     } else {
         let change = &previous.change;
         let mut parts = Vec::new();
         if let Some(points) = change.compliance {
-            parts.push(format!("% taken {:+.0} points", points * 100.0));
+            parts.push(texts.fill("cli.summary.change.share", &[("points", &format_args!("{:+.0}", points * 100.0))]));
         }
-        parts.push(format!("breaks taken {:+}", change.breaks_taken));
-        parts.push(format!("screen time {}", signed_hm(change.screen_secs)));
-        parts.push(format!("after hours {}", signed_hm(change.after_hours_secs)));
-        let _ = writeln!(out, "Compared with {when}: {}.", parts.join(", "));
+        parts.push(texts.fill("cli.summary.change.taken", &[("change", &format_args!("{:+}", change.breaks_taken))]));
+        parts.push(texts.fill("cli.summary.change.screen", &[("change", &signed_hm(change.screen_secs))]));
+        parts.push(texts.fill("cli.summary.change.after_hours", &[("change", &signed_hm(change.after_hours_secs))]));
+        let _ = writeln!(out, "{}", texts.fill("cli.summary.compared", &[("when", &when), ("changes", &parts.join(", "))]));
     }
     let streak = &s.streak;
-    let target = text::texts().percent(streak.target);
+    let target = texts.percent(streak.target);
     match streak.first_day {
         Some(first) if streak.days > 0 => {
-            let days = if streak.days == 1 { "1 day".to_owned() } else { format!("{} days in a row", streak.days) };
-            let _ = writeln!(out, "Streak: {days} with {target} or more taken, since {}.", first.format("%a %-d %b"));
+            let _ = writeln!(out, "{}", texts.count("cli.summary.streak", u64::from(streak.days), &[("target", &target), ("date", &texts.date(first, false))]));
         }
         _ => {
-            let _ = writeln!(out, "Streak: none yet. Any day with {target} or more of its breaks taken starts one.");
+            let _ = writeln!(out, "{}", texts.fill("cli.summary.no_streak", &[("target", &target)]));
         }
     }
     if !s.observations.is_empty() {
@@ -107,6 +124,35 @@ pub(super) fn summary_text(s: &Summary) -> String {
         for observation in &s.observations {
             let _ = writeln!(out, "- {}", observation.text);
         }
+    }
+    out
+}
+
+/// Rows as columns: the first left-aligned and at least `first_column` wide, the others
+/// right-aligned, each as wide as its widest cell in characters (translated headers differ in
+/// length), two spaces apart.
+fn table(rows: &[Vec<String>], first_column: usize) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths: Vec<usize> = (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| cell.chars().count()).max().unwrap_or(0)).collect();
+    if let Some(first) = widths.first_mut() {
+        *first = (*first).max(first_column);
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
+            if c == 0 {
+                line.push_str(cell);
+                line.push_str(&pad);
+            } else {
+                line.push_str("  ");
+                line.push_str(&pad);
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
