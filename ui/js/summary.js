@@ -82,6 +82,15 @@ function drawObservations(summary) {
   list.hidden = list.children.length === 0;
 }
 
+/** Whether the page reads right to left: the charts' days and hours then run from the right. */
+const rtl = () => document.documentElement.dir === 'rtl';
+
+/** x of a box `w` wide drawn at `x` in a chart `width` wide, mirrored right to left. */
+const mirrored = (x, w, width) => (rtl() ? width - x - w : x);
+
+/** A chart's svg (its positions are mirrored by hand; its words keep the page's direction). */
+const chartSvg = (attrs) => svg('svg', attrs);
+
 /** Bars per day: working hours below, after hours stacked on top. */
 function drawScreen(summary) {
   const width = 640;
@@ -91,11 +100,11 @@ function drawScreen(summary) {
   const slot = width / 7;
   const max = Math.max(3600, ...summary.days.map((d) => d.screen_secs));
   const scale = (secs) => (secs / max) * (height - top - bottom);
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.screen.title') });
+  const chart = chartSvg({ viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.screen.title') });
   chart.append(svg('line', { class: 'grid-line', x1: 0, x2: width, y1: height - bottom, y2: height - bottom }));
   summary.days.forEach((day, i) => {
-    const x = i * slot + slot * 0.2;
     const w = slot * 0.6;
+    const x = mirrored(i * slot + slot * 0.2, w, width);
     const after = scale(day.after_hours_secs);
     const inHours = scale(day.screen_secs - day.after_hours_secs);
     const base = height - bottom;
@@ -118,11 +127,11 @@ function drawStretch(summary) {
   const bottom = 24;
   const slot = width / 7;
   const max = Math.max(3600, ...summary.days.map((d) => d.longest_stretch_secs));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'list', 'aria-label': t('summary.stretch.title') });
+  const chart = chartSvg({ viewBox: `0 0 ${width} ${height}`, role: 'list', 'aria-label': t('summary.stretch.title') });
   chart.append(svg('line', { class: 'grid-line', x1: 0, x2: width, y1: height - bottom, y2: height - bottom }));
   summary.days.forEach((day, i) => {
-    const x = i * slot + slot * 0.2;
     const w = slot * 0.6;
+    const x = mirrored(i * slot + slot * 0.2, w, width);
     const h = (day.longest_stretch_secs / max) * (height - bottom - 18);
     const label = `${weekday(day.date, 'long')}: ${duration(day.longest_stretch_secs)}`;
     const group = svg('g', { role: 'listitem', 'aria-label': label });
@@ -169,14 +178,16 @@ function drawHeatmap(summary) {
   const top = 16;
   const width = left + 24 * cell;
   const height = top + 7 * cell + 4;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.heat.label') });
+  const chart = chartSvg({ viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('summary.heat.label') });
   for (let hour = 0; hour < 24; hour += 3) {
-    chart.append(svg('text', { x: left + hour * cell + cell / 2, y: 11, 'text-anchor': 'middle' }, String(hour).padStart(2, '0')));
+    chart.append(svg('text', { x: mirrored(left + hour * cell, cell, width) + cell / 2, y: 11, 'text-anchor': 'middle' }, String(hour).padStart(2, '0')));
   }
   summary.heatmap_minutes.forEach((hours, d) => {
-    chart.append(svg('text', { x: 0, y: top + d * cell + cell * 0.7 }, weekday(summary.days[d].date)));
+    // 'start' is the right edge of a right-to-left text.
+    const name = { x: rtl() ? width : 0, 'text-anchor': 'start' };
+    chart.append(svg('text', { ...name, y: top + d * cell + cell * 0.7 }, weekday(summary.days[d].date)));
     hours.forEach((minutes, hour) => {
-      const attrs = { x: left + hour * cell + 1, y: top + d * cell + 1, width: cell - 2, height: cell - 2, rx: 3 };
+      const attrs = { x: mirrored(left + hour * cell + 1, cell - 2, width), y: top + d * cell + 1, width: cell - 2, height: cell - 2, rx: 3 };
       const rect = minutes > 0
         ? svg('rect', { ...attrs, class: 'heat-cell', 'fill-opacity': (0.15 + 0.85 * Math.min(minutes, 60) / 60).toFixed(2) })
         : svg('rect', { ...attrs, class: 'heat-empty' });
@@ -291,8 +302,10 @@ async function start() {
   $('checkin-form').addEventListener('submit', saveCheckin);
   $('newer').addEventListener('click', () => view && view.week !== view.current && show(view.next));
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'ArrowLeft' && view) show(view.previous);
-    if (event.key === 'ArrowRight' && view && view.week !== view.current) show(view.next);
+    // The arrow that points back in time: left, or right when the page reads right to left.
+    const [back, forward] = rtl() ? ['ArrowRight', 'ArrowLeft'] : ['ArrowLeft', 'ArrowRight'];
+    if (event.key === back && view) show(view.previous);
+    if (event.key === forward && view && view.week !== view.current) show(view.next);
   });
   await show(null);
   // Shown once the first week is drawn: never a blank window. (Not from requestAnimationFrame:
