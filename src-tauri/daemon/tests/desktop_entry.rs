@@ -59,7 +59,8 @@ fn the_menu_entry_has_every_language() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let path = root.join("src-tauri/daemon/packaging/respite.desktop");
     let written = fs::read_to_string(&path).unwrap();
-    let english_only: String = written.lines().filter(|line| !line.split('=').next().unwrap_or_default().contains('[')).map(|l| format!("{l}\n")).collect();
+    let translated = |line: &str| line.split_once('=').is_some_and(|(key, _)| key.contains('['));
+    let english_only: String = written.lines().filter(|line| !translated(line)).map(|l| format!("{l}\n")).collect();
     let expected = derive(&english_only, &root);
     if std::env::var_os("UPDATE_DESKTOP_ENTRY").is_some() {
         fs::write(&path, &expected).unwrap();
@@ -67,4 +68,5 @@ fn the_menu_entry_has_every_language() {
         assert!(written == expected, "{} is not what the locale files say: run UPDATE_DESKTOP_ENTRY=1 cargo test -p respite --test desktop_entry", path.display());
     }
     assert!(expected.contains("Comment[de]=") && expected.contains("Name[ar]="), "the entry is translated");
+    assert_eq!(expected.matches("\n[Desktop ").count(), 5, "the entry and its four actions keep their groups");
 }
