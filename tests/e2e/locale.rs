@@ -1,12 +1,16 @@
-//! The pseudo-locale (`RESPITE_LOCALE=pseudo`) end to end: every word a person reads in the
-//! notifications and in every window comes from `ui/locales/en.json`, so it shows accented and
-//! bracketed (`⟦Ñéxt⟧`); a word written into the code instead shows plain and fails the test.
-//! (The tray's labels and info line are checked the same way by the daemon's unit tests.)
+//! Languages end to end. The pseudo-locale (`RESPITE_LOCALE=pseudo`): every word a person reads
+//! in the notifications and in every window comes from the locale files, so it shows accented
+//! and bracketed (`⟦Ñéxt⟧`); a word written into the code instead shows plain and fails the
+//! test. (The tray's labels and info line are checked the same way by the daemon's unit tests.)
+//! Real languages, chosen from the desktop's environment: the daemon's notifications, the CLI
+//! (its output, its help, and a refusal that crossed the socket as a code), and a window laid out
+//! right to left in Arabic, whose plural forms (Intl) agree with the daemon's (CLDR rules).
 
 use chrono::{Local, NaiveDate};
 use respite_core::store::Store;
 use respite_core::summary::synthetic::{seed, Profile};
-use respite_core::text::is_pseudo;
+use respite_core::schedule::ScheduleError;
+use respite_core::text::{is_pseudo, Texts};
 use respite_e2e::webdriver::{Driver, Tools};
 use respite_e2e::{wait_for, Session};
 use serde_json::{json, Value};
@@ -117,4 +121,77 @@ fn every_window_in_the_pseudo_locale_has_no_word_from_the_code() {
     drop(driver);
     session.quit();
     wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
+#[test]
+fn the_daemon_and_the_command_line_speak_the_desktops_language() {
+    let mut session = Session::headless();
+    session.write_settings("[eye]\ninterval = \"3h\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[sound]\nvolume = 400\n");
+    let notifications = session.record_notifications();
+    let mut daemon = session.spawn_daemon_with(&[("LANG", "de_DE.UTF-8")]);
+    let (german, french, polish, japanese) = (Texts::for_tag("de"), Texts::for_tag("fr"), Texts::for_tag("pl"), Texts::for_tag("ja"));
+    let (_, problems) = respite_core::settings::parse("[sound]\nvolume = 400\n");
+    let problem = &problems[0];
+
+    // The daemon's notification about the settings, in German, the problem worded in German.
+    let title = german.get("notify.settings.title").to_owned();
+    session.wait_for(LONG, "the notification about the settings", || {
+        notify_calls(&fs::read_to_string(&notifications).unwrap_or_default()).into_iter().find(|call| call.get(2) == Some(&title))
+    });
+    // The body has several lines, which dbus-monitor prints as they are: look in the whole record.
+    let recorded = fs::read_to_string(&notifications).unwrap_or_default();
+    assert!(recorded.contains(&german.say(&problem.message())), "the problem in German: {recorded}");
+    assert_ne!(german.say(&problem.message()), problem.to_string(), "German differs from English");
+
+    // A refusal crosses the socket as a code: a French command line words it in French, though
+    // the daemon speaks German.
+    let out = session.respite_with(&["resume"], &[("LANG", "fr_FR.UTF-8")]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&french.say(&ScheduleError::NotPaused.message())), "{said}");
+
+    // LANGUAGE comes first: Japanese status, with the settings problem worded in Polish when the
+    // command line speaks Polish.
+    let out = session.respite_with(&["status"], &[("LANGUAGE", "ja:de"), ("LANG", "de_DE.UTF-8")]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&japanese.kind_title(respite_core::record::BreakKind::Eye)), "{said}");
+    let out = session.respite_with(&["status"], &[("LC_MESSAGES", "pl_PL.UTF-8"), ("LANG", "en_GB.UTF-8")]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&polish.say(&problem.reason)), "{said}");
+
+    // Help in Russian; the man page stays English.
+    let out = session.respite_with(&["--help"], &[("LANG", "ru_RU.UTF-8")]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(Texts::for_tag("ru").get("cli.help.pause")));
+    let out = session.respite_with(&["man"], &[("LANG", "ru_RU.UTF-8")]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Pause breaks"), "the man page is English");
+
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
+#[test]
+fn a_window_in_arabic_reads_right_to_left_with_the_daemons_plural_forms() {
+    let Some(tools) = Tools::find("locale::a_window_in_arabic_reads_right_to_left_with_the_daemons_plural_forms") else { return };
+    let session = Session::with_display();
+    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
+    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
+    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
+    drop(store);
+    let summary: Value = serde_json::from_slice(&session.respite(&["summary", "--week", "2026-W40", "--json"]).stdout).expect("the summary as JSON");
+    let days = summary["streak"]["days"].as_u64().expect("a streak");
+    let arabic = Texts::for_tag("ar");
+
+    let driver = Driver::start_with(&session, &tools, &[("LANG", "ar_EG.UTF-8")]);
+    let browser = driver.open("arabic-summary", &["summary", "--week", "2026-W40"]);
+    browser.checked(|| {
+        browser.wait(LONG, "the summary to draw", || browser.execute("return document.querySelectorAll('#headline li').length === 5;", json!([])).ok().filter(|v| v == &Value::Bool(true)));
+        let page = browser
+            .execute("return [document.documentElement.dir, document.documentElement.lang, getComputedStyle(document.body).direction, document.querySelector('#headline li:last-child .value').textContent, document.querySelector('#headline li .label').textContent];", json!([]))
+            .expect("read the page");
+        assert_eq!(page[0], "rtl");
+        assert_eq!(page[1], "ar");
+        assert_eq!(page[2], "rtl", "the layout follows");
+        assert_eq!(page[3], arabic.count("summary.streak.days", days, &[]), "Intl.PluralRules and the CLDR rules agree for {days} days");
+        assert_eq!(page[4], arabic.get("summary.headline.compliance"));
+    });
 }

@@ -350,6 +350,11 @@ impl Session {
         self.command(&bin("respite")).args(args).output().expect("run respite")
     }
 
+    /// Runs `respite <args>` with extra environment variables (a language) and returns its output.
+    pub fn respite_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(&bin("respite")).args(args).envs(env.iter().copied()).output().expect("run respite")
+    }
+
     /// `respite quit`, which must succeed; a failure shows what quit said and the daemon's log.
     pub fn quit(&self) {
         let out = self.respite(&["quit"]);

@@ -54,19 +54,22 @@ export function percent(share) {
   return new Intl.NumberFormat(intlTag, { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
+/** Words Intl made (month and weekday names), in the pseudo-locale too, so a test can tell them from words written into the code. */
+const marked = (text) => (isPseudo ? pseudo(text) : text);
+
 /** A date (a Date) by Intl options, in the locale. */
 export function formatDate(date, options) {
-  return new Intl.DateTimeFormat(intlTag, options).format(date);
+  return marked(new Intl.DateTimeFormat(intlTag, options).format(date));
 }
 
 /** Two dates as a range, as the locale writes one ("16–22 Nov 2026"). */
 export function formatRange(from, to, options) {
-  return new Intl.DateTimeFormat(intlTag, options).formatRange(from, to);
+  return marked(new Intl.DateTimeFormat(intlTag, options).formatRange(from, to));
 }
 
 /** Words joined as the locale lists them: "a, b and c". */
 export function list(items) {
-  return new Intl.ListFormat(intlTag, { style: 'long', type: 'conjunction' }).format(items);
+  return marked(new Intl.ListFormat(intlTag, { style: 'long', type: 'conjunction' }).format(items));
 }
 
 /** Replace the text of every [data-i18n] element under root (the English fallback stays if a key is missing). */
