@@ -87,8 +87,15 @@ impl Autostart {
         if !program.is_absolute() {
             return Err(AutostartError::NotAbsolute(program.to_owned()));
         }
+        // The comment in every language, as the menu entry has it (a desktop's list of startup
+        // programs shows it).
+        let mut comments = format!("Comment={}\n", crate::text::english().get("desktop.comment"));
+        for tag in crate::text::available().into_iter().filter(|tag| *tag != "en") {
+            let comment = crate::text::Texts::for_tag(tag).get("desktop.comment").replace('\n', " ");
+            comments.push_str(&format!("Comment[{}]={comment}\n", tag.replace('-', "_")));
+        }
         let entry = format!(
-            "[Desktop Entry]\nType=Application\nName=Respite\nComment=Short, regular breaks from the screen\nExec={}\n\
+            "[Desktop Entry]\nType=Application\nName=Respite\n{comments}Exec={}\n\
              Terminal=false\nStartupNotify=false\nX-GNOME-Autostart-enabled=true\n",
             quote_exec(program)?
         );
