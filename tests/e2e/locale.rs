@@ -159,6 +159,14 @@ fn the_daemon_and_the_command_line_speak_the_desktops_language() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains(&polish.say(&problem.reason)), "{said}");
 
+    // German output: the status and the summary.
+    let german_env = [("LANG", "de_DE.UTF-8")];
+    let said = String::from_utf8_lossy(&session.respite_with(&["status"], &german_env).stdout).into_owned();
+    let next = german.fill("cli.status.next", &[("kind", &german.kind_title(respite_core::record::BreakKind::Eye))]);
+    assert!(said.contains(next.split("{at}").next().unwrap()), "{said}");
+    let said = String::from_utf8_lossy(&session.respite_with(&["summary"], &german_env).stdout).into_owned();
+    assert!(said.contains(german.get("cli.summary.empty")), "{said}");
+
     // Help in Russian; the man page stays English.
     let out = session.respite_with(&["--help"], &[("LANG", "ru_RU.UTF-8")]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(Texts::for_tag("ru").get("cli.help.pause")));
@@ -194,4 +202,79 @@ fn a_window_in_arabic_reads_right_to_left_with_the_daemons_plural_forms() {
         assert_eq!(page[3], arabic.count("summary.streak.days", days, &[]), "Intl.PluralRules and the CLDR rules agree for {days} days");
         assert_eq!(page[4], arabic.get("summary.headline.compliance"));
     });
+}
+
+/// What on the page spills out of its box: text wider than its element (clipped, or running into
+/// a neighbour), an element past the window's edge, or a page that scrolls sideways.
+const OVERFLOWING: &str = r#"
+const out = [];
+const width = document.documentElement.clientWidth;
+for (const el of document.body.querySelectorAll('*')) {
+  if (el.closest('svg') || ['INPUT', 'SELECT', 'TEXTAREA', 'OPTION'].includes(el.tagName)) continue;
+  const style = getComputedStyle(el);
+  if (style.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+  const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!hasText) continue;
+  const box = el.getBoundingClientRect();
+  const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/ +/g, '.') : ''}`;
+  const text = el.textContent.trim().slice(0, 50);
+  if (style.display !== 'inline' && el.scrollWidth > el.clientWidth + 1) out.push(`${name} is ${el.scrollWidth} px of text in ${el.clientWidth} px: ${text}`);
+  if (box.right > width + 1 || box.left < -1) out.push(`${name} reaches past the window (${Math.round(box.left)}..${Math.round(box.right)} of ${width}): ${text}`);
+}
+if (document.documentElement.scrollWidth > width + 1) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px in ${width})`);
+return out;
+"#;
+
+/// Whether `text` looks like a locale key shown instead of its words (`summary.kinds.due`).
+fn looks_like_a_key(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) && parts[0].chars().all(|c| c.is_ascii_lowercase())
+}
+
+#[test]
+fn every_window_in_german_japanese_and_arabic_shows_words_not_keys_and_nothing_spills() {
+    let Some(tools) = Tools::find("locale::every_window_in_german_japanese_and_arabic_shows_words_not_keys_and_nothing_spills") else { return };
+    let session = Session::with_display();
+    session.write_settings("[eye]\ninterval = \"3h\"\nduration = \"10m\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[selfcheck]\nenabled = true\n");
+    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
+    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
+    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
+    drop(store);
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
+    session.wait_for(LONG, "the daemon to answer", || session.status());
+    assert!(session.respite(&["break", "eye"]).status.success());
+    let id = session.wait_for(LONG, "the break on screen", || session.status()?["current"]["id"].as_u64());
+    let pages: Vec<(&str, Vec<String>, &str)> = vec![
+        ("welcome", vec!["welcome".into()], "document.getElementById('sound').checked !== undefined && document.documentElement.lang !== 'en'"),
+        ("settings", vec!["settings".into()], "document.getElementById('f-eye-interval').value !== ''"),
+        ("summary", vec!["summary".into(), "--week".into(), "2026-W40".into()], "document.querySelectorAll('#headline li').length === 5"),
+        ("overlay", vec!["overlay".into(), "--break-id".into(), id.to_string()], "document.getElementById('instruction').textContent !== ''"),
+    ];
+    let mut problems = Vec::new();
+    for (lang, tag) in [("de_DE.UTF-8", "de"), ("ja_JP.UTF-8", "ja"), ("ar_EG.UTF-8", "ar")] {
+        let driver = Driver::start_with(&session, &tools, &[("LANG", lang)]);
+        for (name, args, drawn) in &pages {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let browser = driver.open(&format!("{tag}-{name}"), &args);
+            browser.checked(|| {
+                let ready = format!("return document.documentElement.lang === '{tag}' && Boolean({drawn});");
+                browser.wait(LONG, &format!("the {name} page to draw in {tag}"), || browser.execute(&ready, json!([])).ok().filter(|v| v == &Value::Bool(true)));
+                let texts: Vec<String> = serde_json::from_value(browser.execute(READABLE_TEXT, json!([])).expect("read the page's text")).expect("strings");
+                problems.extend(texts.iter().filter(|t| looks_like_a_key(t)).map(|t| format!("{tag} {name}: a key on screen: {t}")));
+                let spilled: Vec<String> = serde_json::from_value(browser.execute(OVERFLOWING, json!([])).expect("measure the page")).expect("strings");
+                problems.extend(spilled.into_iter().map(|p| format!("{tag} {name}: {p}")));
+                if *name == "summary" && tag == "de" {
+                    // The measure itself: a word too long for its box is caught.
+                    let probe = "const p = document.createElement('p'); p.style.cssText = 'width: 40px; white-space: nowrap'; p.textContent = 'Bildschirmzeitübersicht'; document.body.append(p);";
+                    browser.execute(probe, json!([])).expect("add a probe");
+                    let caught: Vec<String> = serde_json::from_value(browser.execute(OVERFLOWING, json!([])).expect("measure")).expect("strings");
+                    assert!(caught.iter().any(|c| c.contains("Bildschirmzeit")), "the probe was not caught: {caught:?}");
+                }
+            });
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(looks_like_a_key("summary.kinds.due") && !looks_like_a_key("Respite") && !looks_like_a_key("1.5"));
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
 }

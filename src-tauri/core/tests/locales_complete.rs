@@ -3,6 +3,8 @@
 //! plural forms its language's CLDR rules choose for whole numbers, and the same placeholders
 //! as English (a translator may reorder them, and may leave `{count}` out of a form that names
 //! the number in words: "one", "two"). The same rules as the pages use (`Intl.PluralRules`).
+//! And no English is left in a translation: a text the same as English's is a name, a unit or a
+//! word both languages share ("Volume", "Standard"), never a phrase of three words or more.
 
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,4 +97,36 @@ fn every_language_has_every_message_with_its_plural_forms_and_placeholders() {
         let direction = strings.get("locale.dir").map(String::as_str);
         assert_eq!(direction, Some(if tag == "ar" { "rtl" } else { "ltr" }), "{tag}.json: locale.dir");
     }
+}
+
+/// The words of `text` outside its placeholders.
+fn words(text: &str) -> usize {
+    let mut outside = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            c if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() > 1).count()
+}
+
+#[test]
+fn no_english_phrase_is_left_in_a_translation() {
+    let all = locales();
+    let english = &all.iter().find(|(tag, _)| tag == "en").expect("en.json").1;
+    let mut left = Vec::new();
+    for (tag, strings) in all.iter().filter(|(tag, _)| tag != "en") {
+        for (key, text) in strings {
+            if english.get(key) == Some(text) && words(text) >= 3 {
+                left.push(format!("{tag}.json: {key} = {text:?}"));
+            }
+        }
+    }
+    assert!(left.is_empty(), "English left in translations:\n{}", left.join("\n"));
+    assert_eq!(words("Week {number}, {year}"), 1);
+    assert_eq!(words("Take a break now"), 3, "one-letter words aside");
 }
