@@ -16,6 +16,7 @@
 //! the desktop; [`overrides`] reads the environment variables tests use, once; [`logging`] is
 //! where the log goes; [`weekly`] announces the weekly summary.
 
+mod chores;
 mod cli;
 mod control;
 mod daemon;

@@ -26,6 +26,7 @@
 //! overlays, sound and retention. Active time already worked is kept. Its problems replace the
 //! settings warnings of the last read, reported the same way as at start.
 
+use crate::chores::{OverlayPlanner, Prepare, PrunePlanner, SelfCheckPlanner};
 use crate::evening::{EveningPlanner, Reminder};
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
@@ -34,19 +35,18 @@ use crate::notify;
 use crate::senses::LiveSenses;
 use crate::sound::{Chime, Sound};
 use crate::weekly::Announcer;
-use chrono::{DateTime, Datelike, Local, Utc};
+use chrono::Local;
 use respite_core::message::Message;
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
 use respite_core::record::{BreakKind, Outcome};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
 use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler, ScreenLock};
-use respite_core::settings::{SelfCheckPrefs, Settings};
-use respite_core::calendar::Week;
+use respite_core::settings::Settings;
 use respite_core::text;
 use respite_core::store::OpenBreak;
 use respite_core::calendar::next_midnight;
-use respite_core::workhours::{next_local_time, WorkHours};
+use respite_core::workhours::WorkHours;
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -54,7 +54,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 /// How often old records are deleted when a retention is set.
-const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// See the module documentation.
 pub struct Runtime {
@@ -66,9 +65,7 @@ pub struct Runtime {
     scheduler: Scheduler,
     hours: WorkHours,
     evening: EveningPlanner,
-    selfcheck: SelfCheckPrefs,
-    /// When the weekly self-check is next offered, if it is enabled.
-    next_selfcheck: Option<DateTime<Utc>>,
+    selfcheck: SelfCheckPlanner,
     journal: Journal,
     launcher: Launcher,
     /// At most [`MAX_SUBSCRIBERS`].
@@ -81,16 +78,13 @@ pub struct Runtime {
     /// The settings file, read again on `reload`, and the problems of its last read.
     settings_file: Option<PathBuf>,
     settings_problems: Vec<Message>,
-    /// How long records are kept (`None`: forever), and when to next delete older ones.
-    keep: Option<Duration>,
-    next_prune: Option<Duration>,
+    prune: PrunePlanner,
     sound: Sound,
     /// Per kind, the content shown at the next break (rotates so breaks in a row differ), and
     /// the content of the break on screen.
     next_idea: [u32; 3],
     idea_on_screen: Option<(u64, u32)>,
-    /// The break deadline an overlay was last prepared for (once per break, even if it exits).
-    prepared_for: Option<Duration>,
+    overlay_prep: OverlayPlanner,
     /// The break on screen and where its window is.
     break_window: Option<(u64, BreakWindow)>,
     summary_announcer: Announcer,
@@ -117,8 +111,7 @@ impl Runtime {
             scheduler,
             hours: settings.hours,
             evening: EveningPlanner::new(settings.evening, now.wall, &Local),
-            selfcheck: settings.selfcheck,
-            next_selfcheck: next_selfcheck(settings.selfcheck, now.wall),
+            selfcheck: SelfCheckPlanner::new(settings.selfcheck, now.wall, &Local),
             journal,
             launcher,
             subscribers: Vec::new(),
@@ -127,12 +120,11 @@ impl Runtime {
             warnings: Vec::new(),
             settings_file: None,
             settings_problems,
-            keep: settings.keep,
-            next_prune: settings.keep.map(|_| now.mono),
+            prune: PrunePlanner::new(settings.keep, now),
             sound: Sound::new(settings.sound),
             next_idea,
             idea_on_screen: None,
-            prepared_for: None,
+            overlay_prep: OverlayPlanner::new(PREPARE_LEAD),
             break_window: None,
             summary_announcer: Announcer::default(),
         };
@@ -170,14 +162,10 @@ impl Runtime {
         self.scheduler.set_focus_plan(settings.focus);
         self.hours = settings.hours;
         self.evening.set_prefs(settings.evening, now.wall, &Local);
-        self.selfcheck = settings.selfcheck;
-        self.next_selfcheck = next_selfcheck(settings.selfcheck, now.wall);
+        self.selfcheck.set_prefs(settings.selfcheck, now.wall, &Local);
         self.launcher.set_prefs(settings.overlay);
         self.sound.set_prefs(settings.sound);
-        if self.keep != settings.keep {
-            self.keep = settings.keep;
-            self.next_prune = settings.keep.map(|_| now.mono);
-        }
+        self.prune.set_keep(settings.keep, now);
         Response::ok(self.status(now))
     }
 
@@ -200,7 +188,7 @@ impl Runtime {
             let prepare_at = self.prepare_overlay(now);
             let tray_change = self.refresh_tray(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.next_prune, prepare_at, tray_change, reminder_at]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.prune.next(), prepare_at, tray_change, reminder_at]
                 .into_iter()
                 .flatten()
                 .min();
@@ -278,7 +266,7 @@ impl Runtime {
                     tracing::warn!(seconds = by.num_seconds(), "the wall clock moved; breaks keep their rhythm, reminders follow the new time");
                     self.scheduler.wall_changed(now);
                     self.evening.wall_moved(now.wall, &Local);
-                    self.next_selfcheck = next_selfcheck(self.selfcheck, now.wall);
+                    self.selfcheck.wall_moved(now.wall, &Local);
                 }
             }
         }
@@ -452,32 +440,27 @@ impl Runtime {
         }
     }
 
-    /// Offers the weekly self-check at its time, unless this week's is answered; returns when to
-    /// look again.
+    /// Offers the weekly self-check when the planner says so; returns when to look again.
     fn offer_selfcheck(&mut self, now: Now) -> Option<Duration> {
-        let at = self.next_selfcheck?;
-        if at <= now.wall {
-            let week = Week::containing(now.wall, &Local);
-            let answered = self.journal.store_mut().and_then(|store| store.self_check(week).ok()).flatten().is_some();
-            if !answered {
-                tracing::info!(%week, "offering the weekly self-check");
-                let inputs = self.inputs.clone();
-                notify::send_with_action(
-                    text::t("notify.selfcheck.title"),
-                    text::t("notify.selfcheck.body"),
-                    notify::Action {
-                        key: "open",
-                        label: text::t("notify.selfcheck.open"),
-                        lasts: Duration::from_secs(3600),
-                        chosen: Box::new(move || {
-                            let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
-                        }),
-                    },
-                );
-            }
-            self.next_selfcheck = next_selfcheck(self.selfcheck, now.wall);
+        let journal = &mut self.journal;
+        let (offer, next) = self.selfcheck.due(now, &Local, |week| journal.store_mut().and_then(|store| store.self_check(week).ok()).flatten().is_some());
+        if let Some(week) = offer {
+            tracing::info!(%week, "offering the weekly self-check");
+            let inputs = self.inputs.clone();
+            notify::send_with_action(
+                text::t("notify.selfcheck.title"),
+                text::t("notify.selfcheck.body"),
+                notify::Action {
+                    key: "open",
+                    label: text::t("notify.selfcheck.open"),
+                    lasts: Duration::from_secs(3600),
+                    chosen: Box::new(move || {
+                        let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
+                    }),
+                },
+            );
         }
-        self.next_selfcheck.map(|at| now.mono_at(at))
+        next
     }
 
     /// The notice before a break, offering to postpone it.
@@ -501,42 +484,29 @@ impl Runtime {
         );
     }
 
-    /// Prepares the overlay when the next scheduled break is near; returns when to do so if
-    /// that is still ahead.
+    /// Prepares the overlay when the planner says so; returns when to look again.
     fn prepare_overlay(&mut self, now: Now) -> Option<Duration> {
-        // A held break's due time moves on at every look; preparing for each would start a
-        // WebKit process a minute (the prepared overlay's life) for as long as the hold lasts.
-        if !self.scheduler.phase().is_working() || self.launcher.is_prepared() || self.scheduler.holding().is_some() {
-            return None;
+        let can_prepare = self.scheduler.phase().is_working() && !self.launcher.is_prepared() && self.scheduler.holding().is_none();
+        match self.overlay_prep.decide(now, can_prepare, self.scheduler.next_due_mono()) {
+            Prepare::At(at) => Some(at),
+            Prepare::Nothing => None,
+            Prepare::Now => {
+                if let Err(e) = self.launcher.prepare(now.mono) {
+                    tracing::warn!("{e}; the overlay will start when the break does");
+                }
+                None
+            }
         }
-        let deadline = self.scheduler.next_due_mono()?;
-        if self.prepared_for == Some(deadline) {
-            return None;
-        }
-        let at = deadline.saturating_sub(PREPARE_LEAD);
-        if at > now.mono {
-            return Some(at);
-        }
-        self.prepared_for = Some(deadline);
-        if let Err(e) = self.launcher.prepare(now.mono) {
-            tracing::warn!("{e}; the overlay will start when the break does");
-        }
-        None
     }
 
-    /// Deletes records older than the retention setting, once a day.
+    /// Deletes records older than the retention setting when the planner says so.
     fn prune_if_due(&mut self, now: Now) {
-        let (Some(keep), Some(due)) = (self.keep, self.next_prune) else { return };
-        if due > now.mono {
-            return;
-        }
-        let before = now.wall - chrono::Duration::from_std(keep).unwrap_or(chrono::Duration::MAX);
+        let Some(before) = self.prune.due(now) else { return };
         match self.journal.delete_before(before) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "deleted break records older than the retention setting"),
             Err(e) => tracing::warn!("cannot delete old break records: {e}"),
         }
-        self.next_prune = Some(now.mono.saturating_add(PRUNE_EVERY));
     }
 
     /// Tells the user, once each, what the journal reports: saving failed, works again, or a
@@ -634,19 +604,3 @@ fn still_connected(stream: &UnixStream) -> bool {
         Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
     }
 }
-
-/// The next time the self-check is offered (its weekday and time, local), if it is enabled.
-fn next_selfcheck(prefs: SelfCheckPrefs, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if !prefs.enabled {
-        return None;
-    }
-    let mut at = next_local_time(after, prefs.time, &Local);
-    for _ in 0..8 {
-        if at.with_timezone(&Local).weekday() == prefs.day {
-            return Some(at);
-        }
-        at = next_local_time(at, prefs.time, &Local);
-    }
-    None
-}
-
