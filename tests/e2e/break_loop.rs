@@ -132,7 +132,8 @@ fn a_break_whose_window_never_came_up_is_logged_not_shown_and_not_counted_taken(
     assert_eq!((breaks["taken"].as_u64(), breaks["due"].as_u64()), (Some(0), Some(0)), "{breaks}");
     assert_eq!(summary["headline"]["breaks_taken"], 0, "{summary}");
     let text = session.respite(&["summary"]);
-    assert!(String::from_utf8_lossy(&text.stdout).contains("Breaks that ran with no window on screen"), "{}", String::from_utf8_lossy(&text.stdout));
+    let unseen = respite_core::text::Texts::english().count("summary.kinds.unseen", breaks["unseen"].as_u64().unwrap(), &[]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&unseen), "{unseen:?} in {}", String::from_utf8_lossy(&text.stdout));
     session.quit();
     assert!(daemon.wait().expect("daemon exit").success());
 }

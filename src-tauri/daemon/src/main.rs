@@ -34,6 +34,7 @@ mod overrides;
 mod reach;
 mod runtime;
 mod senses;
+mod session_bus;
 mod settings_file;
 mod sound;
 mod tray;

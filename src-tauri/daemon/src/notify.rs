@@ -43,7 +43,7 @@ pub fn send_with_action(summary: String, body: String, action: Action) {
 }
 
 fn send_blocking(summary: &str, body: &str) -> zbus::Result<()> {
-    let connection = zbus::blocking::Connection::session()?;
+    let connection = crate::session_bus::shared()?;
     notify(&connection, summary, body, &[], -1)?;
     Ok(())
 }
@@ -64,7 +64,7 @@ fn notify(connection: &zbus::blocking::Connection, summary: &str, body: &str, ac
 /// Shows the notification and waits, up to its lifetime, for its action to be chosen. A server
 /// that shows no actions (its capabilities lack "actions") gets a plain notification.
 fn offer(summary: &str, body: &str, action: Action) -> zbus::Result<()> {
-    offer_on(zbus::blocking::Connection::session()?, summary, body, action)
+    offer_on(crate::session_bus::shared()?, summary, body, action)
 }
 
 /// [`offer`] on `connection` (tests use a private bus).
@@ -76,7 +76,8 @@ pub(crate) fn offer_on(connection: zbus::blocking::Connection, summary: &str, bo
         notify(&connection, summary, body, &[], -1)?;
         return Ok(());
     }
-    let invoked = proxy.receive_signal("ActionInvoked")?;
+    // ActionInvoked and NotificationClosed: the listening thread ends at either, for this one.
+    let signals = proxy.receive_all_signals()?;
     let timeout_ms = i32::try_from(action.lasts.as_millis()).unwrap_or(i32::MAX);
     let id = notify(&connection, summary, body, &[action.key, action.label.as_str()], timeout_ms)?;
     let until = Instant::now() + action.lasts;
@@ -84,18 +85,26 @@ pub(crate) fn offer_on(connection: zbus::blocking::Connection, summary: &str, bo
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let key = action.key;
     thread::Builder::new().name("notify-action".into()).spawn(move || {
-        for signal in invoked {
-            if let Ok((signal_id, chosen)) = signal.body().deserialize::<(u32, String)>() {
-                if signal_id == id && chosen == key {
-                    let _ = done_tx.send(());
-                    return;
+        for signal in signals {
+            let member = signal.header().member().map(|m| m.as_str().to_owned()).unwrap_or_default();
+            match member.as_str() {
+                "ActionInvoked" => {
+                    if signal.body().deserialize::<(u32, String)>().is_ok_and(|(signal_id, chosen)| signal_id == id && chosen == key) {
+                        let _ = done_tx.send(());
+                        return;
+                    }
                 }
+                "NotificationClosed" if signal.body().deserialize::<(u32, u32)>().is_ok_and(|(closed, _)| closed == id) => return,
+                _ => {}
             }
         }
     })?;
     if done_rx.recv_timeout(until.saturating_duration_since(Instant::now())).is_ok() {
         (action.chosen)();
+    } else {
+        // Its time is up: close it, which ends the listening thread (the connection is shared
+        // and stays open).
+        let _ = proxy.call::<_, _, ()>("CloseNotification", &(id,));
     }
-    // Closing the connection ends the signal stream, and with it the listening thread.
-    connection.close()
+    Ok(())
 }

@@ -63,7 +63,7 @@ pub fn tell_if_unreachable(tray_created: bool, once: Once) {
 
 /// What shows the tray icon now, or within `grace`.
 fn find_host(grace: Duration) -> Host {
-    let bus = match Connection::session() {
+    let bus = match crate::session_bus::shared() {
         Ok(bus) => Some(bus),
         Err(e) => {
             tracing::info!("no D-Bus session bus to find a tray host on ({e})");
@@ -74,10 +74,7 @@ fn find_host(grace: Duration) -> Host {
         return Host::XEmbed;
     }
     let Some(bus) = bus else { return Host::None };
-    let found = status_notifier_host_within(&bus, grace);
-    // Closing the connection ends the signal listeners' threads.
-    let _ = bus.close();
-    match found {
+    match status_notifier_host_within(&bus, grace) {
         Ok(true) => Host::StatusNotifier,
         Ok(false) if xembed_tray() => Host::XEmbed,
         Ok(false) => Host::None,
@@ -90,7 +87,8 @@ fn find_host(grace: Duration) -> Host {
 
 /// Whether a StatusNotifierItem host is registered on `bus` now or within `grace`. Listens to
 /// the watcher's name changing owner and to its `StatusNotifierHostRegistered` signal, and looks
-/// again at each. The listening thread ends when `bus` is closed (its match rules go with it).
+/// again at each. The bus is the daemon's shared one: on return the match rules are removed,
+/// and the listening thread ends at the next message it reads (or when `bus` closes).
 pub(crate) fn status_notifier_host_within(bus: &Connection, grace: Duration) -> zbus::Result<bool> {
     let until = Instant::now() + grace;
     let owner = MatchRule::builder()
@@ -106,8 +104,8 @@ pub(crate) fn status_notifier_host_within(bus: &Connection, grace: Duration) -> 
     // rule from a closed connection, and say so in the log.
     let messages = MessageIterator::from(bus.clone());
     let dbus = DBusProxy::new(bus)?;
-    dbus.add_match_rule(owner)?;
-    dbus.add_match_rule(registered)?;
+    dbus.add_match_rule(owner.clone())?;
+    dbus.add_match_rule(registered.clone())?;
     let (changed_tx, changed) = mpsc::channel();
     thread::Builder::new().name("tray-host-signal".into()).spawn(move || {
         for message in messages.flatten() {
@@ -119,14 +117,21 @@ pub(crate) fn status_notifier_host_within(bus: &Connection, grace: Duration) -> 
             }
         }
     })?;
-    loop {
-        if host_registered(bus)? {
-            return Ok(true);
+    let found = loop {
+        match host_registered(bus) {
+            Ok(true) => break Ok(true),
+            Ok(false) => {}
+            Err(e) => break Err(e),
         }
         if changed.recv_timeout(until.saturating_duration_since(Instant::now())).is_err() {
-            return Ok(false);
+            break Ok(false);
         }
+    };
+    drop(changed);
+    for rule in [owner, registered] {
+        let _ = dbus.remove_match_rule(rule);
     }
+    found
 }
 
 /// Whether the watcher runs and says a host is registered (without starting a watcher).

@@ -95,7 +95,7 @@ fn make() -> Result<(), TrayError> {
 
 /// Whether a StatusNotifierItem watcher owns its name on the session bus.
 fn watcher_present() -> bool {
-    let owned = zbus::blocking::Connection::session()
+    let owned = crate::session_bus::shared()
         .and_then(|bus| zbus::blocking::fdo::DBusProxy::new(&bus)?.name_has_owner(WATCHER.try_into()?).map_err(zbus::Error::from));
     match owned {
         Ok(owned) => owned,
@@ -111,7 +111,7 @@ fn watcher_present() -> bool {
 fn make_when_a_watcher_appears() {
     let waiting = std::thread::Builder::new().name("tray-watcher".into()).spawn(|| {
         let appeared = (|| -> zbus::Result<bool> {
-            let bus = zbus::blocking::Connection::session()?;
+            let bus = crate::session_bus::shared()?;
             let proxy = zbus::blocking::fdo::DBusProxy::new(&bus)?;
             let mut changes = proxy.receive_name_owner_changed_with_args(&[(0, WATCHER)])?;
             // It may have come between the first look and the subscription.

@@ -97,8 +97,7 @@ pub(crate) const BUS_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl Desktop {
     pub fn from_env() -> Self {
-        let session_bus = zbus::blocking::connection::Builder::session()
-            .and_then(|builder| builder.method_timeout(BUS_TIMEOUT).build());
+        let session_bus = crate::session_bus::shared();
         let session_bus = match session_bus {
             Ok(bus) => Some(SessionBus::new(bus)),
             Err(e) => {

@@ -40,7 +40,7 @@ pub fn watch(on_event: impl Fn(SessionEvent) + Send + 'static) {
     let system = connect(Builder::system())
         .inspect_err(|e| tracing::info!("no D-Bus system bus ({e}): sleep and lock are not watched through logind"))
         .ok();
-    let session = connect(Builder::session())
+    let session = crate::session_bus::shared()
         .inspect_err(|e| tracing::info!("no D-Bus session bus ({e}): the screen saver is not watched"))
         .ok();
     watch_on(system, session, on_event);
