@@ -35,8 +35,11 @@ pub fn available() -> Vec<&'static str> {
     files::FILES.iter().map(|(tag, _)| *tag).collect()
 }
 
-fn file(tag: &str) -> Option<&'static str> {
-    files::FILES.iter().find(|(t, _)| *t == tag).map(|(_, text)| *text)
+/// The text of locale file `tag`, inflated.
+fn file(tag: &str) -> Option<String> {
+    let deflated = files::FILES.iter().find(|(t, _)| *t == tag).map(|(_, bytes)| *bytes)?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec(deflated).unwrap_or_else(|e| panic!("ui/locales/{tag}.json was deflated at build time: {e:?}"));
+    Some(String::from_utf8(bytes).unwrap_or_else(|e| panic!("ui/locales/{tag}.json is UTF-8: {e}")))
 }
 
 /// One locale's strings, English beneath them.
@@ -54,7 +57,7 @@ impl std::fmt::Debug for Texts {
 
 fn parse(tag: &str) -> HashMap<String, String> {
     let text = file(tag).unwrap_or_else(|| panic!("ui/locales/{tag}.json is embedded"));
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("ui/locales/{tag}.json is a JSON object of strings: {e}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("ui/locales/{tag}.json is a JSON object of strings: {e}"))
 }
 
 fn plural_rules(tag: &str) -> PluralRules {

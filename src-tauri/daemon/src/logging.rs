@@ -17,7 +17,7 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing_subscriber::{filter::Targets, fmt};
 
 /// How many daily files are kept.
 pub const KEEP_FILES: usize = 7;
@@ -40,13 +40,25 @@ fn log_panics() {
 /// Sets up logging: to standard error, and with `file_dir` also to a file a day there.
 pub fn init(default_level: &str, file_dir: Option<&Path>) {
     log_panics();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    // `RUST_LOG` as `level` or `target=level,…` (tracing's Targets: the directives people
+    // write, without EnvFilter's regular expressions, 200 KB of the binary); a value it cannot
+    // read falls back to the default, and says so below.
+    let wanted = std::env::var("RUST_LOG").ok().filter(|v| !v.trim().is_empty());
+    let parsed = wanted.as_deref().map(str::parse::<Targets>);
+    let unreadable = matches!(parsed, Some(Err(_)));
+    let filter = match parsed {
+        Some(Ok(targets)) => targets,
+        _ => default_level.parse::<Targets>().unwrap_or_default(),
+    };
     let (file, problem) = match file_dir.map(daily_files) {
         Some(Ok(appender)) => (Some(fmt::layer().with_ansi(false).with_writer(Capped::new(appender, DAY_CAP, utc_today))), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
     };
     tracing_subscriber::registry().with(filter).with(fmt::layer().with_writer(io::stderr)).with(file).init();
+    if unreadable {
+        tracing::warn!("RUST_LOG={:?} is not a level or target=level list: logging at {default_level}", wanted.unwrap_or_default());
+    }
     if let (Some(dir), Some(e)) = (file_dir, problem) {
         tracing::warn!("cannot write the log in {}: {e}; logging to standard error only", dir.display());
     }
