@@ -14,10 +14,10 @@
 use crate::notify;
 use crate::once::Once;
 use respite_core::text;
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-use zbus::blocking::{fdo::DBusProxy, Connection, MessageIterator, Proxy};
+use futures_lite::StreamExt as _;
+use zbus::blocking::{fdo::DBusProxy, Connection, Proxy};
 use zbus::message::Type;
 use zbus::proxy::MethodFlags;
 use zbus::zvariant::OwnedValue;
@@ -87,8 +87,7 @@ fn find_host(grace: Duration) -> Host {
 
 /// Whether a StatusNotifierItem host is registered on `bus` now or within `grace`. Listens to
 /// the watcher's name changing owner and to its `StatusNotifierHostRegistered` signal, and looks
-/// again at each. The bus is the daemon's shared one: on return the match rules are removed,
-/// and the listening thread ends at the next message it reads (or when `bus` closes).
+/// again at each. The bus is the daemon's shared one: on return the match rules are removed.
 pub(crate) fn status_notifier_host_within(bus: &Connection, grace: Duration) -> zbus::Result<bool> {
     let until = Instant::now() + grace;
     let owner = MatchRule::builder()
@@ -100,34 +99,42 @@ pub(crate) fn status_notifier_host_within(bus: &Connection, grace: Duration) -> 
         .build();
     let registered = MatchRule::builder().msg_type(Type::Signal).interface(WATCHER)?.member("StatusNotifierHostRegistered")?.build();
     // Listen before looking, so a host that comes in between is not missed. The rules are added
-    // by hand and the connection's whole stream read: a stream per rule would try to remove its
-    // rule from a closed connection, and say so in the log.
-    let messages = MessageIterator::from(bus.clone());
+    // by hand and the connection's whole stream read (a stream per rule would remove its rule
+    // from the shared connection when dropped, racing the next look). The wait for a signal or
+    // the end of the grace runs on this thread: no listening thread outlives the search.
+    let mut messages = zbus::MessageStream::from(bus.inner());
     let dbus = DBusProxy::new(bus)?;
     dbus.add_match_rule(owner.clone())?;
     dbus.add_match_rule(registered.clone())?;
-    let (changed_tx, changed) = mpsc::channel();
-    thread::Builder::new().name("tray-host-signal".into()).spawn(move || {
-        for message in messages.flatten() {
-            let header = message.header();
-            let wanted = header.message_type() == Type::Signal
-                && header.member().is_some_and(|m| m.as_str() == "NameOwnerChanged" || m.as_str() == "StatusNotifierHostRegistered");
-            if wanted && changed_tx.send(()).is_err() {
-                return;
-            }
-        }
-    })?;
     let found = loop {
         match host_registered(bus) {
             Ok(true) => break Ok(true),
             Ok(false) => {}
             Err(e) => break Err(e),
         }
-        if changed.recv_timeout(until.saturating_duration_since(Instant::now())).is_err() {
+        let left = until.saturating_duration_since(Instant::now());
+        let signalled = async_io::block_on(futures_lite::future::or(
+            async {
+                while let Some(message) = messages.next().await {
+                    let Ok(message) = message else { continue };
+                    let header = message.header();
+                    if header.message_type() == Type::Signal
+                        && header.member().is_some_and(|m| m.as_str() == "NameOwnerChanged" || m.as_str() == "StatusNotifierHostRegistered")
+                    {
+                        return true;
+                    }
+                }
+                false
+            },
+            async {
+                async_io::Timer::after(left).await;
+                false
+            },
+        ));
+        if !signalled {
             break Ok(false);
         }
     };
-    drop(changed);
     for rule in [owner, registered] {
         let _ = dbus.remove_match_rule(rule);
     }
