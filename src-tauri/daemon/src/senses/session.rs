@@ -1,16 +1,18 @@
 //! Sleep and lock, as they happen, from D-Bus signals (never polled): logind's
 //! `PrepareForSleep` and this session's `Lock`/`Unlock` on the system bus, and the screen
 //! savers' `ActiveChanged` (`org.freedesktop.ScreenSaver`, `org.gnome.ScreenSaver`) on the
-//! session bus. One thread per bus waits for them; a bus that is missing (containers, tests) is
-//! logged once and not watched.
+//! session bus. One thread waits for both buses' signals; a bus that is missing (containers,
+//! tests) is logged once and not watched.
 
 use super::{bus, SenseError, BUS_TIMEOUT};
 use respite_core::schedule::ScreenLock;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
+use futures_lite::StreamExt as _;
+use std::task::Poll;
 use std::thread;
 use zbus::blocking::connection::Builder;
 use zbus::blocking::fdo::DBusProxy;
-use zbus::blocking::{Connection, MessageIterator};
+use zbus::blocking::Connection;
 use zbus::message::Type;
 use zbus::zvariant::OwnedObjectPath;
 use zbus::{MatchRule, Message};
@@ -52,18 +54,22 @@ pub fn watch_on(
     session: Option<Connection>,
     on_event: impl Fn(SessionEvent) + Send + 'static,
 ) {
-    let emitter = Arc::new(Emitter { state: Mutex::new((on_event, None)) });
+    let emitter = Emitter { state: Mutex::new((on_event, None)) };
+    let mut watchers = Vec::new();
     if let Some(system) = system {
         match Watcher::on_system_bus(&system) {
-            Ok(watcher) => spawn("logind-watch", watcher, Arc::clone(&emitter)),
+            Ok(watcher) => watchers.push(watcher),
             Err(e) => tracing::info!("cannot watch logind ({e}): sleep and lock are not watched through it"),
         }
     }
     if let Some(session) = session {
         match Watcher::on_session_bus(&session) {
-            Ok(watcher) => spawn("screensaver-watch", watcher, emitter),
+            Ok(watcher) => watchers.push(watcher),
             Err(e) => tracing::info!("cannot watch the screen saver ({e})"),
         }
+    }
+    if !watchers.is_empty() {
+        spawn(watchers, emitter);
     }
 }
 
@@ -86,9 +92,9 @@ impl<F: Fn(SessionEvent)> Emitter<F> {
     }
 }
 
-/// The messages of one bus, and what to trust in them.
+/// The messages of one bus (listened to from the moment it is made), and what to trust in them.
 struct Watcher {
-    messages: MessageIterator,
+    messages: Option<zbus::MessageStream>,
     /// On the system bus: to check that logind's signals come from logind.
     dbus: Option<DBusProxy<'static>>,
     /// This process's logind session, whose `Lock`/`Unlock` count.
@@ -102,7 +108,7 @@ fn signal_rule() -> zbus::match_rule::Builder<'static> {
 impl Watcher {
     fn on_system_bus(bus: &Connection) -> Result<Self, SenseError> {
         // Listening starts before the match rules, so that nothing sent after them is missed.
-        let messages = MessageIterator::from(bus);
+        let messages = Some(zbus::MessageStream::from(bus.inner()));
         let dbus = DBusProxy::new(bus)?;
         dbus.add_match_rule(
             signal_rule().sender(LOGIN1)?.path(MANAGER_PATH)?.interface(MANAGER)?.member("PrepareForSleep")?.build(),
@@ -123,7 +129,7 @@ impl Watcher {
     }
 
     fn on_session_bus(bus: &Connection) -> Result<Self, SenseError> {
-        let messages = MessageIterator::from(bus);
+        let messages = Some(zbus::MessageStream::from(bus.inner()));
         let dbus = DBusProxy::new(bus)?;
         for interface in SCREEN_SAVERS {
             dbus.add_match_rule(signal_rule().interface(interface)?.member("ActiveChanged")?.build())?;
@@ -169,17 +175,41 @@ fn own_session(bus: &Connection) -> Result<OwnedObjectPath, SenseError> {
     })
 }
 
-fn spawn<F: Fn(SessionEvent) + Send + 'static>(name: &str, mut watcher: Watcher, emitter: Arc<Emitter<F>>) {
-    let thread_name = name.to_owned();
-    let spawned = thread::Builder::new().name(thread_name).spawn(move || {
-        while let Some(message) = watcher.messages.next() {
-            if let Some(event) = message.ok().and_then(|message| watcher.event(&message)) {
-                emitter.emit(event);
+/// One thread for every bus watched: it waits for the next message of any, and words the event
+/// with its watcher (whose checks may call the bus: that blocks this thread only).
+fn spawn<F: Fn(SessionEvent) + Send + 'static>(mut watchers: Vec<Watcher>, emitter: Emitter<F>) {
+    let mut streams: Vec<(usize, zbus::MessageStream)> =
+        watchers.iter_mut().enumerate().filter_map(|(index, watcher)| Some((index, watcher.messages.take()?))).collect();
+    let spawned = thread::Builder::new().name("session-watch".into()).spawn(move || {
+        async_io::block_on(async {
+            while let Some((index, message)) = next_of_any(&mut streams).await {
+                if let Some(event) = message.ok().and_then(|message| watchers[index].event(&message)) {
+                    emitter.emit(event);
+                }
             }
-        }
-        tracing::info!("session watch stopped: its bus connection closed");
+        });
+        tracing::info!("session watch stopped: its bus connections closed");
     });
     if let Err(e) = spawned {
-        tracing::warn!("cannot start the {name} thread: {e}");
+        tracing::warn!("cannot start the session-watch thread: {e}");
     }
+}
+
+/// The next message of any of `streams`, with its watcher's index; a stream that ends (its
+/// connection closed) is dropped, and `None` comes when none is left.
+async fn next_of_any(streams: &mut Vec<(usize, zbus::MessageStream)>) -> Option<(usize, zbus::Result<Message>)> {
+    futures_lite::future::poll_fn(|cx| {
+        let mut i = 0;
+        while i < streams.len() {
+            match streams[i].1.poll_next(cx) {
+                Poll::Ready(Some(message)) => return Poll::Ready(Some((streams[i].0, message))),
+                Poll::Ready(None) => {
+                    drop(streams.remove(i));
+                }
+                Poll::Pending => i += 1,
+            }
+        }
+        if streams.is_empty() { Poll::Ready(None) } else { Poll::Pending }
+    })
+    .await
 }
