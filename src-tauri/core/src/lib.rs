@@ -29,7 +29,8 @@ pub mod client;
 pub mod clock;
 pub mod export;
 pub mod journal;
-pub mod message;
+/// Messages not yet worded (a locale key with arguments): `text::message`, named here too.
+pub use text::message;
 pub mod paths;
 pub mod protocol;
 pub mod record;

@@ -14,8 +14,9 @@
 //! [`is_pseudo`] is that check. The windows do the same from the same file (`ui/js/i18n.js`).
 
 pub mod choice;
+pub mod message;
 
-use crate::message::{Arg, Message};
+use message::{Arg, Message};
 use crate::record::BreakKind;
 use crate::senses::HoldReason;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};

@@ -8,7 +8,7 @@
 //! and turns SIGTERM and SIGINT into a clean quit.
 
 use crate::instance::{self, Acquired};
-use crate::launcher::Launcher;
+use crate::effects::Effects;
 use crate::input::Input;
 use crate::overrides::Overrides;
 use crate::runtime::Runtime;
@@ -81,7 +81,7 @@ pub fn start(paths: &Paths) -> ExitCode {
             });
         });
     }
-    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Launcher::new(inputs.clone(), settings.overlay, overrides.ui_program.clone()), problems);
+    let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Effects::desktop(inputs.clone(), settings.overlay, overrides.ui_program.clone()), problems);
     runtime.set_settings_file(paths.settings_file());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 

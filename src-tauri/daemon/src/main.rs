@@ -20,6 +20,7 @@ mod chores;
 mod cli;
 mod control;
 mod daemon;
+mod effects;
 mod evening;
 mod follow;
 mod glance;

@@ -88,11 +88,9 @@ pub(crate) fn offer_on(connection: zbus::blocking::Connection, summary: &str, bo
         for signal in signals {
             let member = signal.header().member().map(|m| m.as_str().to_owned()).unwrap_or_default();
             match member.as_str() {
-                "ActionInvoked" => {
-                    if signal.body().deserialize::<(u32, String)>().is_ok_and(|(signal_id, chosen)| signal_id == id && chosen == key) {
-                        let _ = done_tx.send(());
-                        return;
-                    }
+                "ActionInvoked" if signal.body().deserialize::<(u32, String)>().is_ok_and(|(signal_id, chosen)| signal_id == id && chosen == key) => {
+                    let _ = done_tx.send(());
+                    return;
                 }
                 "NotificationClosed" if signal.body().deserialize::<(u32, u32)>().is_ok_and(|(closed, _)| closed == id) => return,
                 _ => {}

@@ -30,6 +30,7 @@ use crate::chores::{OverlayPlanner, Prepare, PrunePlanner, SelfCheckPlanner};
 use crate::evening::{EveningPlanner, Reminder};
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
+use crate::effects::{Effects, Notifier};
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
 use crate::senses::LiveSenses;
@@ -53,8 +54,6 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-/// How often old records are deleted when a retention is set.
-
 /// See the module documentation.
 pub struct Runtime {
     clock: Box<dyn Clock>,
@@ -68,6 +67,7 @@ pub struct Runtime {
     selfcheck: SelfCheckPlanner,
     journal: Journal,
     launcher: Launcher,
+    notifier: Box<dyn Notifier>,
     /// At most [`MAX_SUBSCRIBERS`].
     subscribers: Vec<UnixStream>,
     tray: Option<GlanceSink>,
@@ -92,7 +92,8 @@ pub struct Runtime {
 
 impl Runtime {
     /// `warnings`: the problems found in `settings`.
-    pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, launcher: Launcher, settings_problems: Vec<Message>) -> Self {
+    pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, effects: Effects, settings_problems: Vec<Message>) -> Self {
+        let Effects { launcher, notifier, speaker } = effects;
         let now = clock.now();
         senses.set_calls_hold(settings.calls_hold);
         let scheduler =
@@ -114,6 +115,7 @@ impl Runtime {
             selfcheck: SelfCheckPlanner::new(settings.selfcheck, now.wall, &Local),
             journal,
             launcher,
+            notifier,
             subscribers: Vec::new(),
             tray: None,
             shown_tray: None,
@@ -121,7 +123,7 @@ impl Runtime {
             settings_file: None,
             settings_problems,
             prune: PrunePlanner::new(settings.keep, now),
-            sound: Sound::new(settings.sound),
+            sound: Sound::new(settings.sound, speaker),
             next_idea,
             idea_on_screen: None,
             overlay_prep: OverlayPlanner::new(PREPARE_LEAD),
@@ -178,7 +180,7 @@ impl Runtime {
             self.apply(events, now);
             let reminder_at = [self.evening_reminders(now), self.offer_selfcheck(now)].into_iter().flatten().min();
             let present = self.scheduler.active_since().is_some();
-            self.summary_announcer.check(now.wall, present, self.journal.store_mut().map(|s| &*s), &self.inputs);
+            self.summary_announcer.check(now.wall, present, self.journal.store_mut().map(|s| &*s), &self.inputs, &*self.notifier);
             self.launcher.enforce(now.mono);
             if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
                 self.journal.retry(now.wall, now.mono);
@@ -280,11 +282,11 @@ impl Runtime {
             match reminder {
                 Reminder::Nudge { minutes } => {
                     tracing::info!(after_hours_mins = minutes, "evening nudge");
-                    notify::send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("time", &text::texts().duration(minutes.saturating_mul(60)))]));
+                    self.notifier.send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("time", &text::texts().duration(minutes.saturating_mul(60)))]));
                 }
                 Reminder::Bedtime => {
                     tracing::info!("bedtime reminder");
-                    notify::send(text::t("notify.bedtime.title"), text::t("notify.bedtime.body"));
+                    self.notifier.send(text::t("notify.bedtime.title"), text::t("notify.bedtime.body"));
                 }
             }
         }
@@ -299,7 +301,7 @@ impl Runtime {
                 tracing::info!("another start of respite handed over to this one: opening the settings");
                 if let Err(e) = self.launcher.open_window(WindowName::Settings, None) {
                     tracing::warn!("{e}");
-                    notify::send(text::t("notify.running.title"), self.glance(now).info);
+                    self.notifier.send(text::t("notify.running.title"), self.glance(now).info);
                 }
                 None
             }
@@ -447,7 +449,7 @@ impl Runtime {
         if let Some(week) = offer {
             tracing::info!(%week, "offering the weekly self-check");
             let inputs = self.inputs.clone();
-            notify::send_with_action(
+            self.notifier.offer(
                 text::t("notify.selfcheck.title"),
                 text::t("notify.selfcheck.body"),
                 notify::Action {
@@ -470,7 +472,7 @@ impl Runtime {
         let inputs = self.inputs.clone();
         let texts = text::texts();
         let postpone = texts.time_left(self.scheduler.rules().postpone_by.as_secs());
-        notify::send_with_action(
+        self.notifier.offer(
             texts.fill("notify.notice.title", &[("kind", &texts.kind_title(next.kind)), ("seconds", &secs)]),
             texts.get("notify.notice.body").to_owned(),
             notify::Action {
@@ -516,11 +518,11 @@ impl Runtime {
             match notice {
                 JournalNotice::Failing(message) => {
                     tracing::error!("{message}");
-                    notify::send(text::t("notify.store.failing.title"), message);
+                    self.notifier.send(text::t("notify.store.failing.title"), message);
                 }
                 JournalNotice::Recovered { saved } => {
                     tracing::info!(saved, "the break log is writable again; every kept record is saved");
-                    notify::send(text::t("notify.store.recovered.title"), text::texts().count("notify.store.recovered.body", saved as u64, &[]));
+                    self.notifier.send(text::t("notify.store.recovered.title"), text::texts().count("notify.store.recovered.body", saved as u64, &[]));
                 }
                 JournalNotice::Replaced(recovery) => {
                     let message = text::tf(
@@ -528,7 +530,7 @@ impl Runtime {
                         &[("reason", &recovery.reason), ("path", &recovery.moved_to.display())],
                     );
                     tracing::warn!("{message}");
-                    notify::send(text::t("notify.store.replaced.title"), message.clone());
+                    self.notifier.send(text::t("notify.store.replaced.title"), message.clone());
                     self.warnings.push(message);
                 }
             }
@@ -604,3 +606,6 @@ fn still_connected(stream: &UnixStream) -> bool {
         Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
     }
 }
+
+#[cfg(test)]
+mod tests;

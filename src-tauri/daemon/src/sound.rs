@@ -23,30 +23,49 @@ pub enum Chime {
     End,
 }
 
-/// Plays chimes according to the sound settings. After the audio device fails to open once,
-/// it is not asked again in this run (ALSA prints its own errors at every attempt).
-#[derive(Debug)]
+/// Plays the chime (already known to be wanted, at `volume` 1 to 100); returns at once. The
+/// daemon's is [`Rodio`]; tests record.
+pub trait Speaker: Send {
+    fn chime(&self, chime: Chime, volume: u8);
+}
+
+/// Plays chimes according to the sound settings, through its [`Speaker`].
 pub struct Sound {
     prefs: SoundPrefs,
-    no_device: Arc<AtomicBool>,
+    speaker: Box<dyn Speaker>,
 }
 
 impl Sound {
-    pub fn new(prefs: SoundPrefs) -> Self {
-        Self { prefs, no_device: Arc::new(AtomicBool::new(false)) }
+    pub fn new(prefs: SoundPrefs, speaker: Box<dyn Speaker>) -> Self {
+        Self { prefs, speaker }
     }
 
-    /// New sound settings (a reload); a missing audio device stays remembered.
+    /// New sound settings (a reload).
     pub fn set_prefs(&mut self, prefs: SoundPrefs) {
         self.prefs = prefs;
     }
 
     /// Plays `chime` in the background (nothing if sound is off).
     pub fn play(&self, chime: Chime) {
-        if !self.prefs.enabled || self.prefs.volume == 0 || self.no_device.load(Ordering::Relaxed) {
+        if self.prefs.enabled && self.prefs.volume > 0 {
+            self.speaker.chime(chime, self.prefs.volume);
+        }
+    }
+}
+
+/// The audio device, through rodio, on a short-lived thread per chime. After the device fails to
+/// open once, it is not asked again in this run (ALSA prints its own errors at every attempt).
+#[derive(Debug, Default)]
+pub struct Rodio {
+    no_device: Arc<AtomicBool>,
+}
+
+impl Speaker for Rodio {
+    fn chime(&self, chime: Chime, volume: u8) {
+        if self.no_device.load(Ordering::Relaxed) {
             return;
         }
-        let samples = synthesize(chime, self.prefs.volume);
+        let samples = synthesize(chime, volume);
         let no_device = Arc::clone(&self.no_device);
         let spawned = thread::Builder::new().name("chime".into()).spawn(move || {
             let mut device = match DeviceSinkBuilder::open_default_sink() {

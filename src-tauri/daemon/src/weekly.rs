@@ -4,6 +4,7 @@
 //! The last week announced is kept in a small file in the state dir, so a restart does not
 //! announce it again.
 
+use crate::effects::Notifier;
 use crate::notify;
 use crate::input::Input;
 use chrono::{DateTime, Local, Utc};
@@ -37,7 +38,7 @@ impl Announcer {
     }
 
     /// Announces last week's summary if it is time and someone is at the screen.
-    pub fn check(&mut self, now: DateTime<Utc>, present: bool, store: Option<&Store>, inputs: &Sender<Input>) {
+    pub fn check(&mut self, now: DateTime<Utc>, present: bool, store: Option<&Store>, inputs: &Sender<Input>, notifier: &dyn Notifier) {
         if !present {
             return;
         }
@@ -45,7 +46,7 @@ impl Announcer {
         let Some(store) = store else { return }; // the log cannot be read now: try again later
         match week_summary(store, week, &Local, now) {
             Ok(summary) if summary.is_empty => tracing::info!(%week, "nothing logged last week: no summary to announce"),
-            Ok(summary) => announce(&summary, inputs.clone()),
+            Ok(summary) => announce(&summary, inputs.clone(), notifier),
             Err(e) => {
                 tracing::warn!(%week, "cannot read last week's summary: {e}");
                 return;
@@ -65,7 +66,7 @@ impl Announcer {
     }
 }
 
-fn announce(summary: &Summary, inputs: Sender<Input>) {
+fn announce(summary: &Summary, inputs: Sender<Input>, notifier: &dyn Notifier) {
     let week = summary.week;
     tracing::info!(%week, "announcing the weekly summary");
     let headline = &summary.headline;
@@ -75,7 +76,7 @@ fn announce(summary: &Summary, inputs: Sender<Input>) {
         Some(share) => texts.count("notify.summary.body", u64::from(headline.breaks_taken), &[("percent", &texts.percent(share)), ("screen", &screen)]),
         None => texts.fill("notify.summary.body.nothing_due", &[("screen", &screen)]),
     };
-    notify::send_with_action(
+    notifier.offer(
         texts.get("notify.summary.title").to_owned(),
         body,
         notify::Action {

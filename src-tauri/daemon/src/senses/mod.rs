@@ -92,8 +92,7 @@ pub struct Desktop {
     pub gnome_settings: bool,
 }
 
-/// How long a D-Bus call may take before the source counts as not answering.
-pub(crate) const BUS_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) use crate::session_bus::BUS_TIMEOUT;
 
 impl Desktop {
     pub fn from_env() -> Self {
