@@ -275,7 +275,10 @@ mod tests {
         let text = fs::read_to_string(autostart.entry()).unwrap();
         let execs: Vec<&str> = text.lines().filter(|l| l.starts_with("Exec=")).collect();
         assert_eq!(execs, [r#"Exec="/home/ann/odd\nname\twith\rbreaks/respite""#], "{text:?}");
-        assert_eq!(text.lines().count(), 8, "no line was split: {text:?}");
+        // The entry's 8 lines, and the comment in each other language.
+        let languages = crate::text::available().len() - 1;
+        assert_eq!(text.lines().count(), 8 + languages, "no line was split: {text:?}");
+        assert_eq!(text.lines().filter(|l| l.starts_with("Comment[")).count(), languages);
         assert_eq!(autostart.program().unwrap().as_deref(), Some(program));
     }
 
