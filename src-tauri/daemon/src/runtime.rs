@@ -274,25 +274,6 @@ impl Runtime {
         }
     }
 
-    /// The evening nudge and the bedtime reminder, as the planner says; returns when to look
-    /// again.
-    fn evening_reminders(&mut self, now: Now) -> Option<Duration> {
-        let (due, next) = self.evening.due(now, &Local, &self.hours, self.scheduler.active_since());
-        for reminder in due {
-            match reminder {
-                Reminder::Nudge { minutes } => {
-                    tracing::info!(after_hours_mins = minutes, "evening nudge");
-                    self.notifier.send(text::t("notify.evening.title"), text::tf("notify.evening.body", &[("time", &text::texts().duration(minutes.saturating_mul(60)))]));
-                }
-                Reminder::Bedtime => {
-                    tracing::info!("bedtime reminder");
-                    self.notifier.send(text::t("notify.bedtime.title"), text::t("notify.bedtime.body"));
-                }
-            }
-        }
-        next
-    }
-
     fn answer(&mut self, request: Request) -> Response {
         let now = self.clock.now();
         let command = match request {
@@ -442,101 +423,6 @@ impl Runtime {
         }
     }
 
-    /// Offers the weekly self-check when the planner says so; returns when to look again.
-    fn offer_selfcheck(&mut self, now: Now) -> Option<Duration> {
-        let journal = &mut self.journal;
-        let (offer, next) = self.selfcheck.due(now, &Local, |week| journal.store_mut().and_then(|store| store.self_check(week).ok()).flatten().is_some());
-        if let Some(week) = offer {
-            tracing::info!(%week, "offering the weekly self-check");
-            let inputs = self.inputs.clone();
-            self.notifier.offer(
-                text::t("notify.selfcheck.title"),
-                text::t("notify.selfcheck.body"),
-                notify::Action {
-                    key: "open",
-                    label: text::t("notify.selfcheck.open"),
-                    lasts: Duration::from_secs(3600),
-                    chosen: Box::new(move || {
-                        let _ = inputs.send(Input::Request { request: Request::Open { window: WindowName::Summary, week: Some(week) }, reply: None });
-                    }),
-                },
-            );
-        }
-        next
-    }
-
-    /// The notice before a break, offering to postpone it.
-    fn tell_upcoming(&mut self, next: &NextBreak) {
-        let secs = next.in_time.as_secs().max(1);
-        tracing::info!(kind = %next.kind, in_secs = secs, "break notice");
-        let inputs = self.inputs.clone();
-        let texts = text::texts();
-        let postpone = texts.time_left(self.scheduler.rules().postpone_by.as_secs());
-        self.notifier.offer(
-            texts.fill("notify.notice.title", &[("kind", &texts.kind_title(next.kind)), ("seconds", &secs)]),
-            texts.get("notify.notice.body").to_owned(),
-            notify::Action {
-                key: "postpone",
-                label: texts.fill("notify.notice.postpone", &[("time", &postpone)]),
-                lasts: next.in_time,
-                chosen: Box::new(move || {
-                    let _ = inputs.send(Input::Request { request: Request::Postpone { break_id: None }, reply: None });
-                }),
-            },
-        );
-    }
-
-    /// Prepares the overlay when the planner says so; returns when to look again.
-    fn prepare_overlay(&mut self, now: Now) -> Option<Duration> {
-        let can_prepare = self.scheduler.phase().is_working() && !self.launcher.is_prepared() && self.scheduler.holding().is_none();
-        match self.overlay_prep.decide(now, can_prepare, self.scheduler.next_due_mono()) {
-            Prepare::At(at) => Some(at),
-            Prepare::Nothing => None,
-            Prepare::Now => {
-                if let Err(e) = self.launcher.prepare(now.mono) {
-                    tracing::warn!("{e}; the overlay will start when the break does");
-                }
-                None
-            }
-        }
-    }
-
-    /// Deletes records older than the retention setting when the planner says so.
-    fn prune_if_due(&mut self, now: Now) {
-        let Some(before) = self.prune.due(now) else { return };
-        match self.journal.delete_before(before) {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, "deleted break records older than the retention setting"),
-            Err(e) => tracing::warn!("cannot delete old break records: {e}"),
-        }
-    }
-
-    /// Tells the user, once each, what the journal reports: saving failed, works again, or a
-    /// damaged database was replaced.
-    fn tell_journal_notices(&mut self) {
-        for notice in self.journal.take_notices() {
-            match notice {
-                JournalNotice::Failing(message) => {
-                    tracing::error!("{message}");
-                    self.notifier.send(text::t("notify.store.failing.title"), message);
-                }
-                JournalNotice::Recovered { saved } => {
-                    tracing::info!(saved, "the break log is writable again; every kept record is saved");
-                    self.notifier.send(text::t("notify.store.recovered.title"), text::texts().count("notify.store.recovered.body", saved as u64, &[]));
-                }
-                JournalNotice::Replaced(recovery) => {
-                    let message = text::tf(
-                        "notify.store.replaced.body",
-                        &[("reason", &recovery.reason), ("path", &recovery.moved_to.display())],
-                    );
-                    tracing::warn!("{message}");
-                    self.notifier.send(text::t("notify.store.replaced.title"), message.clone());
-                    self.warnings.push(message);
-                }
-            }
-        }
-    }
-
     /// Sends `notice` to subscribers, dropping those that are gone or not reading.
     fn publish(&mut self, notice: &Notice) {
         let line = to_line(notice);
@@ -606,6 +492,8 @@ fn still_connected(stream: &UnixStream) -> bool {
         Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
     }
 }
+
+mod reminders;
 
 #[cfg(test)]
 mod tests;
