@@ -196,7 +196,8 @@ impl Journal {
         while let Some(write) = self.queue.front() {
             let result = match write {
                 Write::Open(open) => store.open_break(open).map(drop),
-                Write::Record { record, closes_open } => store.record(record, *closes_open).map(drop),
+                Write::Record { record, closes_open: true } => store.record_ended(record).map(drop),
+                Write::Record { record, closes_open: false } => store.record(record).map(drop),
                 Write::Activity(span) => store.activity(span),
                 Write::FocusRound(round) => store.focus_round(round),
                 Write::SelfCheck { week, answers, at } => store.save_self_check(*week, *answers, *at),

@@ -429,7 +429,7 @@ mod tests {
                 held: None,
                 shown: None,
             };
-            store.record(&record, false).unwrap();
+            store.record(&record).unwrap();
         };
         brk(BreakKind::Eye, at(16, 9, 20), Outcome::Completed);
         brk(BreakKind::Stretch, at(16, 10, 0), Outcome::Completed);

@@ -18,12 +18,22 @@ pub struct StoredBreak {
 }
 
 impl Store {
-    /// Logs a break whose outcome is known and, in the same transaction, forgets the open break
-    /// when `closes_open_break`. Returns the new row id.
-    pub fn record(&mut self, record: &BreakRecord, closes_open_break: bool) -> Result<i64, StoreError> {
+    /// Logs a break whose outcome is known (one that never went on screen: natural, skipped or
+    /// postponed before it started). Returns the new row id.
+    pub fn record(&mut self, record: &BreakRecord) -> Result<i64, StoreError> {
+        self.insert(record, false)
+    }
+
+    /// Logs the break that was on screen, now that it ended, and in the same transaction forgets
+    /// it as the open break (so a crash never leaves it both logged and open). Returns the row id.
+    pub fn record_ended(&mut self, record: &BreakRecord) -> Result<i64, StoreError> {
+        self.insert(record, true)
+    }
+
+    fn insert(&mut self, record: &BreakRecord, forget_open: bool) -> Result<i64, StoreError> {
         let tx = self.conn.transaction().map_err(sql("begin"))?;
         let id = insert_break(&tx, record)?;
-        if closes_open_break {
+        if forget_open {
             tx.execute("DELETE FROM open_break", []).map_err(sql("forget the break on screen"))?;
         }
         tx.commit().map_err(sql("commit the break"))?;

@@ -58,7 +58,7 @@ fn round(parent: &Path, mode: &str, breaks: usize) -> Vec<f64> {
             let record = crate::record::sample_record(BreakKind::Eye, due, Outcome::Completed);
             let began = Instant::now();
             store.open_break(&open).expect("open the break");
-            store.record(&record, true).expect("log the break");
+            store.record_ended(&record).expect("log the break");
             began.elapsed().as_secs_f64() * 1000.0
         })
         .collect()

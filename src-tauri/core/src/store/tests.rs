@@ -28,8 +28,8 @@ fn a_new_database_is_migrated_in_wal_mode_and_records_survive_reopening() {
     assert_eq!(mode, "wal");
     let a = record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed);
     let b = record(BreakKind::Walk, t(10, 50, 0), Outcome::Skipped);
-    store.record(&b, false).unwrap();
-    store.record(&a, false).unwrap();
+    store.record(&b).unwrap();
+    store.record(&a).unwrap();
     drop(store);
 
     let store = Store::open(&path).unwrap();
@@ -49,7 +49,7 @@ fn retention_deletes_only_breaks_older_than_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("db")).unwrap();
     for hour in [8, 9, 10] {
-        store.record(&record(BreakKind::Eye, t(hour, 0, 0), Outcome::Completed), false).unwrap();
+        store.record(&record(BreakKind::Eye, t(hour, 0, 0), Outcome::Completed)).unwrap();
     }
     assert_eq!(store.delete_before(t(9, 0, 0)).unwrap(), 1);
     let left: Vec<_> = store.breaks(None, None).unwrap().into_iter().map(|b| b.record.due_at).collect();
@@ -60,7 +60,7 @@ fn retention_deletes_only_breaks_older_than_the_limit() {
 fn times_are_stored_as_utc_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("db")).unwrap();
-    store.record(&record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed), false).unwrap();
+    store.record(&record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed)).unwrap();
     let due: String = store.conn.query_row("SELECT due_at FROM breaks", [], |r| r.get(0)).unwrap();
     assert_eq!(due, "2026-11-23T09:20:00.000Z");
 }
@@ -107,7 +107,7 @@ fn a_break_left_on_screen_is_logged_as_interrupted_when_the_next_one_replaces_it
     assert_eq!((logged.kind, logged.outcome), (BreakKind::Stretch, Outcome::Interrupted));
     assert_eq!((logged.ended_at, logged.actual_secs), (t(9, 2, 0), 120), "ended at the latest when the next one started");
     assert_eq!(store.open_break(&next).unwrap(), None, "the same break written again is not a second break");
-    store.record(&record(BreakKind::Eye, t(9, 2, 0), Outcome::Completed), true).unwrap();
+    store.record_ended(&record(BreakKind::Eye, t(9, 2, 0), Outcome::Completed)).unwrap();
     let outcomes: Vec<_> = store.breaks(None, None).unwrap().into_iter().map(|b| (b.record.kind, b.record.outcome)).collect();
     assert_eq!(outcomes, [(BreakKind::Stretch, Outcome::Interrupted), (BreakKind::Eye, Outcome::Completed)]);
     assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
@@ -132,7 +132,7 @@ fn the_data_folder_is_created_0700_and_the_database_files_0600() {
     let data = dir.path().join("share/respite");
     let path = data.join("respite.sqlite3");
     let mut store = Store::open(&path).unwrap();
-    store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed), false).unwrap();
+    store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed)).unwrap();
     let wal = data.join("respite.sqlite3-wal");
     let shm = data.join("respite.sqlite3-shm");
     assert_eq!([mode(&data), mode(&dir.path().join("share"))], [0o700, 0o700]);
@@ -168,11 +168,11 @@ fn pruned_rows_leave_no_trace_in_the_database_files() {
     let mut store = Store::open(&path).unwrap();
     let old = Utc.with_ymd_and_hms(2019, 3, 4, 9, 0, 0).unwrap();
     for minute in 0..50 {
-        store.record(&record(BreakKind::Eye, old + chrono::Duration::minutes(minute), Outcome::Completed), false).unwrap();
+        store.record(&record(BreakKind::Eye, old + chrono::Duration::minutes(minute), Outcome::Completed)).unwrap();
     }
     store.save_self_check(Week::containing(old, &Utc), Answers::new(1, 1, 1).unwrap(), old).unwrap();
     store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap(); // the rows reach the database file
-    store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed), false).unwrap();
+    store.record(&record(BreakKind::Eye, t(9, 0, 0), Outcome::Completed)).unwrap();
     store.delete_before(t(0, 0, 0)).unwrap();
     let files = [path.clone(), dir.path().join("respite.sqlite3-wal")];
     let bytes: Vec<u8> = files.iter().filter_map(|f| std::fs::read(f).ok()).flatten().collect();
@@ -193,7 +193,7 @@ fn finishing_a_break_closes_the_open_one_in_the_same_transaction() {
     store
         .open_break(&OpenBreak { kind: rec.kind, covers: vec![], trigger: rec.trigger, due_at: rec.due_at, started_at: t(9, 20, 0), planned_secs: 20 })
         .unwrap();
-    store.record(&rec, true).unwrap();
+    store.record_ended(&rec).unwrap();
     assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
     assert_eq!(store.count().unwrap(), 1);
 }
@@ -242,7 +242,7 @@ fn a_break_held_for_any_reason_is_logged_and_a_version_5_log_keeps_its_held_brea
     for (n, reason) in crate::senses::HoldReason::ALL.into_iter().enumerate() {
         let mut held = record(BreakKind::Eye, t(10, n as u32, 0), Outcome::Completed);
         held.held = Some(Held { reason, secs: 60 });
-        store.record(&held, false).unwrap();
+        store.record(&held).unwrap();
         written.push(held);
     }
     let read: Vec<BreakRecord> = store.breaks(None, None).unwrap().into_iter().skip(1).map(|b| b.record).collect();
@@ -297,7 +297,7 @@ fn a_version_6_log_keeps_its_rows_with_shown_unknown_and_logs_whether_a_window_c
     for (minute, shown) in [(10, Some(true)), (20, Some(false)), (30, None)] {
         let mut r = record(BreakKind::Eye, t(9, minute, 0), Outcome::Completed);
         r.shown = shown;
-        store.record(&r, false).unwrap();
+        store.record(&r).unwrap();
         written.push(r);
     }
     let read: Vec<BreakRecord> = store.breaks(None, None).unwrap().into_iter().skip(1).map(|b| b.record).collect();
@@ -354,7 +354,7 @@ fn a_version_1_log_is_migrated_keeping_every_row_and_takes_the_new_records() {
     let mut focus = record(BreakKind::Stretch, t(10, 0, 0), Outcome::Completed);
     focus.trigger = Trigger::Focus;
     focus.held = Some(Held { reason: crate::senses::HoldReason::Fullscreen, secs: 95 });
-    store.record(&focus, false).unwrap();
+    store.record(&focus).unwrap();
     let span = Span { start: t(9, 0, 0), end: t(9, 40, 0), after_hours: false };
     store.activity(&span).unwrap();
     let round = FocusRound { round: 2, started_at: t(9, 0, 0), ended_at: t(9, 25, 0), completed: true };
@@ -392,7 +392,7 @@ fn a_truncated_database_is_moved_aside_and_replaced() {
         let mut store = Store::open(path).unwrap();
         for minute in 0..59 {
             for _ in 0..40 {
-                store.record(&record(BreakKind::Walk, t(9, minute, 0), Outcome::Completed), false).unwrap();
+                store.record(&record(BreakKind::Walk, t(9, minute, 0), Outcome::Completed)).unwrap();
             }
         }
         store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
@@ -432,7 +432,7 @@ fn summary_queries_read_ranges_newest_first_and_the_span_running_into_them() {
     let mut store = Store::open(&dir.path().join("db")).unwrap();
     let outcomes = [Outcome::Completed, Outcome::Skipped, Outcome::Postponed, Outcome::Natural, Outcome::Interrupted, Outcome::Completed];
     for (minute, outcome) in outcomes.into_iter().enumerate() {
-        store.record(&record(BreakKind::Walk, t(9, minute as u32 * 10, 0), outcome), false).unwrap();
+        store.record(&record(BreakKind::Walk, t(9, minute as u32 * 10, 0), outcome)).unwrap();
     }
     let briefs = store.break_briefs(t(9, 10, 0), t(9, 50, 0)).unwrap();
     let full = store.breaks(Some(t(9, 10, 0)), Some(t(9, 50, 0))).unwrap();

@@ -54,7 +54,7 @@ fn brk(store: &mut Store, kind: BreakKind, covers: &[BreakKind], due: DateTime<U
         held: None,
         shown: None,
     };
-    store.record(&record, false).unwrap();
+    store.record(&record).unwrap();
 }
 
 fn span(store: &mut Store, start: DateTime<Utc>, end: DateTime<Utc>, after_hours: bool) {
@@ -201,7 +201,7 @@ fn eye(store: &mut Store, due: DateTime<Utc>, outcome: Outcome, shown: Option<bo
         held: None,
         shown,
     };
-    store.record(&record, false).unwrap();
+    store.record(&record).unwrap();
 }
 
 /// A break that ran its whole length with no window on screen was not taken, nor due (Respite
