@@ -45,23 +45,29 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-/// Accepts connections on a background thread for as long as the process runs.
+/// Accepts connections for as long as the process runs: a task on the io thread ([`crate::io_thread`]);
+/// each client is served on a short-lived thread of its own.
 pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
-    thread::Builder::new().name("control".into()).spawn(move || {
+    let listener = async_io::Async::new(listener)?;
+    crate::io_thread::spawn(async move {
         let serving = Arc::new(AtomicUsize::new(0));
         let mut failures = Backoff::default();
-        for stream in listener.incoming() {
-            let stream = match stream {
+        loop {
+            let stream = match listener.accept().await.and_then(|(stream, _)| stream.into_inner()) {
                 Ok(stream) => stream,
                 Err(e) => {
                     let wait = failures.failed();
                     if failures.count == 1 {
                         tracing::warn!("control socket accept failed: {e}; trying again, less and less often");
                     }
-                    thread::sleep(wait);
+                    async_io::Timer::after(wait).await;
                     continue;
                 }
             };
+            if let Err(e) = stream.set_nonblocking(false) {
+                tracing::debug!("control client: {e}");
+                continue;
+            }
             if failures.count > 0 {
                 tracing::info!("control socket accepts again after {} failures", failures.count);
                 failures = Backoff::default();
@@ -83,7 +89,7 @@ pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
                 tracing::warn!("cannot serve a control client: {e}");
             }
         }
-    })?;
+    });
     Ok(())
 }
 

@@ -27,6 +27,7 @@ mod glance;
 mod gnome_reminders;
 mod input;
 mod instance;
+mod io_thread;
 mod launcher;
 mod logging;
 mod notify;

@@ -1,12 +1,14 @@
-//! The daemon's one connection to the D-Bus session bus, shared by every part that talks on it:
-//! the senses (GNOME's and KDE's idle and do-not-disturb), the screen saver watch, the tray
-//! host watch, notifications. Each zbus connection is a socket, a reader and an executor thread
-//! of its own; one shared connection is one of each (`benches/footprint` counts the threads).
-//! Calls on it time out after [`BUS_TIMEOUT`], so no part can stall another.
+//! The daemon's D-Bus connections: one to the session bus, shared by every part that talks on it
+//! (the senses, the screen saver watch, the tray host watch, notifications), and the system bus
+//! connection the logind watch uses. zbus would give each connection an executor thread of its
+//! own; here each one's executor is ticked by a task on the io thread ([`crate::io_thread`]), so
+//! the daemon's threads do not grow with its connections (`benches/peers` counts them). Calls
+//! time out after [`BUS_TIMEOUT`], so no part can stall another.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
-use zbus::blocking::{connection::Builder, Connection};
+use zbus::blocking::Connection;
+use zbus::connection::Builder;
 
 /// How long a D-Bus call may take before the other side counts as not answering.
 pub(crate) const BUS_TIMEOUT: Duration = Duration::from_secs(2);
@@ -19,7 +21,25 @@ pub fn shared() -> zbus::Result<Connection> {
     if let Some(connection) = shared.as_ref() {
         return Ok(connection.clone());
     }
-    let connection = Builder::session()?.method_timeout(BUS_TIMEOUT).build()?;
+    let connection = driven(Builder::session()?)?;
     *shared = Some(connection.clone());
     Ok(connection)
+}
+
+/// A connection to the system bus (for logind), driven the same way.
+pub fn system() -> zbus::Result<Connection> {
+    driven(Builder::system()?)
+}
+
+/// Builds the connection without zbus's own executor thread, and ticks its executor on the io
+/// thread for as long as the connection lives.
+fn driven(builder: Builder<'static>) -> zbus::Result<Connection> {
+    let connection = async_io::block_on(builder.method_timeout(BUS_TIMEOUT).internal_executor(false).build())?;
+    let ticked = connection.clone();
+    crate::io_thread::spawn(async move {
+        loop {
+            ticked.executor().tick().await;
+        }
+    });
+    Ok(Connection::from(connection))
 }

@@ -1,16 +1,14 @@
 //! Sleep and lock, as they happen, from D-Bus signals (never polled): logind's
 //! `PrepareForSleep` and this session's `Lock`/`Unlock` on the system bus, and the screen
 //! savers' `ActiveChanged` (`org.freedesktop.ScreenSaver`, `org.gnome.ScreenSaver`) on the
-//! session bus. One thread waits for both buses' signals; a bus that is missing (containers,
-//! tests) is logged once and not watched.
+//! session bus. One task on the io thread ([`crate::io_thread`]) waits for both buses' signals;
+//! a bus that is missing (containers, tests) is logged once and not watched.
 
 use super::{bus, SenseError, BUS_TIMEOUT};
 use respite_core::schedule::ScreenLock;
 use std::sync::{Mutex, PoisonError};
 use futures_lite::StreamExt as _;
 use std::task::Poll;
-use std::thread;
-use zbus::blocking::connection::Builder;
 use zbus::blocking::fdo::DBusProxy;
 use zbus::blocking::Connection;
 use zbus::message::Type;
@@ -36,10 +34,7 @@ pub enum SessionEvent {
 /// Starts watching the system bus (logind) and the session bus (screen savers); `on_event` is
 /// called from the watching threads, one event at a time.
 pub fn watch(on_event: impl Fn(SessionEvent) + Send + 'static) {
-    let connect = |builder: zbus::Result<Builder<'static>>| {
-        builder.and_then(|builder| builder.method_timeout(BUS_TIMEOUT).build())
-    };
-    let system = connect(Builder::system())
+    let system = crate::session_bus::system()
         .inspect_err(|e| tracing::info!("no D-Bus system bus ({e}): sleep and lock are not watched through logind"))
         .ok();
     let session = crate::session_bus::shared()
@@ -137,30 +132,34 @@ impl Watcher {
         Ok(Watcher { messages, dbus: None, session: None })
     }
 
-    /// What `message` says, if it is one of the signals watched.
-    fn event(&self, message: &Message) -> Option<SessionEvent> {
+    /// What `message` says, if it is one of the signals watched. Asks the bus who owns logind
+    /// without blocking: this runs on the io thread, which reads the bus's replies.
+    async fn event(&self, message: &Message) -> Option<SessionEvent> {
         let header = message.header();
         if header.message_type() != Type::Signal {
             return None;
         }
         let interface = header.interface()?.as_str();
         let member = header.member()?.as_str();
-        let from_logind = || {
-            let owner = self.dbus.as_ref()?.get_name_owner(LOGIN1.try_into().ok()?).ok()?;
-            Some(*header.sender()? == *owner)
-        };
         let session = || self.session.as_ref().is_some_and(|session| header.path() == Some(&session.as_ref()));
+        let logind_signal = matches!((interface, member), (MANAGER, "PrepareForSleep") | (SESSION, "Lock" | "Unlock"));
+        let from_logind = if logind_signal { self.sent_by_logind(&header).await } else { false };
         match (interface, member) {
-            (MANAGER, "PrepareForSleep") if from_logind() == Some(true) => {
-                message.body().deserialize::<bool>().ok().map(SessionEvent::Sleeping)
-            }
-            (SESSION, "Lock") if session() && from_logind() == Some(true) => Some(SessionEvent::Screen(ScreenLock::Locked)),
-            (SESSION, "Unlock") if session() && from_logind() == Some(true) => Some(SessionEvent::Screen(ScreenLock::Unlocked)),
+            (MANAGER, "PrepareForSleep") if from_logind => message.body().deserialize::<bool>().ok().map(SessionEvent::Sleeping),
+            (SESSION, "Lock") if session() && from_logind => Some(SessionEvent::Screen(ScreenLock::Locked)),
+            (SESSION, "Unlock") if session() && from_logind => Some(SessionEvent::Screen(ScreenLock::Unlocked)),
             (interface, "ActiveChanged") if self.dbus.is_none() && SCREEN_SAVERS.contains(&interface) => {
                 message.body().deserialize::<bool>().ok().map(|active| SessionEvent::Screen(if active { ScreenLock::Locked } else { ScreenLock::Unlocked }))
             }
             _ => None,
         }
+    }
+
+    /// Whether the message was sent by logind's owner on the system bus.
+    async fn sent_by_logind(&self, header: &zbus::message::Header<'_>) -> bool {
+        let (Some(dbus), Some(sender)) = (self.dbus.as_ref(), header.sender()) else { return false };
+        let owner: zbus::Result<String> = dbus.inner().inner().call("GetNameOwner", &(LOGIN1,)).await;
+        owner.is_ok_and(|owner| sender.as_str() == owner)
     }
 }
 
@@ -175,24 +174,20 @@ fn own_session(bus: &Connection) -> Result<OwnedObjectPath, SenseError> {
     })
 }
 
-/// One thread for every bus watched: it waits for the next message of any, and words the event
-/// with its watcher (whose checks may call the bus: that blocks this thread only).
+/// One task for every bus watched, on the io thread: it waits for the next message of any, and
+/// words the event with its watcher.
 fn spawn<F: Fn(SessionEvent) + Send + 'static>(mut watchers: Vec<Watcher>, emitter: Emitter<F>) {
     let mut streams: Vec<(usize, zbus::MessageStream)> =
         watchers.iter_mut().enumerate().filter_map(|(index, watcher)| Some((index, watcher.messages.take()?))).collect();
-    let spawned = thread::Builder::new().name("session-watch".into()).spawn(move || {
-        async_io::block_on(async {
-            while let Some((index, message)) = next_of_any(&mut streams).await {
-                if let Some(event) = message.ok().and_then(|message| watchers[index].event(&message)) {
-                    emitter.emit(event);
-                }
+    crate::io_thread::spawn(async move {
+        while let Some((index, message)) = next_of_any(&mut streams).await {
+            let Ok(message) = message else { continue };
+            if let Some(event) = watchers[index].event(&message).await {
+                emitter.emit(event);
             }
-        });
+        }
         tracing::info!("session watch stopped: its bus connections closed");
     });
-    if let Err(e) = spawned {
-        tracing::warn!("cannot start the session-watch thread: {e}");
-    }
 }
 
 /// The next message of any of `streams`, with its watcher's index; a stream that ends (its
