@@ -19,6 +19,13 @@ use std::time::Duration;
 
 const LONG: Duration = Duration::from_secs(20);
 
+/// Two weeks of synthetic history, 2026-W39 and W40 (what the summary windows show).
+fn seed_weeks_39_and_40(session: &Session) {
+    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
+    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
+    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
+}
+
 /// Whether a person reading `text` sees only words from the locale file (numbers, punctuation
 /// and file paths, which are data, may stand outside it).
 fn from_the_locale(text: &str) -> bool {
@@ -88,10 +95,7 @@ fn every_window_in_the_pseudo_locale_has_no_word_from_the_code() {
     let Some(tools) = Tools::find("locale::every_window_in_the_pseudo_locale_has_no_word_from_the_code") else { return };
     let session = Session::with_display();
     session.write_settings("[eye]\ninterval = \"3h\"\nduration = \"2m\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[selfcheck]\nenabled = true\n");
-    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
-    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
-    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
-    drop(store);
+    seed_weeks_39_and_40(&session);
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true"), ("RESPITE_LOCALE", "pseudo")]);
     session.wait_for(LONG, "the daemon to answer", || session.status());
     let driver = Driver::start_with(&session, &tools, &[("RESPITE_LOCALE", "pseudo")]);
@@ -181,10 +185,7 @@ fn the_daemon_and_the_command_line_speak_the_desktops_language() {
 fn a_window_in_arabic_reads_right_to_left_with_the_daemons_plural_forms() {
     let Some(tools) = Tools::find("locale::a_window_in_arabic_reads_right_to_left_with_the_daemons_plural_forms") else { return };
     let session = Session::with_display();
-    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
-    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
-    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
-    drop(store);
+    seed_weeks_39_and_40(&session);
     let summary: Value = serde_json::from_slice(&session.respite(&["summary", "--week", "2026-W40", "--json"]).stdout).expect("the summary as JSON");
     let days = summary["streak"]["days"].as_u64().expect("a streak");
     let arabic = Texts::for_tag("ar");
@@ -236,10 +237,7 @@ fn every_window_in_german_japanese_and_arabic_shows_words_not_keys_and_nothing_s
     let Some(tools) = Tools::find("locale::every_window_in_german_japanese_and_arabic_shows_words_not_keys_and_nothing_spills") else { return };
     let session = Session::with_display();
     session.write_settings("[eye]\ninterval = \"3h\"\nduration = \"10m\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[selfcheck]\nenabled = true\n");
-    let monday = NaiveDate::from_isoywd_opt(2026, 40, chrono::Weekday::Mon).unwrap();
-    let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
-    seed(&mut store, monday - chrono::Days::new(7), 14, &Local, Profile::DEFAULTS, 5).expect("seed the break log");
-    drop(store);
+    seed_weeks_39_and_40(&session);
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
     session.wait_for(LONG, "the daemon to answer", || session.status());
     assert!(session.respite(&["break", "eye"]).status.success());
