@@ -8,17 +8,36 @@
 //! appears and disappears, on the same calm opaque background. When the desktop turns
 //! animations off (GTK's `gtk-enable-animations`, which WebKit maps to
 //! `prefers-reduced-motion`), there is no ramp.
+//!
+//! The ramp uses the GTK window under Tauri's, so it is Linux's; elsewhere windows simply
+//! appear and disappear.
 
 use std::time::Duration;
 use tauri::WebviewWindow;
 
 /// Opacity of an overlay once faded in, where a compositor makes it translucent.
+#[cfg(target_os = "linux")]
 pub const SHOWN_OPACITY: f64 = 0.94;
 /// Steps per fade (about 25 frames a second over the default second).
+#[cfg(target_os = "linux")]
 const STEPS: u32 = 25;
+
+/// Shows `window` (no ramp on this system).
+#[cfg(not(target_os = "linux"))]
+pub fn fade_in(window: &WebviewWindow, _length: Duration) {
+    let _ = window.show();
+    let _ = window.set_focus();
+}
+
+/// Calls `done` (no ramp on this system).
+#[cfg(not(target_os = "linux"))]
+pub fn fade_out(_windows: Vec<WebviewWindow>, _length: Duration, done: impl FnOnce() + 'static) {
+    done();
+}
 
 /// Shows `window` and ramps it from transparent to [`SHOWN_OPACITY`] over `length`.
 /// Call on the main thread.
+#[cfg(target_os = "linux")]
 pub fn fade_in(window: &WebviewWindow, length: Duration) {
     let Ok(gtk_window) = window.gtk_window() else {
         let _ = window.show();
@@ -39,6 +58,7 @@ pub fn fade_in(window: &WebviewWindow, length: Duration) {
 
 /// Ramps every one of `windows` to transparent over `length`, then calls `done`.
 /// Call on the main thread.
+#[cfg(target_os = "linux")]
 pub fn fade_out(windows: Vec<WebviewWindow>, length: Duration, done: impl FnOnce() + 'static) {
     use gtk::prelude::*;
     let gtk_windows: Vec<_> = windows.iter().filter_map(|w| w.gtk_window().ok()).collect();
@@ -59,6 +79,7 @@ pub fn fade_out(windows: Vec<WebviewWindow>, length: Duration, done: impl FnOnce
     }
 }
 
+#[cfg(target_os = "linux")]
 fn ramp(window: gtk::ApplicationWindow, from: f64, to: f64, length: Duration, done: impl FnOnce() + 'static) {
     use gtk::glib;
     use gtk::prelude::*;
@@ -78,6 +99,7 @@ fn ramp(window: gtk::ApplicationWindow, from: f64, to: f64, length: Duration, do
     });
 }
 
+#[cfg(target_os = "linux")]
 fn animations_enabled() -> bool {
     use gtk::prelude::*;
     gtk::Settings::default().is_none_or(|s| s.is_gtk_enable_animations())

@@ -75,9 +75,14 @@ impl SystemClock {
     }
 }
 
-/// CLOCK_BOOTTIME: monotonic time including time suspended.
+/// Monotonic time including time suspended: CLOCK_BOOTTIME on Linux; on Apple systems
+/// CLOCK_MONOTONIC already counts sleep (it is `mach_continuous_time`).
 fn boottime() -> Duration {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let id = rustix::time::ClockId::Boottime;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let id = rustix::time::ClockId::Monotonic;
+    let t = rustix::time::clock_gettime(id);
     Duration::new(t.tv_sec.unsigned_abs(), u32::try_from(t.tv_nsec).unwrap_or(0))
 }
 

@@ -4,8 +4,9 @@
 //! senses (idle and do-not-disturb sources, probed once; sleep and lock watched), the control
 //! socket, the runtime thread, the once-only notices (where Respite can be reached without a
 //! tray icon, [`crate::reach`]; GNOME's own break reminders on as well,
-//! [`crate::gnome_reminders`]), and on the main thread the GLib main loop that carries the tray
-//! and turns SIGTERM and SIGINT into a clean quit.
+//! [`crate::gnome_reminders`]), and on the main thread the [`crate::main_loop`], which carries
+//! the tray (on Linux; other systems have none yet) and turns SIGTERM and SIGINT into a clean
+//! quit.
 
 use crate::instance::{self, Acquired};
 use crate::effects::Effects;
@@ -15,8 +16,8 @@ use crate::runtime::Runtime;
 use crate::weekly::Announcer;
 use crate::senses::{self, LiveSenses};
 use crate::once::Once;
-use crate::{control, gnome_reminders, reach, settings_file, tray};
-use gtk::glib;
+use crate::main_loop::{self, MainLoop};
+use crate::{control, gnome_reminders, reach, settings_file};
 use respite_core::client;
 use respite_core::clock::{Clock, ScaledClock, SystemClock};
 use respite_core::journal::Journal;
@@ -85,17 +86,8 @@ pub fn start(paths: &Paths) -> ExitCode {
     runtime.set_settings_file(paths.settings_file());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
-    let main_loop = glib::MainLoop::new(None, false);
-    let tray_created = match tray::start(inputs.clone()) {
-        Ok(sink) => {
-            runtime.set_tray(sink);
-            true
-        }
-        Err(e) => {
-            tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)");
-            false
-        }
-    };
+    let main_loop = MainLoop::new();
+    let tray_created = start_tray(&mut runtime, &inputs);
     reach::tell_if_unreachable(tray_created, Once::at(paths.state_dir.join("told-no-tray")));
     gnome_reminders::tell_if_on(Once::at(paths.state_dir.join("told-gnome-reminders")));
     quit_on_signals(&inputs);
@@ -122,18 +114,39 @@ pub fn start(paths: &Paths) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs `work` (the runtime) on a thread of its own; however it ends, by returning or by a
-/// panic, `main_loop` quits, so the process never stays half alive with no schedule.
-fn spawn_runtime(main_loop: &glib::MainLoop, work: impl FnOnce() + Send + 'static) -> thread::JoinHandle<()> {
-    struct QuitOnDrop(glib::MainLoop);
-    impl Drop for QuitOnDrop {
-        fn drop(&mut self) {
-            // Through the loop's own context, so a quit before the loop runs is not lost.
-            let main_loop = self.0.clone();
-            drop(self.0.context().spawn(async move { main_loop.quit() }));
+/// Makes the tray icon on this (the main) thread and connects it to the runtime; whether it
+/// was made.
+#[cfg(target_os = "linux")]
+fn start_tray(runtime: &mut Runtime, inputs: &Sender<Input>) -> bool {
+    match crate::tray::start(inputs.clone()) {
+        Ok(sink) => {
+            runtime.set_tray(sink);
+            true
+        }
+        Err(e) => {
+            tracing::warn!("{e}; Respite runs without a tray icon (the `respite` command still works)");
+            false
         }
     }
-    let quit = QuitOnDrop(main_loop.clone());
+}
+
+/// The tray is GTK's, on Linux; elsewhere Respite has none yet.
+#[cfg(not(target_os = "linux"))]
+fn start_tray(_: &mut Runtime, _: &Sender<Input>) -> bool {
+    tracing::warn!("Respite has no tray icon on this system yet (the `respite` command still works)");
+    false
+}
+
+/// Runs `work` (the runtime) on a thread of its own; however it ends, by returning or by a
+/// panic, `main_loop` quits, so the process never stays half alive with no schedule.
+fn spawn_runtime(main_loop: &MainLoop, work: impl FnOnce() + Send + 'static) -> thread::JoinHandle<()> {
+    struct QuitOnDrop(main_loop::Quitter);
+    impl Drop for QuitOnDrop {
+        fn drop(&mut self) {
+            self.0.quit();
+        }
+    }
+    let quit = QuitOnDrop(main_loop.quitter());
     thread::Builder::new()
         .name("runtime".into())
         .spawn(move || {
@@ -180,14 +193,11 @@ fn hand_over(paths: &Paths) -> ExitCode {
 }
 
 fn quit_on_signals(inputs: &Sender<Input>) {
-    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
-        let inputs = inputs.clone();
-        glib::unix_signal_add(signal, move || {
-            tracing::info!(signal, "stopping on signal");
-            let _ = inputs.send(Input::Request { request: Request::Quit, reply: None });
-            glib::ControlFlow::Continue
-        });
-    }
+    let inputs = inputs.clone();
+    main_loop::quit_on_signals(move |signal| {
+        tracing::info!(signal, "stopping on signal");
+        let _ = inputs.send(Input::Request { request: Request::Quit, reply: None });
+    });
 }
 
 #[cfg(test)]
@@ -196,12 +206,12 @@ mod tests {
 
     #[test]
     fn a_panic_in_the_runtime_ends_the_main_loop_and_is_seen() {
-        let main_loop = glib::MainLoop::new(None, false);
+        let main_loop = MainLoop::new();
         let runtime = spawn_runtime(&main_loop, || panic!("a fault in the runtime"));
         // Returns only because the runtime's end quit it.
         main_loop.run();
         assert!(runtime.join().is_err(), "the panic reaches the one who joins");
-        let main_loop = glib::MainLoop::new(None, false);
+        let main_loop = MainLoop::new();
         spawn_runtime(&main_loop, || {}).join().unwrap();
         main_loop.run();
     }

@@ -15,7 +15,9 @@
 
 use crate::notify;
 use crate::once::Once;
+#[cfg(target_os = "linux")]
 use gtk::gio;
+#[cfg(target_os = "linux")]
 use gtk::gio::prelude::*;
 use respite_core::text::{self, Texts};
 use std::path::PathBuf;
@@ -67,7 +69,24 @@ impl GnomeReminders {
     fn with_files(schemas: PathBuf, keyfile: PathBuf) -> Self {
         GnomeReminders { schemas: Some(schemas), keyfile: Some(keyfile) }
     }
+}
 
+/// GNOME runs on Linux (and BSDs, which Respite does not build for yet); elsewhere there is no
+/// such setting.
+#[cfg(not(target_os = "linux"))]
+impl GnomeReminders {
+    pub fn read(&self) -> Result<Reminders, GnomeError> {
+        let _ = (&self.schemas, &self.keyfile);
+        Ok(Reminders::Absent)
+    }
+
+    pub fn turn_off(&self) -> Result<Reminders, GnomeError> {
+        self.read()
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl GnomeReminders {
     /// The settings object, or `None` when there is no such schema.
     fn settings(&self) -> Result<Option<gio::Settings>, GnomeError> {
         let source = match &self.schemas {
@@ -170,7 +189,7 @@ fn turn_off_as_asked() {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use std::path::Path;

@@ -20,7 +20,10 @@ use crate::input::Input;
 use respite_core::protocol::WindowName;
 use respite_core::settings::OverlayPrefs;
 use respite_core::calendar::Week;
-use rustix::process::{kill_process, pidfd_open, pidfd_send_signal, Pid, PidfdFlags, Signal};
+use rustix::process::{kill_process, Pid, Signal};
+#[cfg(target_os = "linux")]
+use rustix::process::{pidfd_open, pidfd_send_signal, PidfdFlags};
+#[cfg(target_os = "linux")]
 use std::os::fd::OwnedFd;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -46,15 +49,24 @@ pub struct LaunchError {
     source: std::io::Error,
 }
 
-/// A started `respite-ui`, signalled through its pidfd when the kernel offers one.
+/// A started `respite-ui`, signalled through its pidfd when the kernel offers one (Linux 5.3
+/// and later), else by pid.
 #[derive(Debug)]
 struct Process {
     pid: u32,
+    #[cfg(target_os = "linux")]
     pidfd: Option<OwnedFd>,
 }
 
 impl Process {
     /// Call before the child can be reaped (before its waiter thread starts).
+    #[cfg(not(target_os = "linux"))]
+    fn of(child: &std::process::Child) -> Self {
+        Self { pid: child.id() }
+    }
+
+    /// Call before the child can be reaped (before its waiter thread starts).
+    #[cfg(target_os = "linux")]
     fn of(child: &std::process::Child) -> Self {
         let pid = child.id();
         let pidfd = i32::try_from(pid).ok().and_then(Pid::from_raw).and_then(|p| match pidfd_open(p, PidfdFlags::empty()) {
@@ -68,12 +80,16 @@ impl Process {
     }
 
     fn signal(&self, signal: Signal) {
-        let sent = match &self.pidfd {
-            Some(fd) => pidfd_send_signal(fd, signal),
-            None => match i32::try_from(self.pid).ok().and_then(Pid::from_raw) {
-                Some(pid) => kill_process(pid, signal),
-                None => return,
-            },
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.pidfd {
+            if let Err(e) = pidfd_send_signal(fd, signal) {
+                tracing::debug!("cannot signal respite-ui {}: {e}", self.pid);
+            }
+            return;
+        }
+        let sent = match i32::try_from(self.pid).ok().and_then(Pid::from_raw) {
+            Some(pid) => kill_process(pid, signal),
+            None => return,
         };
         if let Err(e) = sent {
             tracing::debug!("cannot signal respite-ui {}: {e}", self.pid);

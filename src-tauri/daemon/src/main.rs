@@ -4,17 +4,22 @@
 //! only while one is needed.
 //!
 //! Where things live: [`cli`] parses arguments and runs client commands; [`daemon`] assembles
-//! the daemon (single instance, settings, store, socket, runtime, tray); [`runtime`] owns the
+//! the daemon (single instance, settings, store, socket, runtime, tray) and [`main_loop`] runs
+//! its main thread; [`runtime`] owns the
 //! scheduler loop, acting on [`input`]s; [`settings_file`] reads the settings (at start and on
 //! reload); [`evening`] plans the evening nudge and the bedtime reminder; [`glance`] is what
 //! Respite shows at a glance (tray and panels); [`control`] serves
-//! the socket; [`launcher`] starts `respite-ui`; [`tray`] is
-//! the tray icon and menu; [`follow`] is `respite status --follow`, for panels; [`notify`] sends
+//! the socket; [`launcher`] starts `respite-ui`; `tray` is
+//! the tray icon and menu (Linux only); [`follow`] is `respite status --follow`, for panels; [`notify`] sends
 //! desktop notifications; [`once`] remembers the notices told once ever; [`reach`] tells where
 //! Respite is when no tray icon shows; [`gnome_reminders`] is GNOME's own break reminders, next
 //! to Respite's; [`sound`] plays the chime; [`senses`] reads idle time and do-not-disturb from
 //! the desktop; [`overrides`] reads the environment variables tests use, once; [`logging`] is
 //! where the log goes; [`weekly`] announces the weekly summary.
+
+// Elsewhere than Linux the desktop's parts (tray, X11, Wayland, GSettings) are left out, and
+// what only they used would be reported as unused.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code, unused))]
 
 mod chores;
 mod cli;
@@ -30,6 +35,7 @@ mod instance;
 mod io_thread;
 mod launcher;
 mod logging;
+mod main_loop;
 mod notify;
 mod once;
 mod overrides;
@@ -39,6 +45,7 @@ mod senses;
 mod session_bus;
 mod settings_file;
 mod sound;
+#[cfg(target_os = "linux")]
 mod tray;
 mod weekly;
 

@@ -155,6 +155,14 @@ fn host_registered(bus: &Connection) -> zbus::Result<bool> {
 
 /// Whether an XEmbed tray runs on the X11 display GTK draws on (not under Wayland, where GTK
 /// shows no XEmbed icon).
+#[cfg(not(target_os = "linux"))]
+fn xembed_tray() -> bool {
+    false
+}
+
+/// Whether an XEmbed tray runs on the X11 display GTK draws on (not under Wayland, where GTK
+/// shows no XEmbed icon).
+#[cfg(target_os = "linux")]
 fn xembed_tray() -> bool {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::xproto::ConnectionExt as _;
