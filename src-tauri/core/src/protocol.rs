@@ -9,7 +9,7 @@
 //! bytes are refused.
 
 use crate::message::Message;
-use crate::record::{BreakKind, Outcome};
+use crate::record::{BreakKind, Outcome, Trigger};
 use crate::senses::HoldReason;
 use crate::selfcheck::Answers;
 use crate::calendar::Week;
@@ -230,6 +230,16 @@ pub struct CurrentBreak {
     pub can_finish: bool,
     /// Which piece of content to show (the daemon rotates it so breaks in a row differ).
     pub idea: u32,
+    /// Why it came: the schedule, by hand, focus mode, a fixed time, the budget.
+    #[serde(default = "scheduled")]
+    pub trigger: Trigger,
+    /// A reminder the person set, shown with this break.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip: Option<String>,
+}
+
+fn scheduled() -> Trigger {
+    Trigger::Scheduled
 }
 
 /// The daemon's state, as `respite status --json` prints it. Times are local.
@@ -264,6 +274,15 @@ pub struct Status {
     /// Focus mode's round and time left, when it is on.
     #[serde(default)]
     pub focus: Option<FocusStatus>,
+    /// Breaks keep to working hours, and it is outside them: no scheduled break comes now.
+    #[serde(default)]
+    pub outside_hours: bool,
+    /// Active time at the screen today, in seconds.
+    #[serde(default)]
+    pub screen_time_today_secs: u64,
+    /// The daily screen-time budget, in seconds, when one is set.
+    #[serde(default)]
+    pub budget_secs: Option<u64>,
 }
 
 impl Status {
@@ -279,7 +298,7 @@ impl Status {
                 let remaining = b.ends_mono().saturating_sub(now.mono).as_millis();
                 let ends_at = now.wall_at(b.ends_mono());
                 let postpone = scheduler.postpone_window(now);
-                let strict = scheduler.rules().strict[b.kind.index()];
+                let strict = b.strict;
                 let current = CurrentBreak {
                     id: b.id,
                     kind: b.kind,
@@ -294,6 +313,8 @@ impl Status {
                     postpone_secs: scheduler.rules().postpone_by.as_secs(),
                     can_finish: b.kind == BreakKind::Walk && !strict,
                     idea: 0,
+                    trigger: b.trigger,
+                    tip: b.tip.clone(),
                 };
                 (State::OnBreak, None, Some(current))
             }
@@ -316,6 +337,9 @@ impl Status {
             holding: scheduler.holding(),
             hold_sources: Vec::new(),
             focus: scheduler.focus(),
+            outside_hours: !scheduler.in_break_hours(),
+            screen_time_today_secs: scheduler.screen_time_today(now).as_secs(),
+            budget_secs: scheduler.budget().daily.map(|d| d.as_secs()),
         }
     }
 }

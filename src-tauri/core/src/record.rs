@@ -61,6 +61,10 @@ words! {
         Manual = "manual",
         /// The end of a focus (Pomodoro) round.
         Focus = "focus",
+        /// A break set for a time of day (`[[fixed]]` in the settings).
+        Fixed = "fixed",
+        /// The day's screen time reached its budget (`[budget]`, with its overlay on).
+        Budget = "budget",
     }
 }
 

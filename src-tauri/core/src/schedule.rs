@@ -24,14 +24,20 @@
 //! plans and rules, the next break and the deadlines), `commands` (the user's commands, the
 //! pause), `due` (breaks falling due, starting and ending), `hold` (a due break held or waiting
 //! for a pause in typing), `presence` (the person leaving and coming back, sleep, the screen
-//! lock) and `focus` (focus mode).
+//! lock), `focus` (focus mode), `timetable` (breaks only in working hours, breaks at fixed
+//! times) in the local `zone`, `budget` (the daily screen-time budget) and `reminders` (the
+//! person's own reminders).
 
+mod budget;
 mod commands;
 mod due;
 mod focus;
 mod hold;
 mod plan;
 mod presence;
+mod reminders;
+mod timetable;
+mod zone;
 
 pub use commands::{Command, NoBreakBecause, Pause, PauseEnd, PauseLength, ScheduleError, Wanted};
 pub use due::ActiveBreak;
@@ -39,18 +45,26 @@ pub use focus::{FocusPlan, FocusRound, FocusStatus};
 pub use hold::{Waiting, HOLD_RECHECK, TYPING_PAUSE, TYPING_WAIT};
 pub use plan::{KindPlan, Plans, Rules, Sensing, MERGE_WINDOW};
 pub use presence::ScreenLock;
+pub use budget::{Budget, BUDGET_WARNING};
+pub use reminders::{Reminder, ReminderPlan, CAP_WINDOW};
+pub use timetable::{FixedBreak, SetBreak, Timetable, FIXED_GRACE};
+pub use zone::Zone;
 
 use crate::clock::Now;
 use crate::record::{BreakKind, BreakRecord};
 use crate::senses::HoldReason;
 use chrono::{DateTime, Utc};
+use budget::BudgetDay;
 use focus::Focus;
 use presence::Presence;
+use reminders::ReminderState;
+use timetable::TimetableState;
 use std::time::Duration;
 
+use crate::record::Trigger;
 // The tests (`use super::*`) name these too.
 #[cfg(test)]
-use crate::record::{Outcome, Trigger};
+use crate::record::Outcome;
 #[cfg(test)]
 use crate::senses::Senses;
 
@@ -105,6 +119,13 @@ pub enum Event {
     Active { start: DateTime<Utc>, end: DateTime<Utc> },
     /// A focus round ended: log it.
     FocusRound(FocusRound),
+    /// Today's screen time is [`BUDGET_WARNING`] from its budget.
+    BudgetNear { used: Duration, budget: Duration },
+    /// Today's screen time reached its budget; `overlay`: a break says so (it follows as
+    /// [`Event::BreakStarted`] once it may show), else a notification does.
+    BudgetReached { used: Duration, budget: Duration, overlay: bool },
+    /// One of the person's reminders, as a notification.
+    Reminder { text: String },
 }
 
 /// An [`ActiveBreak`], boxed to keep [`Event`] small.
@@ -136,6 +157,12 @@ pub struct Scheduler {
     presence: Presence,
     focus: Option<Focus>,
     next_id: u64,
+    timetable: Timetable,
+    timetable_state: TimetableState,
+    budget: Budget,
+    budget_day: BudgetDay,
+    reminders: ReminderPlan,
+    reminder_state: ReminderState,
 }
 
 impl Scheduler {
@@ -153,6 +180,18 @@ impl Scheduler {
             presence: Presence::new(now.mono, now.wall),
             focus: None,
             next_id: 1,
+            timetable: Timetable::default(),
+            timetable_state: TimetableState { allowed: true, ..TimetableState::default() },
+            budget: Budget::default(),
+            budget_day: BudgetDay {
+                date: Zone::Local.date_of(now.wall),
+                start_mono: now.mono,
+                closed: Duration::ZERO,
+                warned: false,
+                reached: false,
+            },
+            reminders: ReminderPlan::default(),
+            reminder_state: ReminderState::default(),
         }
     }
 
@@ -174,9 +213,15 @@ impl Scheduler {
         self
     }
 
-    /// New [`Rules`] from the settings (a reload); the break on screen follows them too.
+    /// New [`Rules`] from the settings (a reload); the break on screen follows them too (unless
+    /// it is the budget's, which has its own).
     pub fn set_rules(&mut self, rules: Rules) {
         self.rules = rules;
+        if let Phase::OnBreak(brk) = &mut self.phase {
+            if brk.trigger != Trigger::Budget {
+                brk.strict = rules.strict[brk.kind.index()];
+            }
+        }
     }
 
     /// New [`Sensing`] from the settings (a reload); elapsed active time is kept.

@@ -24,6 +24,10 @@ words! {
         Camera = "camera",
         /// A microphone is in use (a call, a recording).
         Microphone = "microphone",
+        /// An app the person listed runs, or is the focused window (`[breaks] hold_for_apps`).
+        App = "app",
+        /// The screen is being shared (a screen-cast stream on PipeWire).
+        ScreenShare = "screen_share",
     }
 }
 
@@ -36,6 +40,8 @@ impl HoldReason {
             HoldReason::DoNotDisturb => "do not disturb is on",
             HoldReason::Camera => "the camera is in use",
             HoldReason::Microphone => "the microphone is in use",
+            HoldReason::App => "an app that holds breaks is running",
+            HoldReason::ScreenShare => "the screen is being shared",
         }
     }
 }

@@ -142,7 +142,7 @@ impl Scheduler {
             Command::TakeBreak(kind) => self.take_break(kind, now),
             Command::Pause(length) => {
                 if let Phase::OnBreak(brk) = &self.phase {
-                    if self.rules.strict[brk.kind.index()] {
+                    if brk.strict {
                         return Err(ScheduleError::Strict(brk.kind));
                     }
                 }
@@ -160,7 +160,7 @@ impl Scheduler {
             Command::Finish(id) => {
                 self.check_on_break(id)?;
                 let Phase::OnBreak(brk) = &self.phase else { unreachable!("checked above") };
-                if self.rules.strict[brk.kind.index()] {
+                if brk.strict {
                     return Err(ScheduleError::Strict(brk.kind));
                 }
                 // Back early: it counts as taken once at least half of it was.
@@ -195,7 +195,10 @@ impl Scheduler {
         if brk.trigger == Trigger::Focus {
             return Err(ScheduleError::FocusBreak);
         }
-        self.may_postpone(brk.kind)?;
+        if brk.strict {
+            return Err(ScheduleError::Strict(brk.kind));
+        }
+        self.within_postpone_limit(brk.kind)?;
         let half = brk.started_mono.saturating_add(brk.planned / 2);
         if now.mono >= half {
             return Err(ScheduleError::TooLateToPostpone);
@@ -207,6 +210,10 @@ impl Scheduler {
         if self.rules.strict[kind.index()] {
             return Err(ScheduleError::Strict(kind));
         }
+        self.within_postpone_limit(kind)
+    }
+
+    fn within_postpone_limit(&self, kind: BreakKind) -> Result<(), ScheduleError> {
         let count = self.postponed[kind.index()];
         if count >= self.rules.max_postpones {
             return Err(ScheduleError::PostponeLimit(kind, count));
@@ -263,7 +270,7 @@ impl Scheduler {
     fn skip(&mut self, id: Option<u64>, now: Now) -> Result<Vec<Event>, ScheduleError> {
         match &self.phase {
             Phase::OnBreak(brk) => {
-                if self.rules.strict[brk.kind.index()] {
+                if brk.strict {
                     return Err(ScheduleError::Strict(brk.kind));
                 }
                 self.check_on_break(id)?;
@@ -292,10 +299,20 @@ impl Scheduler {
             Phase::OnBreak(_) => {
                 self.check_on_break(id)?;
                 self.postpone_window(now)?;
+                let set = self.set_break_on_screen();
                 let events = self.end_break(Outcome::Postponed, now);
                 let Some(Event::BreakEnded { record, .. }) = events.first() else { unreachable!("a break was on screen") };
                 let record = record.clone();
-                self.put_off(&record);
+                match set {
+                    // A fixed-time or budget break comes back as itself, that much later.
+                    Some(mut set) => {
+                        self.postponed[record.kind.index()] += 1;
+                        set.due_mono = now.mono.saturating_add(self.rules.postpone_by);
+                        set.due_wall = now.wall_at(set.due_mono);
+                        self.timetable_state.due = Some(set);
+                    }
+                    None => self.put_off(&record),
+                }
                 return Ok(events);
             }
             Phase::Paused(_) => return Err(ScheduleError::NoNextBreak(Wanted::Postpone, NoBreakBecause::Paused)),
@@ -360,6 +377,7 @@ impl Scheduler {
     /// The wall clock moved by itself (changed by hand, NTP, a time zone change): re-anchors
     /// what is anchored to it. Deadlines that are lengths of time keep running.
     pub fn wall_changed(&mut self, now: Now) {
+        self.reanchor_timetable(now);
         if let Phase::Paused(Pause { until: Some(until), .. }) = &mut self.phase {
             if until.at_wall_time {
                 until.mono = now.mono_at(until.wall);

@@ -26,6 +26,10 @@ pub struct ActiveBreak {
     pub planned: Duration,
     /// How long it was held back before it showed, and why.
     pub held: Option<Held>,
+    /// No postpone, skip or early finish.
+    pub strict: bool,
+    /// A reminder the person set, shown with the break.
+    pub tip: Option<String>,
     /// Time the machine slept during the break: it counts as break time.
     #[serde(skip)]
     pub asleep: Duration,
@@ -71,6 +75,7 @@ impl Scheduler {
     /// [`Scheduler::next_deadline`] (calling it early is harmless).
     pub fn tick(&mut self, now: Now, senses: &mut dyn Senses) -> Vec<Event> {
         let mut events = Vec::new();
+        self.apply_timetable(now);
         if let Phase::Paused(pause @ Pause { until: Some(until), .. }) = self.phase {
             if until.mono <= now.mono {
                 self.resume_from_pause(pause, now);
@@ -89,11 +94,16 @@ impl Scheduler {
             idle = self.read_idle(now, senses, &mut events);
         }
         self.flush_span(now, &mut events);
+        self.apply_budget(now, &mut events);
         if !self.phase.is_working() || self.is_away() {
             return events;
         }
         self.accrue(now);
-        let Some((kind, at)) = self.next_due() else { return events };
+        if self.timetable_state.allowed {
+            self.apply_reminders(now, &mut events);
+        }
+        let set = self.timetable_state.due.as_ref().map(|set| (set.kind, set.due_mono));
+        let Some((kind, at)) = set.or_else(|| self.next_due()) else { return events };
         if at > now.mono {
             if self.notice_at(at).is_some_and(|n| n <= now.mono) && self.phase != Phase::Working(Countdown::Noticed(at)) {
                 self.phase = Phase::Working(Countdown::Noticed(at));
@@ -123,6 +133,10 @@ impl Scheduler {
 
     /// Starts the break due at monotonic `at`.
     pub(super) fn start_due(&mut self, kind: BreakKind, at: Duration, held: Option<Held>, now: Now) -> Vec<Event> {
+        if let Some(set) = self.timetable_state.due.take() {
+            let covers = self.covered_by(set.kind, set.planned);
+            return self.start(set.kind, covers, set.trigger, set.due_wall, set.planned, held, now);
+        }
         let due_at = now.wall_at(at);
         if let Some(focus) = self.focus {
             let (kind, covers, planned) = self.focus_break();
@@ -149,7 +163,9 @@ impl Scheduler {
         let mut events = Vec::new();
         self.close_span(now.mono, now.wall, &mut events);
         self.presence.away = None;
-        let brk = ActiveBreak { id: self.next_id, kind, covers, trigger, due_at, started_at: now.wall, started_mono: now.mono, planned, held, asleep: Duration::ZERO };
+        let strict = if trigger == Trigger::Budget { self.budget.strict } else { self.rules.strict[kind.index()] };
+        let tip = self.take_tip();
+        let brk = ActiveBreak { id: self.next_id, kind, covers, trigger, due_at, started_at: now.wall, started_mono: now.mono, planned, held, strict, tip, asleep: Duration::ZERO };
         self.next_id += 1;
         self.phase = Phase::OnBreak(brk.clone());
         events.push(Event::BreakStarted(Box::new(brk)));

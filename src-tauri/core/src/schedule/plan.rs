@@ -95,7 +95,7 @@ impl Scheduler {
         };
         let tracking = !matches!(self.phase, Phase::OnBreak(_));
         let read = self.presence.next_read.filter(|_| tracking && (self.presence.known || self.is_away()));
-        [phase, read].into_iter().flatten().min()
+        [phase, read, self.timetable_deadline(), self.budget_deadline(), self.reminders_deadline()].into_iter().flatten().min()
     }
 
     /// The break the schedule will start next, if working and any kind is enabled.
@@ -129,11 +129,14 @@ impl Scheduler {
     pub(super) fn accrue(&mut self, now: Now) {
         let worked = now.mono.saturating_sub(self.counted_to);
         if self.phase.is_working() && !self.is_away() {
-            for kind in BreakKind::ALL {
-                self.elapsed[kind.index()] += worked;
+            if self.timetable_state.allowed {
+                for kind in BreakKind::ALL {
+                    self.elapsed[kind.index()] = self.elapsed[kind.index()].saturating_add(worked);
+                }
+                self.accrue_reminders(worked);
             }
             if let Some(focus) = &mut self.focus {
-                focus.worked += worked;
+                focus.worked = focus.worked.saturating_add(worked);
             }
         }
         self.counted_to = self.counted_to.max(now.mono);
@@ -157,6 +160,9 @@ impl Scheduler {
     pub(super) fn next_due(&self) -> Option<(BreakKind, Duration)> {
         if let Some(focus) = &self.focus {
             return Some((self.focus_break().0, self.counted_to + self.focus_plan.work.saturating_sub(focus.worked)));
+        }
+        if !self.timetable_state.allowed {
+            return None;
         }
         self.plans
             .enabled()

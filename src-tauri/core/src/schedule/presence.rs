@@ -89,6 +89,7 @@ impl Scheduler {
             }
             Phase::Working(_) => {}
         }
+        self.reanchor_timetable(now);
         if matches!(self.phase, Phase::OnBreak(_)) {
             return;
         }
@@ -229,6 +230,7 @@ impl Scheduler {
     pub(super) fn close_span(&mut self, end: Duration, end_wall: DateTime<Utc>, events: &mut Vec<Event>) {
         if let Some((from, from_wall)) = self.presence.span_from.take() {
             if end > from && end_wall > from_wall {
+                self.budget_count(from_wall, end_wall);
                 events.push(Event::Active { start: from_wall, end: end_wall });
             }
         }

@@ -595,3 +595,6 @@ fn dst_changes_neither_burst_nor_skip_breaks_and_pauses_end_at_local_nine() {
         assert!(w.s.phase().is_working(), "{zone}: resumed at 09:00 local");
     }
 }
+
+#[cfg(test)]
+mod timetable;

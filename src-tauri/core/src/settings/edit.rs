@@ -14,6 +14,7 @@
 use crate::message::Message;
 use super::{parse, Problem, DEFAULT_FILE};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,11 @@ pub enum FieldValue {
     Integer(i64),
     /// Durations ("20m"), times ("23:00"), ranges ("09:00-18:00"), "off", "forever", "all".
     Text(String),
+    /// A list of words (the apps that hold breaks).
+    List(Vec<String>),
+    /// A list of entries, each a few named fields (fixed-time breaks, reminders), written as
+    /// inline tables.
+    Entries(Vec<BTreeMap<String, FieldValue>>),
 }
 
 impl FieldValue {
@@ -36,15 +42,38 @@ impl FieldValue {
             FieldValue::Bool(b) => (*b).into(),
             FieldValue::Integer(n) => (*n).into(),
             FieldValue::Text(s) => s.as_str().into(),
+            FieldValue::List(items) => toml_edit::Value::Array(items.iter().map(String::as_str).collect()),
+            FieldValue::Entries(entries) => {
+                let mut array = toml_edit::Array::new();
+                for entry in entries {
+                    let mut table = toml_edit::InlineTable::new();
+                    for (field, value) in entry {
+                        table.insert(field, value.to_toml());
+                    }
+                    array.push(table);
+                }
+                toml_edit::Value::Array(array)
+            }
         }
     }
 
-    /// A TOML value as the window shows it; other types (floats, arrays) as their TOML text.
+    /// A TOML value as the window shows it; other types (floats, mixed arrays) as their TOML
+    /// text.
     fn from_toml(value: &toml_edit::Value) -> Self {
         match value {
             toml_edit::Value::Boolean(b) => FieldValue::Bool(*b.value()),
             toml_edit::Value::Integer(n) => FieldValue::Integer(*n.value()),
             toml_edit::Value::String(s) => FieldValue::Text(s.value().clone()),
+            toml_edit::Value::Array(items) if items.iter().all(|i| i.is_str()) => {
+                FieldValue::List(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+            }
+            toml_edit::Value::Array(items) if items.iter().all(|i| i.is_inline_table()) => FieldValue::Entries(
+                items
+                    .iter()
+                    .filter_map(toml_edit::Value::as_inline_table)
+                    .map(|table| table.iter().map(|(field, value)| (field.to_owned(), FieldValue::from_toml(value))).collect())
+                    .collect(),
+            ),
             other => FieldValue::Text(other.to_string().trim().to_owned()),
         }
     }

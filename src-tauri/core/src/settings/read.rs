@@ -5,7 +5,7 @@
 use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, UnknownMonitors};
 use super::DEFAULT_FILE;
 use crate::record::BreakKind;
-use crate::schedule::{FocusPlan, KindPlan, Rules, Sensing};
+use crate::schedule::{Budget, FixedBreak, FocusPlan, KindPlan, Reminder, ReminderPlan, Sensing};
 use crate::message::Message;
 use crate::workhours::{parse_day, WorkHours};
 use chrono::{NaiveTime, Weekday};
@@ -129,14 +129,17 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" => {
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" | "fixed" | "budget" | "reminders" => {
                 let Some(fields) = value.as_table() else {
                     problems.push(Problem { key: key.clone(), reason: Message::new("problem.not_a_table").text("key", key) });
                     continue;
                 };
                 match key.as_str() {
                     "log" => settings.keep = read_log(fields, settings.keep, &mut problems),
-                    "breaks" => read_breaks(fields, &mut settings.rules, &mut settings.sensing, &mut settings.calls_hold, &mut problems),
+                    "breaks" => read_breaks(fields, &mut settings, &mut problems),
+                    "fixed" => read_fixed(fields, &mut settings.fixed, &mut problems),
+                    "budget" => read_budget(fields, &mut settings.budget, &mut problems),
+                    "reminders" => read_reminders(fields, &mut settings.reminders, &mut problems),
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
                     "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
@@ -214,14 +217,177 @@ fn read_log(fields: &toml::Table, default: Option<Duration>, problems: &mut Vec<
     keep
 }
 
-fn read_breaks(fields: &toml::Table, rules: &mut Rules, sensing: &mut Sensing, calls_hold: &mut bool, problems: &mut Vec<Problem>) {
+fn read_breaks(fields: &toml::Table, settings: &mut Settings, problems: &mut Vec<Problem>) {
     read_table("breaks", fields, problems, |field, value| match field {
-        "wait_during_calls" => boolean(value).map(|on| *calls_hold = on),
-        "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| rules.postpone_by = d),
-        "max_postpones" => whole(value, 0, 10).map(|n| rules.max_postpones = n as u32),
-        "wait_for_do_not_disturb" => duration(value, Duration::ZERO, Duration::from_secs(4 * 3600)).map(|d| sensing.hold_limit = d),
+        "wait_during_calls" => boolean(value).map(|on| settings.calls_hold = on),
+        "wait_during_screen_share" => boolean(value).map(|on| settings.screen_share_holds = on),
+        "wait_for_apps" => app_names(value).map(|apps| settings.hold_apps = apps),
+        "only_in_working_hours" => boolean(value).map(|on| settings.only_in_hours = on),
+        "postpone" => duration(value, Duration::from_secs(30), Duration::from_secs(3600)).map(|d| settings.rules.postpone_by = d),
+        "max_postpones" => whole(value, 0, 10).map(|n| settings.rules.max_postpones = n as u32),
+        "wait_for_do_not_disturb" => duration(value, Duration::ZERO, Duration::from_secs(4 * 3600)).map(|d| settings.sensing.hold_limit = d),
         _ => unknown(),
     });
+}
+
+/// Longest app name accepted (a process name is at most 15 bytes, a window class a little more).
+const MAX_APP_NAME: usize = 64;
+/// Most apps in the list.
+const MAX_APPS: usize = 50;
+
+/// A list of app names: process names or window classes, matched without regard to case.
+fn app_names(value: &toml::Value) -> Result<Vec<String>, Message> {
+    let not_list = || Message::new("problem.not_app_list").text("value", value);
+    let items = value.as_array().ok_or_else(not_list)?;
+    if items.len() > MAX_APPS {
+        return Err(Message::new("problem.over_limit").number("max", MAX_APPS as u64));
+    }
+    items
+        .iter()
+        .map(|item| match item.as_str().map(str::trim) {
+            Some(name) if !name.is_empty() && name.len() <= MAX_APP_NAME && !name.contains('/') => Ok(name.to_owned()),
+            _ => Err(Message::new("problem.bad_app_name").text("value", item).number("max", MAX_APP_NAME as u64)),
+        })
+        .collect()
+}
+
+/// Most fixed-time breaks, and most reminders.
+const MAX_ENTRIES: usize = 20;
+
+/// The entries of a list of inline tables (`[{ at = "12:30", … }, …]`): each read by `read`; a bad
+/// entry is a problem naming its place (`fixed.breaks.2.at`) and is left out, the rest apply.
+fn entries<T>(table: &str, field: &str, value: &toml::Value, problems: &mut Vec<Problem>, read: impl Fn(&toml::Table) -> Result<T, (String, Message)>) -> Vec<T> {
+    let key = format!("{table}.{field}");
+    let Some(items) = value.as_array() else {
+        problems.push(Problem { key, reason: Message::new("problem.not_entries").text("value", value) });
+        return Vec::new();
+    };
+    if items.len() > MAX_ENTRIES {
+        problems.push(Problem { key: key.clone(), reason: Message::new("problem.over_limit").number("max", MAX_ENTRIES as u64) });
+    }
+    let mut out = Vec::new();
+    for (place, item) in items.iter().enumerate().take(MAX_ENTRIES) {
+        let Some(entry) = item.as_table() else {
+            problems.push(Problem { key: format!("{key}.{}", place + 1), reason: Message::new("problem.not_entry").text("value", item) });
+            continue;
+        };
+        match read(entry) {
+            Ok(value) => out.push(value),
+            Err((field, reason)) => problems.push(Problem { key: format!("{key}.{}.{field}", place + 1), reason }),
+        }
+    }
+    out
+}
+
+/// The field `name` of an entry, read by `read`; missing is a problem unless `default` is given.
+fn entry_field<T>(entry: &toml::Table, name: &str, default: Option<T>, read: impl FnOnce(&toml::Value) -> Result<T, Message>) -> Result<T, (String, Message)> {
+    match entry.get(name) {
+        Some(value) => read(value).map_err(|reason| (name.to_owned(), reason)),
+        None => default.ok_or_else(|| (name.to_owned(), Message::new("problem.missing"))),
+    }
+}
+
+/// Entry fields this reader does not know are problems, like unknown keys.
+fn only_fields(entry: &toml::Table, known: &[&str]) -> Result<(), (String, Message)> {
+    match entry.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(field) => Err((field.clone(), Message::new("problem.unknown"))),
+        None => Ok(()),
+    }
+}
+
+fn read_fixed(fields: &toml::Table, fixed: &mut Vec<FixedBreak>, problems: &mut Vec<Problem>) {
+    for (field, value) in fields {
+        match field.as_str() {
+            "breaks" => {
+                *fixed = entries("fixed", field, value, problems, |entry| {
+                    only_fields(entry, &["at", "days", "kind", "duration"])?;
+                    let at = entry_field(entry, "at", None, |v| time_of_day(v, "12:30"))?;
+                    let days = entry_field(entry, "days", Some([true; 7]), |v| {
+                        let text = v.as_str().ok_or_else(|| Message::new("problem.bad_days").text("value", v))?;
+                        weekdays(text).ok_or_else(|| Message::new("problem.bad_days").text("value", format_args!("{text:?}")))
+                    })?;
+                    let kind = entry_field(entry, "kind", Some(BreakKind::Walk), |v| {
+                        v.as_str().and_then(|k| k.trim().parse().ok()).ok_or_else(|| Message::new("problem.not_one_of").text("choices", quoted_list(&BreakKind::WORDS)).text("value", v))
+                    })?;
+                    let duration = entry_field(entry, "duration", None, |v| duration(v, MIN_DURATION, Duration::from_secs(2 * 3600)))?;
+                    Ok(FixedBreak { at, days, kind, duration })
+                });
+            }
+            _ => problems.push(Problem { key: format!("fixed.{field}"), reason: Message::new("problem.unknown") }),
+        }
+    }
+}
+
+/// Weekdays written "mon-fri", "sat,sun", "mon,wed-fri", "daily", "weekdays" or "weekends".
+fn weekdays(text: &str) -> Option<[bool; 7]> {
+    let mut days = [false; 7];
+    let index = |name: &str| -> Option<usize> {
+        let name = name.trim();
+        (name.len() == 3).then(|| name.parse::<Weekday>().ok()).flatten().map(|d| d.num_days_from_monday() as usize)
+    };
+    match text.trim() {
+        "daily" => return Some([true; 7]),
+        "weekdays" => return Some([true, true, true, true, true, false, false]),
+        "weekends" => return Some([false, false, false, false, false, true, true]),
+        _ => {}
+    }
+    for part in text.split(',') {
+        match part.split_once('-') {
+            Some((from, to)) => {
+                let (from, to) = (index(from)?, index(to)?);
+                let mut day = from;
+                loop {
+                    days[day] = true;
+                    if day == to {
+                        break;
+                    }
+                    day = (day + 1) % 7;
+                }
+            }
+            None => days[index(part)?] = true,
+        }
+    }
+    days.iter().any(|d| *d).then_some(days)
+}
+
+fn read_budget(fields: &toml::Table, budget: &mut Budget, problems: &mut Vec<Problem>) {
+    read_table("budget", fields, problems, |field, value| match field {
+        "daily" => or_off(value, |v| duration(v, mins(30), Duration::from_secs(20 * 3600))).map(|d| budget.daily = d),
+        "overlay" => boolean(value).map(|b| budget.overlay = b),
+        "strict" => boolean(value).map(|b| budget.strict = b),
+        _ => unknown(),
+    });
+}
+
+/// Longest reminder text accepted.
+const MAX_REMINDER: usize = 200;
+
+fn read_reminders(fields: &toml::Table, plan: &mut ReminderPlan, problems: &mut Vec<Problem>) {
+    for (field, value) in fields {
+        match field.as_str() {
+            "per_hour" => match whole(value, 1, 12) {
+                Ok(n) => plan.per_hour = n as u32,
+                Err(reason) => problems.push(Problem { key: "reminders.per_hour".into(), reason }),
+            },
+            "list" => {
+                plan.list = entries("reminders", field, value, problems, |entry| {
+                    only_fields(entry, &["text", "every", "as"])?;
+                    let text = entry_field(entry, "text", None, |v| match v.as_str().map(str::trim) {
+                        Some(text) if !text.is_empty() && text.chars().count() <= MAX_REMINDER => Ok(text.to_owned()),
+                        _ => Err(Message::new("problem.bad_reminder_text").text("value", v).number("max", MAX_REMINDER as u64)),
+                    })?;
+                    let every = entry_field(entry, "every", None, |v| duration(v, mins(5), Duration::from_secs(12 * 3600)))?;
+                    let as_tip = entry_field(entry, "as", Some(false), |v| match v.as_str().map(str::trim) {
+                        Some("notification") => Ok(false),
+                        Some("tip") => Ok(true),
+                        _ => Err(Message::new("problem.not_one_of").text("choices", quoted_list(&["notification", "tip"])).text("value", v)),
+                    })?;
+                    Ok(Reminder { text, every, as_tip })
+                });
+            }
+            _ => problems.push(Problem { key: format!("reminders.{field}"), reason: Message::new("problem.unknown") }),
+        }
+    }
 }
 
 fn read_idle(fields: &toml::Table, sensing: &mut Sensing, problems: &mut Vec<Problem>) {
@@ -429,7 +595,7 @@ volume = 3
         let (settings, problems) = parse(text);
         assert_eq!(settings.rules.strict, [true, false, false]);
         assert_eq!(settings.rules.postpone_by, mins(10));
-        assert_eq!(settings.rules.max_postpones, Rules::default().max_postpones);
+        assert_eq!(settings.rules.max_postpones, crate::schedule::Rules::default().max_postpones);
         assert_eq!(settings.overlay, OverlayPrefs { monitors: Monitors::Cursor, fade: Duration::ZERO });
         assert_eq!(settings.sound, SoundPrefs { enabled: false, volume: 50 });
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
@@ -487,6 +653,44 @@ rounds = 0
         assert_eq!(settings.selfcheck, SelfCheckPrefs::default());
         let texts: Vec<_> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(texts, ["selfcheck.day: must be a day such as \"fri\", not \"friday\"", "selfcheck.time: \"4pm\" is not a time such as \"16:00\""]);
+    }
+
+    #[test]
+    fn holds_fixed_breaks_the_budget_and_reminders_are_read_and_a_bad_entry_leaves_the_rest() {
+        let text = r#"
+[breaks]
+only_in_working_hours = true
+wait_during_screen_share = false
+wait_for_apps = ["obs", "Impressive", ""]
+[fixed]
+breaks = [
+  { at = "12:30", days = "mon-fri", kind = "walk", duration = "30m" },
+  { at = "noon", duration = "10m" },
+  { at = "16:00", days = "sat,sun", duration = "10m", colour = "red" },
+  { at = "07:45", days = "fri-mon", kind = "stretch", duration = "2m" },
+]
+[budget]
+daily = "8h"
+overlay = true
+[reminders]
+per_hour = 3
+list = [{ text = "Drink some water", every = "45m" }, { text = "Check your posture", every = "30m", as = "tip" }, { text = "", every = "1m" }]
+"#;
+        let (settings, problems) = parse(text);
+        assert!(settings.only_in_hours && !settings.screen_share_holds);
+        assert_eq!(settings.hold_apps, Vec::<String>::new(), "a list with a bad name keeps the default");
+        assert_eq!(settings.fixed.len(), 2);
+        assert_eq!(settings.fixed[0], FixedBreak { at: NaiveTime::from_hms_opt(12, 30, 0).unwrap(), days: [true, true, true, true, true, false, false], kind: BreakKind::Walk, duration: mins(30) });
+        assert_eq!(settings.fixed[1].days, [true, false, false, false, true, true, true], "fri-mon wraps over the weekend");
+        assert_eq!(settings.budget, Budget { daily: Some(mins(480)), overlay: true, strict: false });
+        assert_eq!(settings.reminders.per_hour, 3);
+        assert_eq!(settings.reminders.list, [
+            Reminder { text: "Drink some water".into(), every: mins(45), as_tip: false },
+            Reminder { text: "Check your posture".into(), every: mins(30), as_tip: true },
+        ]);
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["breaks.wait_for_apps", "fixed.breaks.2.at", "fixed.breaks.3.colour", "reminders.list.3.text"]);
+        assert!(Settings::default().screen_share_holds && !Settings::default().only_in_hours && Settings::default().budget.daily.is_none());
     }
 
     #[test]

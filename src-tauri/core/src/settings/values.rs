@@ -2,7 +2,7 @@
 //! ([`OverlayPrefs`], [`SoundPrefs`], [`Evening`], [`SelfCheckPrefs`], the [`Monitors`] choice),
 //! and their defaults, which match `defaults.toml`.
 
-use crate::schedule::{FocusPlan, KindPlan, Plans, Rules, Sensing};
+use crate::schedule::{Budget, FixedBreak, FocusPlan, KindPlan, Plans, ReminderPlan, Rules, Sensing};
 use crate::words::words;
 use crate::workhours::WorkHours;
 use chrono::{NaiveTime, Weekday};
@@ -36,7 +36,7 @@ pub struct SoundPrefs {
 }
 
 /// The validated settings the daemon runs with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub plans: Plans,
     pub rules: Rules,
@@ -53,6 +53,16 @@ pub struct Settings {
     pub hours: WorkHours,
     pub evening: Evening,
     pub selfcheck: SelfCheckPrefs,
+    /// Scheduled breaks only in working hours.
+    pub only_in_hours: bool,
+    /// Apps (process names, window classes) that hold a due break while they run or have focus.
+    pub hold_apps: Vec<String>,
+    /// A screen share holds a due break.
+    pub screen_share_holds: bool,
+    /// Breaks at times of day.
+    pub fixed: Vec<FixedBreak>,
+    pub budget: Budget,
+    pub reminders: ReminderPlan,
 }
 
 /// The weekly self-check: whether and when it is offered.
@@ -105,6 +115,12 @@ impl Default for Settings {
             hours: WorkHours::default(),
             evening: Evening::default(),
             selfcheck: SelfCheckPrefs::default(),
+            only_in_hours: false,
+            hold_apps: Vec::new(),
+            screen_share_holds: true,
+            fixed: Vec::new(),
+            budget: Budget::default(),
+            reminders: ReminderPlan::default(),
         }
     }
 }

@@ -124,6 +124,29 @@ pub(super) const MIGRATIONS: &[&str] = &[
      CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown);
      DROP INDEX breaks_by_outcome;
      CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at, shown);",
+    // 8: breaks at fixed times and at the screen-time budget; breaks held for a listed app or a
+    // screen share. As in 6, copied to a table with the wider CHECKs, and the indexes made again.
+    "CREATE TABLE breaks_v8 (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('eye', 'stretch', 'walk')),
+        covers       TEXT    NOT NULL DEFAULT '',
+        trigger      TEXT    NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'focus', 'fixed', 'budget')),
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL CHECK (planned_secs >= 0),
+        actual_secs  INTEGER NOT NULL CHECK (actual_secs >= 0),
+        outcome      TEXT    NOT NULL
+                     CHECK (outcome IN ('completed', 'skipped', 'postponed', 'natural', 'interrupted')),
+        held_reason  TEXT    CHECK (held_reason IN ('fullscreen', 'inhibited', 'do_not_disturb', 'camera', 'microphone', 'app', 'screen_share')),
+        held_secs    INTEGER NOT NULL DEFAULT 0 CHECK (held_secs >= 0),
+        shown        INTEGER CHECK (shown IN (0, 1))
+     );
+     INSERT INTO breaks_v8 SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome, held_reason, held_secs, shown FROM breaks;
+     DROP TABLE breaks;
+     ALTER TABLE breaks_v8 RENAME TO breaks;
+     CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown);
+     CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at, shown);",
 ];
 
 /// The schema version this build writes.

@@ -288,7 +288,7 @@ fn a_version_6_log_keeps_its_rows_with_shown_unknown_and_logs_whether_a_window_c
     drop(read_only);
 
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION, "migrated to the newest schema");
     assert_eq!(store.breaks(None, None).unwrap()[0].record, old, "the old row keeps its data");
     let unknown: bool = store.conn.query_row("SELECT shown IS NULL FROM breaks", [], |r| r.get(0)).unwrap();
     assert!(unknown, "an old row's window is unknown (NULL), not 'not shown'");
