@@ -16,7 +16,7 @@ use crate::cover;
 use crate::error::UiError;
 use crate::fade;
 use respite_core::client;
-use respite_core::record::{BreakKind, Outcome};
+use respite_core::record::{BreakKind, Outcome, Trigger};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
 use respite_core::settings::Monitors;
 use serde::Serialize;
@@ -96,6 +96,8 @@ impl Overlay {
             strict: brk.strict,
             can_finish: brk.can_finish,
             idea: brk.idea,
+            trigger: brk.trigger,
+            tip: brk.tip.clone(),
             // The window fades, not the page (see `fade`).
             fade_ms: 0,
         })
@@ -121,6 +123,10 @@ struct OverlayInfo {
     can_finish: bool,
     idea: u32,
     fade_ms: u64,
+    /// Why it came (`budget`: today's screen time is reached, said instead of the kind's text).
+    trigger: Trigger,
+    /// A reminder the person set, shown as the break's tip.
+    tip: Option<String>,
 }
 
 /// Payload of the `break-ended` event.

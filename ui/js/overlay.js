@@ -89,6 +89,13 @@ function setText(el, text) {
 
 function renderContent() {
   const content = breakContent(info.kind, info.idea, info.planned_secs);
+  if (info.trigger === 'budget') {
+    content.title = t('overlay.budget.title');
+    content.name = '';
+    content.instruction = t('overlay.budget.instruction');
+  }
+  // The person's own reminder, as they wrote it, takes the tip's place.
+  if (typeof info.tip === 'string' && info.tip.trim()) content.tip = info.tip.trim();
   ui.title.textContent = content.title;
   if (has('overlay.windowTitle')) {
     document.title = t('overlay.windowTitle', { app: t('app.name'), kind: content.title });

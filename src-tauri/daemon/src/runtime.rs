@@ -130,6 +130,8 @@ impl Runtime {
             break_window: None,
             summary_announcer: Announcer::default(),
         };
+        runtime.set_day_rules(settings, now);
+        runtime.seed_screen_time(now);
         runtime.tell_journal_notices();
         runtime
     }
@@ -168,6 +170,7 @@ impl Runtime {
         self.launcher.set_prefs(settings.overlay);
         self.sound.set_prefs(settings.sound);
         self.prune.set_keep(settings.keep, now);
+        self.set_day_rules(&settings, now);
         Response::ok(self.status(now))
     }
 
@@ -419,6 +422,7 @@ impl Runtime {
                     tracing::info!(kind = %record.kind, outcome = record.outcome.as_str(), "break logged");
                     self.journal.logged(record, now.wall, now.mono);
                 }
+                limit @ (Event::BudgetNear { .. } | Event::BudgetReached { .. } | Event::Reminder { .. }) => self.tell_limit(limit),
             }
         }
     }
@@ -493,6 +497,7 @@ fn still_connected(stream: &UnixStream) -> bool {
     }
 }
 
+mod limits;
 mod reminders;
 
 #[cfg(test)]

@@ -20,6 +20,7 @@
 //!
 //! [`session`] watches logind (sleep, lock) and the screen savers' `ActiveChanged`.
 
+pub mod apps;
 mod bus;
 #[cfg(target_os = "linux")]
 mod capture;
@@ -28,6 +29,8 @@ mod kde;
 mod mutter;
 mod screensaver;
 pub mod session;
+#[cfg(target_os = "linux")]
+mod screencast;
 #[cfg(target_os = "linux")]
 mod wayland;
 #[cfg(target_os = "linux")]
@@ -296,6 +299,13 @@ pub struct LiveSenses {
     /// `[breaks] wait_during_calls` is on.
     calls: Vec<Watched>,
     calls_hold: bool,
+    /// The apps listed in `[breaks] wait_for_apps`; `None` when the list is empty.
+    apps: Option<Watched>,
+    /// The X11 display the focused window is read on, when there is one.
+    x11_display: Option<String>,
+    /// A screen share in progress, while `[breaks] wait_during_screen_share` is on.
+    screen_share: Option<Watched>,
+    screen_share_holds: bool,
 }
 
 /// How to look for an idle source again, and when next.
@@ -339,7 +349,18 @@ impl Watched {
 impl LiveSenses {
     pub fn new(idle: Box<dyn IdleSource>, disturb: Vec<Box<dyn DisturbSource>>) -> Self {
         let disturb = disturb.into_iter().map(Watched::new).collect();
-        LiveSenses { idle, idle_failures: 0, reprobe: None, disturb, calls: Vec::new(), calls_hold: false }
+        LiveSenses {
+            idle,
+            idle_failures: 0,
+            reprobe: None,
+            disturb,
+            calls: Vec::new(),
+            calls_hold: false,
+            apps: None,
+            x11_display: None,
+            screen_share: None,
+            screen_share_holds: false,
+        }
     }
 
     /// While the idle source is [`NoIdle`] (none answered at start, or the one found was
@@ -376,18 +397,51 @@ impl LiveSenses {
         self.calls_hold = on;
     }
 
+    /// The apps that hold a due break while they run or have the focus (`[breaks]
+    /// wait_for_apps`); none when empty. Processes are looked for in `proc_dir` (`/proc`).
+    pub fn set_hold_apps(&mut self, names: &[String], proc_dir: &Path) {
+        self.apps = (!names.is_empty()).then(|| {
+            #[cfg(target_os = "linux")]
+            let focus = self.x11_display.as_deref().and_then(|display| match x11::X11FocusedClass::connect(display) {
+                Ok(focus) => Some(Box::new(focus) as Box<dyn apps::FocusedClass>),
+                Err(e) => {
+                    tracing::info!("the focused window cannot be read ({e}): listed apps hold breaks while they run");
+                    None
+                }
+            });
+            #[cfg(not(target_os = "linux"))]
+            let focus = None;
+            Watched::new(Box::new(apps::ListedApps::new(names, proc_dir, focus)))
+        });
+    }
+
+    /// Also asks `source` whether the screen is being shared, while
+    /// [`Self::set_screen_share_holds`] says so.
+    pub fn with_screen_share(mut self, source: Box<dyn DisturbSource>) -> Self {
+        self.screen_share = Some(Watched::new(source));
+        self
+    }
+
+    /// Whether a screen share holds a due break (`[breaks] wait_during_screen_share`).
+    pub fn set_screen_share_holds(&mut self, on: bool) {
+        self.screen_share_holds = on;
+    }
+
     /// Probes this desktop (one session-bus connection shared by the bus sources): once for
     /// do-not-disturb sources, and for an idle source again while it has none. Cameras and
     /// microphones are looked for in `dev_dir` (`/dev`).
     pub fn probe(dev_dir: &Path) -> Self {
         let desktop = Desktop::from_env();
-        let senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
+        let mut senses = Self::new(probe_idle(&desktop), probe_disturb(&desktop));
+        senses.x11_display.clone_from(&desktop.x11_display);
         let senses = senses.with_idle_probe(idle_probe(desktop), IDLE_REPROBE_EVERY);
         #[cfg(target_os = "linux")]
-        let senses = senses.with_calls(vec![
-            Box::new(capture::CaptureInUse::new(capture::Capture::Camera, dev_dir)),
-            Box::new(capture::CaptureInUse::new(capture::Capture::Microphone, dev_dir)),
-        ]);
+        let senses = senses
+            .with_calls(vec![
+                Box::new(capture::CaptureInUse::new(capture::Capture::Camera, dev_dir)),
+                Box::new(capture::CaptureInUse::new(capture::Capture::Microphone, dev_dir)),
+            ])
+            .with_screen_share(Box::new(screencast::PipeWireScreenCast::new("pw-dump".into())));
         senses
     }
 
@@ -395,7 +449,8 @@ impl LiveSenses {
     /// `respite status --json`'s `hold_sources`.
     pub fn hold_sources(&self) -> Vec<String> {
         let calls = if self.calls_hold { &self.calls[..] } else { &[] };
-        self.disturb.iter().chain(calls).map(|watched| watched.source.name().to_owned()).collect()
+        let share = self.screen_share.as_ref().filter(|_| self.screen_share_holds);
+        self.disturb.iter().chain(calls).chain(&self.apps).chain(share).map(|watched| watched.source.name().to_owned()).collect()
     }
 
     /// The idle source's name, for `respite status --json`'s `idle_source`.
@@ -439,7 +494,8 @@ impl Senses for LiveSenses {
 
     fn hold(&mut self) -> Option<HoldReason> {
         let calls: &mut [Watched] = if self.calls_hold { &mut self.calls } else { &mut [] };
-        self.disturb.iter_mut().chain(calls).find_map(Watched::hold_reason)
+        let share = self.screen_share.as_mut().filter(|_| self.screen_share_holds);
+        self.disturb.iter_mut().chain(calls).chain(&mut self.apps).chain(share).find_map(Watched::hold_reason)
     }
 }
 

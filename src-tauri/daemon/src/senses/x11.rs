@@ -1,9 +1,11 @@
 //! X11 senses, over the pure-Rust `x11rb` connection: idle time from the XScreenSaver extension,
-//! and a fullscreen active window (the root's `_NET_ACTIVE_WINDOW`, whose `_NET_WM_STATE` holds
-//! `_NET_WM_STATE_FULLSCREEN`, as set by any EWMH window manager). Each source owns its own
+//! a fullscreen active window (the root's `_NET_ACTIVE_WINDOW`, whose `_NET_WM_STATE` holds
+//! `_NET_WM_STATE_FULLSCREEN`, as set by any EWMH window manager), and the active window's
+//! `WM_CLASS` (for the listed apps). Each source owns its own
 //! connection. Under Wayland these see only Xwayland, which is why they come after the
 //! compositor's own sources.
 
+use super::apps::FocusedClass;
 use super::{DisturbSource, IdleSource, SenseError};
 use respite_core::senses::HoldReason;
 use std::time::Duration;
@@ -103,5 +105,36 @@ impl DisturbSource for X11Fullscreen {
         };
         let fullscreen = state.value32().is_some_and(|mut atoms| atoms.any(|atom| atom == self.fullscreen));
         Ok(fullscreen.then_some(HoldReason::Fullscreen))
+    }
+}
+
+/// The active window's `WM_CLASS`: its instance and class names.
+pub struct X11FocusedClass {
+    conn: RustConnection,
+    root: Window,
+    active_window: Atom,
+}
+
+impl X11FocusedClass {
+    pub fn connect(display: &str) -> Result<Self, SenseError> {
+        let (conn, root) = connect(display)?;
+        let active_window = conn.intern_atom(false, b"_NET_ACTIVE_WINDOW")?.reply()?.atom;
+        Ok(X11FocusedClass { conn, root, active_window })
+    }
+}
+
+impl FocusedClass for X11FocusedClass {
+    fn focused(&mut self) -> Result<Vec<String>, SenseError> {
+        let active = self.conn.get_property(false, self.root, self.active_window, AtomEnum::WINDOW, 0, 1)?.reply()?;
+        let Some(window) = active.value32().and_then(|mut windows| windows.next()).filter(|&window| window != 0) else {
+            return Ok(Vec::new());
+        };
+        let class = match self.conn.get_property(false, window, AtomEnum::WM_CLASS, AtomEnum::STRING, 0, 256)?.reply() {
+            Ok(class) => class,
+            Err(ReplyError::X11Error(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        // "instance\0class\0"
+        Ok(class.value.split(|b| *b == 0).filter(|part| !part.is_empty()).map(|part| String::from_utf8_lossy(part).to_lowercase()).collect())
     }
 }
