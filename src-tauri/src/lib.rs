@@ -135,9 +135,10 @@ pub fn run(args: Vec<String>) -> ExitCode {
     let result = match window {
         Window::Overlay(args) => overlay::run(paths.socket(), args).map_err(|e| e.to_string()),
         Window::Summary(week) => {
-            // The self-check shows when it is on; a settings file that cannot be read means off.
-            let selfcheck = std::fs::read_to_string(paths.settings_file()).map(|text| respite_core::settings::parse(&text).0.selfcheck.enabled);
-            summary_window::run(paths.database(), paths.socket(), selfcheck.unwrap_or(false), week).map_err(|e| e.to_string())
+            // The self-check shows when it is on, and the budget when one is set; a settings file
+            // that cannot be read means neither.
+            let settings = std::fs::read_to_string(paths.settings_file()).map(|text| respite_core::settings::parse(&text).0).unwrap_or_default();
+            summary_window::run(paths.database(), paths.socket(), settings.selfcheck.enabled, settings.budget.daily, week).map_err(|e| e.to_string())
         }
         Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
         Window::Welcome => welcome_window::run(paths).map_err(|e| e.to_string()),

@@ -11,8 +11,18 @@ const $ = (id) => document.getElementById(id);
 const CHECK_DELAY_MS = 300;
 const KINDS = ['eye', 'stretch', 'walk'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const SWITCHES = new Set(['sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`])]);
-const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume']);
+const SWITCHES = new Set([
+  'sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', 'breaks.wait_during_screen_share',
+  'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`]),
+]);
+const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume', 'reminders.per_hour']);
+// Settings that are a list of words, typed separated by commas.
+const LISTS = new Set(['breaks.wait_for_apps']);
+// Settings that are a list of entries, each a row of fields: [field, 'text' | choices, default].
+const ENTRIES = {
+  'fixed.breaks': [['at', 'text', '12:30'], ['days', 'text', 'mon-fri'], ['kind', KINDS, 'walk'], ['duration', 'text', '30m']],
+  'reminders.list': [['text', 'text', ''], ['every', 'text', '45m'], ['as', ['notification', 'tip'], 'notification']],
+};
 const CHOICES = { 'overlay.monitors': ['all', 'primary', 'cursor'], 'selfcheck.day': DAYS };
 
 // Which settings each section shows, in groups (a group with a legend is a fieldset).
@@ -24,9 +34,18 @@ const LAYOUT = {
   schedule: [
     { legend: 'settings.group.hours', note: 'settings.group.hours.note', days: true, keys: DAYS.map((d) => `hours.${d}`) },
     { legend: 'settings.group.evening', keys: ['hours.nudge_after', 'hours.bedtime'] },
-    { legend: 'settings.group.away', keys: ['idle.reset_after', 'breaks.wait_for_do_not_disturb', 'breaks.wait_during_calls'] },
+    { legend: 'settings.group.breakHours', keys: ['breaks.only_in_working_hours'] },
+    { legend: 'settings.group.away', keys: ['idle.reset_after'] },
     { legend: 'settings.group.focus', note: 'settings.group.focus.note', keys: ['focus.on_start', 'focus.work', 'focus.short_break', 'focus.long_break', 'focus.rounds'] },
     { legend: 'settings.group.selfcheck', note: 'settings.group.selfcheck.note', keys: ['selfcheck.enabled', 'selfcheck.day', 'selfcheck.time'] },
+  ],
+  holds: [
+    { note: 'settings.group.holds.note', keys: ['breaks.wait_for_do_not_disturb', 'breaks.wait_during_calls', 'breaks.wait_during_screen_share', 'breaks.wait_for_apps'] },
+  ],
+  limits: [
+    { legend: 'settings.group.fixed', note: 'settings.group.fixed.note', keys: ['fixed.breaks'] },
+    { legend: 'settings.group.budget', note: 'settings.group.budget.note', keys: ['budget.daily', 'budget.overlay', 'budget.strict'] },
+    { legend: 'settings.group.reminders', note: 'settings.group.reminders.note', keys: ['reminders.list', 'reminders.per_hour'] },
   ],
   overlays: [{ keys: ['overlay.monitors', 'overlay.fade'] }],
   sound: [{ keys: ['sound.enabled', 'sound.volume'] }],
@@ -45,7 +64,69 @@ const hasHint = (key) => has(`${textKey(key)}.hint`);
 
 // ---- Drawing ------------------------------------------------------------------------------------
 
+// ---- Lists of entries ---------------------------------------------------------------------------
+
+/** The words for an entry field's choice: break kinds by their names, others by their own key. */
+const choiceText = (field, choice) => (field === 'kind' ? t(`settings.kind.${choice}`) : t(`settings.entry.${field}.${choice}`));
+
+/** One row of an entries list: a labelled input per field, and Remove. */
+function entryRow(key, entry) {
+  const row = el('li', { class: 'entry' });
+  for (const [field, type, fallback] of ENTRIES[key]) {
+    const label = el('label', { class: 'entry-field' });
+    label.append(el('span', { class: 'entry-label' }, t(`settings.entry.${field}`)));
+    let input;
+    if (Array.isArray(type)) {
+      input = el('select', { class: 'input', 'data-field': field });
+      for (const choice of type) input.append(el('option', { value: choice }, choiceText(field, choice)));
+    } else {
+      input = el('input', { type: 'text', class: 'input', 'data-field': field, spellcheck: field === 'text' ? 'true' : 'false', autocomplete: 'off' });
+    }
+    input.value = String(entry[field] ?? fallback);
+    input.addEventListener('change', () => save(key));
+    label.append(input);
+    row.append(label);
+  }
+  const remove = el('button', { type: 'button', class: 'button button-small' }, t('settings.entry.remove'));
+  remove.addEventListener('click', () => {
+    const list = row.parentElement;
+    row.remove();
+    emptyNote(list);
+    save(key);
+    fields.get(key).add.focus();
+  });
+  row.append(remove);
+  return row;
+}
+
+function emptyNote(list) {
+  list.dataset.empty = list.children.length === 0 ? 'true' : 'false';
+}
+
+/** An entries setting: the rows, and Add (which adds a row with the usual values, saved when edited). */
+function buildEntries(key) {
+  const id = idFor(key);
+  const row = el('div', { class: 'field field-entries', 'data-key': key });
+  const text = el('div', { class: 'field-text' });
+  text.append(el('span', { id: `${id}-label` }, t(textKey(key))));
+  const list = el('ul', { id, class: 'entries', 'aria-labelledby': `${id}-label`, 'data-empty-text': t('settings.entry.empty') });
+  const add = el('button', { type: 'button', class: 'button' }, t('settings.entry.add'));
+  add.addEventListener('click', () => {
+    const entry = entryRow(key, {});
+    list.append(entry);
+    emptyNote(list);
+    entry.querySelector('input, select').focus();
+  });
+  const error = el('p', { id: `${id}-error`, class: 'error', 'aria-live': 'polite' });
+  const control = el('div', { class: 'field-control' });
+  control.append(list, add);
+  row.append(text, control, error);
+  fields.set(key, { input: list, error, timer: 0, seq: 0, problem: null, add });
+  return row;
+}
+
 function buildField(key, sharedHint) {
+  if (ENTRIES[key]) return buildEntries(key);
   const id = idFor(key);
   const row = el('div', { class: 'field', 'data-key': key });
   const text = el('div', { class: 'field-text' });
@@ -115,6 +196,12 @@ function draw() {
 /** The value to send for `key`: a switch's state, a list's choice, or the text typed (digits alone as a number). */
 function valueOf(key) {
   const { input } = fields.get(key);
+  if (ENTRIES[key]) {
+    return [...input.children].map((row) => Object.fromEntries(
+      [...row.querySelectorAll('[data-field]')].map((f) => [f.dataset.field, f.value.trim()]),
+    ));
+  }
+  if (LISTS.has(key)) return input.value.split(',').map((word) => word.trim()).filter(Boolean);
   if (input.type === 'checkbox') return input.checked;
   if (input.tagName === 'SELECT') return input.value;
   const text = input.value.trim();
@@ -124,6 +211,15 @@ function valueOf(key) {
 function show(key, value) {
   const state = fields.get(key);
   if (!state) return;
+  if (ENTRIES[key]) {
+    state.input.replaceChildren(...(Array.isArray(value) ? value : []).map((entry) => entryRow(key, entry)));
+    emptyNote(state.input);
+    return;
+  }
+  if (LISTS.has(key)) {
+    state.input.value = Array.isArray(value) ? value.join(', ') : String(value);
+    return;
+  }
   if (state.input.type === 'checkbox') state.input.checked = value === true;
   else state.input.value = String(value);
 }
@@ -140,13 +236,14 @@ function setError(key, message) {
 function showProblems(problems) {
   const elsewhere = [];
   for (const [key, state] of fields) {
-    const problem = problems.find((p) => p.key === key);
+    const problem = problems.find((p) => p.key === key || (ENTRIES[key] && p.key.startsWith(`${key}.`)));
     const was = state.problem;
     state.problem = problem?.reason ?? null;
     // A field being typed in keeps its own message until it is checked again.
     if (document.activeElement !== state.input && (state.problem || was)) setError(key, state.problem);
   }
-  for (const p of problems) if (!fields.has(p.key)) elsewhere.push(p.key ? `${p.key}: ${p.reason}` : p.reason);
+  const shownBeside = (k) => fields.has(k) || Object.keys(ENTRIES).some((e) => k.startsWith(`${e}.`));
+  for (const p of problems) if (!shownBeside(p.key)) elsewhere.push(p.key ? `${p.key}: ${p.reason}` : p.reason);
   const banner = $('banner');
   banner.replaceChildren();
   banner.hidden = elsewhere.length === 0;

@@ -4,7 +4,7 @@
 
 import { summaryWeek, summaryReady, selfCheckSave } from './api.js';
 import { el, svg } from './dom.js';
-import { formatDate, formatRange, number, percent, ready, t, translate } from './i18n.js';
+import { formatDate, formatRange, list, number, percent, ready, t, translate } from './i18n.js';
 
 const KINDS = ['eye', 'stretch', 'walk'];
 
@@ -117,8 +117,29 @@ function drawScreen(summary) {
     group.append(svg('text', { x: x + w / 2, y: height - 6, 'text-anchor': 'middle' }, weekday(day.date)));
     chart.append(group);
   });
+  const budget = summary.budget?.daily_secs;
+  if (budget && budget <= max) {
+    const y = height - bottom - scale(budget);
+    chart.append(svg('line', { class: 'budget-line', x1: 0, x2: width, y1: y, y2: y }));
+  }
   chart.setAttribute('role', 'list');
   $('screen-chart').replaceChildren(chart);
+  drawBudget(summary);
+}
+
+/** The budget's line under the chart: within it every day, or the days over it and by how much. */
+function drawBudget(summary) {
+  const box = $('budget');
+  const budget = summary.budget;
+  box.hidden = !budget;
+  if (!budget) return;
+  const title = t('summary.budget.title', { budget: duration(budget.daily_secs) });
+  if (!budget.over.length) {
+    box.textContent = `${title} ${t('summary.budget.within')}`;
+    return;
+  }
+  const days = budget.over.map((day) => t('summary.budget.day', { day: weekday(day.date, 'long'), over: duration(day.over_secs) }));
+  box.textContent = `${title} ${t('summary.budget.over', { count: budget.over.length })} ${list(days)}`;
 }
 
 function drawStretch(summary) {

@@ -186,6 +186,41 @@ pub struct Summary {
     pub previous: Comparison,
     /// One to three plain sentences the data supports; none for an empty week.
     pub observations: Vec<Observation>,
+    /// The daily screen-time budget and the days over it, when one is set
+    /// ([`Summary::with_budget`]).
+    pub budget: Option<BudgetReport>,
+}
+
+/// The daily screen-time budget, and the days of the week that went over it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BudgetReport {
+    pub daily_secs: u64,
+    /// Oldest first.
+    pub over: Vec<DayOver>,
+}
+
+/// A day over the budget, and by how much.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DayOver {
+    pub date: NaiveDate,
+    pub over_secs: u64,
+}
+
+impl Summary {
+    /// The same summary with the days over `daily` (a budget in the settings; `None`: none).
+    pub fn with_budget(mut self, daily: Option<std::time::Duration>) -> Self {
+        self.budget = daily.map(|daily| {
+            let daily_secs = daily.as_secs();
+            let over = self
+                .days
+                .iter()
+                .filter(|day| day.screen_secs > daily_secs)
+                .map(|day| DayOver { date: day.date, over_secs: day.screen_secs - daily_secs })
+                .collect();
+            BudgetReport { daily_secs, over }
+        });
+        self
+    }
 }
 
 /// The summary of `week` in `zone`, as of `now` (which decides where the streak ends and, for the
@@ -250,6 +285,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         streak: streak(store, week, zone, now, &day_counts)?,
         previous: compare(store, week, zone, now, &headline)?,
         observations: Vec::new(),
+        budget: None,
     };
     if !summary.is_empty {
         summary.observations = observe::observe(&summary, &by_hour);

@@ -40,6 +40,12 @@ pub(super) fn print_status(status: &Status) {
         };
         say!("{line}");
     }
+    if status.outside_hours && status.state == State::Working {
+        say!("{}", texts.get("cli.status.outside_hours"));
+    }
+    if let Some(budget) = status.budget_secs {
+        say!("{}", texts.fill("cli.status.screen_budget", &[("time", &texts.duration(status.screen_time_today_secs)), ("budget", &texts.duration(budget))]));
+    }
     // The settings problems in this language; the others (already worded by the daemon) as sent.
     let worded = status.notes.iter().map(|note| texts.say(note));
     let others = status.warnings.iter().skip(status.notes.len()).cloned();
@@ -48,9 +54,9 @@ pub(super) fn print_status(status: &Status) {
     }
 }
 
-pub(super) fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
+pub(super) fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, budget: Option<std::time::Duration>, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
     let store = if database.exists() { Store::open_read_only(database)? } else { Store::open_in_memory()? };
-    let summary = week_summary(&store, week, zone, now)?;
+    let summary = week_summary(&store, week, zone, now)?.with_budget(budget);
     Ok(if json { serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n" } else { summary_text(&summary) })
 }
 
@@ -117,6 +123,19 @@ pub(super) fn summary_text(s: &Summary) -> String {
         }
         _ => {
             let _ = writeln!(out, "{}", texts.fill("cli.summary.no_streak", &[("target", &target)]));
+        }
+    }
+    if let Some(budget) = &s.budget {
+        let _ = writeln!(out, "{}", texts.fill("summary.budget.title", &[("budget", &texts.duration(budget.daily_secs))]));
+        if budget.over.is_empty() {
+            let _ = writeln!(out, "{}", texts.get("summary.budget.within"));
+        } else {
+            let days: Vec<String> = budget
+                .over
+                .iter()
+                .map(|day| texts.fill("summary.budget.day", &[("day", &texts.weekday(day.date.weekday(), true)), ("over", &texts.duration(day.over_secs))]))
+                .collect();
+            let _ = writeln!(out, "{} {}", texts.count("summary.budget.over", budget.over.len() as u64, &[]), texts.list(&days));
         }
     }
     if !s.observations.is_empty() {

@@ -2,8 +2,14 @@
 //! (xdg-desktop-portal-gnome, -kde, -wlr…), and the compositor hands the picture to the app as a
 //! PipeWire video stream: a node in the PipeWire graph that exists only while the share runs.
 //! So the graph is the signal, the same for every desktop and every app (browsers, Zoom, OBS,
-//! Teams): a node of class `Video/Source` that is not a camera (cameras carry a `device.api`,
-//! `v4l2` or `libcamera`).
+//! Teams): a video stream node that is not a camera. xdg-desktop-portal-wlr (sway, Hyprland)
+//! makes its stream (`xdpw-stream-…`) with class `Video/Source`; GNOME's mutter
+//! (`meta-screen-cast-src`) and KDE's KWin (`kwin-screencast-…`) give none, so PipeWire gives
+//! them `Stream/Output/Video`. Cameras, made by WirePlumber's v4l2 and libcamera monitors, carry
+//! a `device.api` and `device.id`; streams never do. The node exists exactly while the cast is
+//! set up (its state, suspended or running, follows the consumer, so it is not looked at).
+//! KWin also streams windows for Plasma's task-manager thumbnails: a hover at the moment a break
+//! is due holds it until the next look (15 s).
 //!
 //! The graph is read with `pw-dump` (from `pipewire-bin`, installed wherever PipeWire is) only
 //! when a break is due and while a held break waits, so nothing of PipeWire is linked into the
@@ -111,7 +117,8 @@ fn screen_casts(graph: &Value) -> impl Iterator<Item = String> + '_ {
         }
         let props = object.get("info")?.get("props")?;
         let prop = |key: &str| props.get(key).and_then(Value::as_str);
-        let is_cast = prop("media.class") == Some("Video/Source") && prop("device.api").is_none() && props.get("device.id").is_none();
+        let video_stream = matches!(prop("media.class"), Some("Video/Source" | "Stream/Output/Video"));
+        let is_cast = video_stream && prop("device.api").is_none() && props.get("device.id").is_none();
         is_cast.then(|| prop("node.name").unwrap_or("(unnamed)").to_owned())
     })
 }
@@ -133,8 +140,10 @@ mod tests {
         ]);
         assert_eq!(screen_casts(&graph).count(), 0);
         let mut graph = graph.as_array().unwrap().clone();
-        graph.push(node(serde_json::json!({ "media.class": "Video/Source", "node.name": "xdpw_stream", "stream.is-live": true })));
-        assert_eq!(screen_casts(&Value::Array(graph)).collect::<Vec<_>>(), ["xdpw_stream"]);
+        graph.push(node(serde_json::json!({ "media.class": "Video/Source", "node.name": "xdg-desktop-portal-wlr", "media.name": "xdpw-stream-a1B2c3", "stream.is-live": true })));
+        graph.push(node(serde_json::json!({ "media.class": "Stream/Output/Video", "node.name": "gnome-shell", "media.name": "meta-screen-cast-src" })));
+        graph.push(node(serde_json::json!({ "media.class": "Stream/Input/Video", "node.name": "firefox" })));
+        assert_eq!(screen_casts(&Value::Array(graph)).collect::<Vec<_>>(), ["xdg-desktop-portal-wlr", "gnome-shell"]);
         assert_eq!(screen_casts(&serde_json::json!({ "not": "a graph" })).count(), 0);
     }
 
