@@ -176,7 +176,7 @@ function buildGroup(group) {
   if (group.legend) box.append(el('legend', {}, t(group.legend)));
   let sharedHint = null;
   if (group.note) {
-    sharedHint = `${group.legend.replace(/\./g, '-')}-note`;
+    sharedHint = group.note.replace(/\./g, '-');
     box.append(el('p', { id: sharedHint, class: 'note' }, t(group.note)));
   }
   const list = el('div', { class: group.days ? 'days' : 'fields' });
