@@ -134,14 +134,29 @@ impl SettingsState {
 }
 
 fn problems(fields: &edit::Fields) -> Vec<ProblemView> {
-    fields.problems.iter().map(|p| ProblemView { key: p.key.clone(), reason: respite_core::text::texts().say(&p.reason) }).collect()
+    fields.problems.iter().map(|p| ProblemView { key: p.key.clone(), reason: reason(p) }).collect()
+}
+
+/// A problem's reason in the person's words; one inside a list's entry (`reminders.list.2.every`)
+/// also says which entry and which of its fields, since it is shown beside the whole list.
+fn reason(problem: &respite_core::settings::Problem) -> String {
+    let texts = respite_core::text::texts();
+    let reason = texts.say(&problem.reason);
+    let mut parts = problem.key.splitn(4, '.').skip(2);
+    match (parts.next().and_then(|place| place.parse::<u32>().ok()), parts.next()) {
+        (Some(place), field) => {
+            let field = field.map_or_else(String::new, |field| texts.get(&format!("settings.entry.{field}")).to_owned());
+            texts.fill("settings.entry.problem", &[("place", &place), ("field", &field), ("reason", &reason)])
+        }
+        _ => reason,
+    }
 }
 
 /// A refused change: the reader's reason for a bad value, else the whole message.
 pub(crate) fn refused(e: EditError) -> UiError {
     let texts = respite_core::text::texts();
     match e {
-        EditError::Invalid(problem) => UiError::Invalid(texts.say(&problem.reason)),
+        EditError::Invalid(problem) => UiError::Invalid(reason(&problem)),
         e @ (EditError::UnknownKey(_) | EditError::NotToml(_)) => UiError::Invalid(texts.say(&e.message())),
         e @ (EditError::Read { .. } | EditError::Write(_)) => UiError::Failed(texts.say(&e.message())),
     }

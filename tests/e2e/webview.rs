@@ -192,6 +192,60 @@ fn a_setting_changed_in_the_window_is_written_keeping_comments_and_applied() {
 }
 
 #[test]
+fn reminders_are_added_edited_and_removed_in_the_window_and_a_bad_entry_is_shown_beside_its_list() {
+    let Some(tools) = Tools::find("webview::reminders_are_added_edited_and_removed_in_the_window_and_a_bad_entry_is_shown_beside_its_list") else { return };
+    let session = Session::with_display();
+    session.write_settings(MY_SETTINGS);
+    let file = session.config_dir().join("settings.toml");
+    let mut daemon = session.spawn_daemon();
+    session.wait_for(LONG, "the daemon to answer", || session.status());
+    let driver = Driver::start(&session, &tools);
+    let page = driver.open("settings", &["settings"]);
+    page.checked(|| {
+        let list = page.wait_find("#f-reminders-list", LONG);
+        page.wait(LONG, "the form to be filled", || page.attribute(&list, "data-empty").ok().filter(|v| v == "true"));
+        // As a person would, scroll what comes next into the middle of the window.
+        let into_view = |selector: &str| {
+            page.execute(&format!("document.querySelector({selector:?}).scrollIntoView({{ block: 'center' }})"), Value::Array(Vec::new())).unwrap();
+        };
+        into_view("#f-reminders-list");
+        // Add: a row with the usual values; typing the text saves it.
+        let add = page.find("[data-key='reminders.list'] .field-control > .button").unwrap();
+        page.click(&add).unwrap();
+        let text = page.wait_find("#f-reminders-list [data-field='text']", LONG);
+        page.send_keys(&text, &format!("Drink some water{ENTER}")).unwrap();
+        into_view("#f-reminders-list [data-field='every']");
+        let every = page.find("#f-reminders-list [data-field='every']").unwrap();
+        page.clear(&every).unwrap();
+        page.send_keys(&every, &format!("40m{ENTER}")).unwrap();
+        let written = page.wait(LONG, "the reminder in settings.toml", || fs::read_to_string(&file).ok().filter(|t| t.contains("40m")));
+        let (settings, problems) = respite_core::settings::parse(&written);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.reminders.list.len(), 1, "{written}");
+        assert_eq!((settings.reminders.list[0].text.as_str(), settings.reminders.list[0].every.as_secs(), settings.reminders.list[0].as_tip), ("Drink some water", 2400, false));
+        assert!(written.starts_with("# My own notes, kept."), "the user's comments are kept: {written}");
+        // A bad interval is refused beside the list, and the file keeps the good one.
+        page.clear(&every).unwrap();
+        page.send_keys(&every, &format!("often{ENTER}")).unwrap();
+        let error = page.find("#f-reminders-list-error").unwrap();
+        let shown = page.wait(LONG, "the list's error", || page.text(&error).ok().filter(|t| !t.is_empty()));
+        assert!(shown.contains("often") && shown.starts_with("Entry 1, Every:"), "{shown}");
+        assert!(fs::read_to_string(&file).unwrap().contains("40m"));
+        // Remove: the list is empty again, in the file too.
+        into_view("#f-reminders-list .entry > .button");
+        let remove = page.find("#f-reminders-list .entry > .button").unwrap();
+        page.click(&remove).unwrap();
+        page.wait(LONG, "the reminder gone from settings.toml", || {
+            fs::read_to_string(&file).ok().filter(|t| respite_core::settings::parse(t).0.reminders.list.is_empty() && t.contains("[reminders]"))
+        });
+    });
+    drop(page);
+    drop(driver);
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
+#[test]
 fn the_welcome_windows_choices_are_saved_as_made_and_the_focus_preset_starts_focus_mode() {
     let Some(tools) = Tools::find("webview::the_welcome_windows_choices_are_saved_as_made_and_the_focus_preset_starts_focus_mode") else { return };
     let session = Session::with_display();
