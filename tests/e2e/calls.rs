@@ -24,7 +24,7 @@ fn a_break_waits_while_the_camera_is_in_use_and_starts_when_the_call_ends() {
     let dev_dir = dev.to_string_lossy().into_owned();
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on"), ("RESPITE_DEV_DIR", &dev_dir), ("RESPITE_UI_BIN", "/bin/true"), ("RUST_LOG", "info,respite::runtime=debug")]);
     let status = wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
-    assert_eq!(status["hold_sources"], serde_json::json!(["camera", "microphone"]), "{status}");
+    assert_eq!(status["hold_sources"], serde_json::json!(["camera", "microphone", "pipewire-screencast"]), "{status}");
     let held = wait_for(Duration::from_secs(30), "the due eye rest to wait for the call", || {
         session.status().filter(|s| s["holding"] == "camera")
     });
@@ -54,7 +54,7 @@ fn a_break_waits_while_the_camera_is_in_use_and_starts_when_the_call_ends() {
     assert!(session.respite(&["reload"]).status.success());
     let mut call = Command::new("sleep").arg("600").stdin(fs::File::open(&camera).unwrap()).stdout(Stdio::null()).spawn().unwrap();
     let status = session.status().unwrap();
-    assert_eq!(status["hold_sources"], serde_json::json!([]), "{status}");
+    assert_eq!(status["hold_sources"], serde_json::json!(["pipewire-screencast"]), "calls no longer hold; a screen share still does: {status}");
     wait_for(Duration::from_secs(30), "the next break to start during the call", || session.status().filter(|s| s["state"] == "on_break"));
     let _ = call.kill();
     let _ = call.wait();

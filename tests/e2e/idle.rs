@@ -36,7 +36,7 @@ fn x11_idle_time_pauses_the_count_and_an_absence_is_a_natural_break() {
     let status = wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
     assert_eq!(status["idle_source"], "x11-screensaver", "{status}");
     // A break waits for a fullscreen window and, with the default settings, for calls.
-    assert_eq!(status["hold_sources"], serde_json::json!(["x11-fullscreen", "camera", "microphone"]), "{status}");
+    assert_eq!(status["hold_sources"], serde_json::json!(["x11-fullscreen", "camera", "microphone", "pipewire-screencast"]), "{status}");
 
     // 18 s of activity: more than half of the eye interval.
     be_active(&session, Duration::from_secs(18));
