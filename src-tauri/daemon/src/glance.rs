@@ -61,6 +61,7 @@ fn info_line(texts: &Texts, status: &Status) -> String {
         },
         _ if status.holding.is_some() => texts.fill("tray.held", &[("reason", &status.holding.map(|r| texts.hold_reason(r)).unwrap_or_default())]),
         _ if status.away => texts.get("tray.away").to_owned(),
+        (_, _, None) if status.outside_hours => texts.get("tray.outside_hours").to_owned(),
         (_, _, Some(next)) => match &status.focus {
             Some(focus) => texts.fill("tray.focus_round", &[("round", &focus.round), ("rounds", &focus.rounds), ("time", &texts.time_left(next.in_secs))]),
             None => texts.fill("tray.next", &[("kind", &texts.kind_title(next.kind)), ("time", &texts.time_left(next.in_secs))]),
@@ -98,6 +99,10 @@ mod tests {
         let mut none = status(&scheduler);
         none.next = None;
         lines.push(info_line(texts, &none));
+        let mut after_hours = status(&scheduler);
+        after_hours.next = None;
+        after_hours.outside_hours = true;
+        lines.push(info_line(texts, &after_hours));
         scheduler.handle(Command::StartFocus, now).unwrap();
         lines.push(info_line(texts, &status(&scheduler)));
         scheduler.handle(Command::StopFocus, now).unwrap();
@@ -125,6 +130,7 @@ mod tests {
                 "Break waits: a fullscreen window",
                 "Next: Eye rest in 1 h 2 min",
                 "No breaks scheduled",
+                "Outside working hours: no breaks",
                 "Focus round 1 of 4: break in 25 min",
                 "On a break: Stretch",
                 "Paused until 09:31",
