@@ -1,7 +1,8 @@
 //! The X11 sources against a real X server (Xvfb), with input from xdotool and fullscreen
 //! windows managed by openbox.
 
-use super::super::x11::{X11Fullscreen, X11Idle};
+use super::super::apps::{FocusedClass, ListedApps};
+use super::super::x11::{X11FocusedClass, X11Fullscreen, X11Idle};
 use super::super::{probe_disturb, probe_idle, Desktop, DisturbSource, IdleSource};
 use super::support::{wait_for, Xvfb};
 use respite_core::senses::HoldReason;
@@ -96,6 +97,13 @@ impl TestWindow {
         TestWindow { conn, root, window }
     }
 
+    /// Sets `WM_CLASS`, as toolkits do: the instance and the class, each ending in a NUL.
+    fn set_class(&self, instance: &str, class: &str) {
+        let value = format!("{instance}\0{class}\0");
+        self.conn.change_property8(PropMode::REPLACE, self.window, AtomEnum::WM_CLASS, AtomEnum::STRING, value.as_bytes()).expect("class");
+        self.conn.flush().expect("flush");
+    }
+
     fn atom(&self, name: &str) -> u32 {
         self.conn.intern_atom(false, name.as_bytes()).unwrap().reply().unwrap().atom
     }
@@ -155,4 +163,39 @@ fn the_fullscreen_source_sees_the_active_window_go_fullscreen_under_openbox() {
     wait_for(Duration::from_secs(5), "no hold once the window leaves fullscreen", || {
         source.hold_reason().unwrap().is_none().then_some(())
     });
+}
+
+/// Opens a window with `WM_CLASS` `instance`/`class` and waits until openbox makes it active.
+fn active_window(display: &str, instance: &str, class: &str) -> TestWindow {
+    let window = TestWindow::open(display, instance);
+    window.set_class(instance, class);
+    window.remap();
+    let mut tries = 0;
+    wait_for(Duration::from_secs(10), "openbox to make the test window active", || {
+        tries += 1;
+        if tries % 20 == 0 {
+            window.remap();
+        }
+        window.is_active().then_some(())
+    });
+    window
+}
+
+#[test]
+fn a_listed_app_holds_while_its_window_has_the_focus_under_openbox() {
+    let Some(x) = Xvfb::start() else { return };
+    let mut focused = X11FocusedClass::connect(&x.display).expect("connect");
+    assert_eq!(focused.focused().unwrap(), Vec::<String>::new(), "no window manager, no active window");
+    let _openbox = x.spawn("openbox", &["--sm-disable"]);
+    wait_for(Duration::from_secs(10), "openbox to start", || window_manager_running(&x.display).then_some(()));
+    let slides = active_window(&x.display, "impressive", "Impressive");
+    assert_eq!(focused.focused().unwrap(), ["impressive", "impressive"]);
+    // No process of that name runs here: only the focus can hold.
+    let no_processes = tempfile::tempdir().unwrap();
+    let mut apps = ListedApps::new(&["Impressive".into()], no_processes.path(), Some(Box::new(X11FocusedClass::connect(&x.display).unwrap())));
+    assert_eq!(apps.hold_reason().unwrap(), Some(HoldReason::App));
+    // Another window takes the focus: no hold.
+    let _editor = active_window(&x.display, "gedit", "Gedit");
+    assert!(!slides.is_active());
+    assert_eq!(apps.hold_reason().unwrap(), None);
 }
