@@ -15,6 +15,7 @@ mod hostile;
 mod idle;
 mod locale;
 mod long_run;
+mod media;
 mod monitors;
 mod no_tray;
 mod packaging;

@@ -1,11 +1,13 @@
 //! What the runtime does outside itself, behind small traits: its windows (the [`Launcher`],
-//! which starts `respite-ui`), desktop notifications ([`Notifier`]) and the chime ([`Speaker`]).
+//! which starts `respite-ui`), desktop notifications ([`Notifier`]), the chime ([`Speaker`]) and
+//! the media players paused for a break ([`Media`]).
 //! The daemon uses the desktop's ([`Effects::desktop`]); the runtime's tests record
 //! notifications and chimes and start a stand-in for `respite-ui`, so the whole loop runs on a
 //! fast clock without a desktop. (Its log is the journal, which tests give a real SQLite file.)
 
 use crate::input::Input;
 use crate::launcher::Launcher;
+pub use crate::media::Media;
 use crate::notify::{self, Action};
 pub use crate::sound::Speaker;
 use crate::sound;
@@ -26,13 +28,19 @@ pub struct Effects {
     pub launcher: Launcher,
     pub notifier: Box<dyn Notifier>,
     pub speaker: Box<dyn Speaker>,
+    pub media: Box<dyn Media>,
 }
 
 impl Effects {
     /// The desktop's: `respite-ui` (`program`, or found next to `respite`) for windows, D-Bus
-    /// notifications, rodio for the chime.
+    /// notifications, rodio for the chime, the session bus's MPRIS players.
     pub fn desktop(inputs: Sender<Input>, overlay: OverlayPrefs, program: Option<PathBuf>) -> Self {
-        Self { launcher: Launcher::new(inputs, overlay, program), notifier: Box::new(DesktopNotifier), speaker: Box::new(sound::Rodio::default()) }
+        Self {
+            launcher: Launcher::new(inputs, overlay, program),
+            notifier: Box::new(DesktopNotifier),
+            speaker: Box::new(sound::Rodio::default()),
+            media: Box::new(crate::media::Mpris),
+        }
     }
 }
 

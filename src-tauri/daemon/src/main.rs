@@ -36,6 +36,7 @@ mod io_thread;
 mod launcher;
 mod logging;
 mod main_loop;
+mod media;
 mod notify;
 mod once;
 mod overrides;

@@ -30,7 +30,8 @@ use crate::chores::{OverlayPlanner, Prepare, PrunePlanner, SelfCheckPlanner};
 use crate::evening::{EveningPlanner, Reminder};
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
-use crate::effects::{Effects, Notifier};
+use crate::effects::{Effects, Media, Notifier};
+use crate::media::PausedPlayer;
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
 use crate::senses::LiveSenses;
@@ -88,12 +89,17 @@ pub struct Runtime {
     /// The break on screen and where its window is.
     break_window: Option<(u64, BreakWindow)>,
     summary_announcer: Announcer,
+    media: Box<dyn Media>,
+    /// Per kind: pause the media players for the break.
+    pause_media: [bool; 3],
+    /// The players paused for the break on screen.
+    paused_media: Vec<PausedPlayer>,
 }
 
 impl Runtime {
     /// `warnings`: the problems found in `settings`.
     pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, effects: Effects, settings_problems: Vec<Message>) -> Self {
-        let Effects { launcher, notifier, speaker } = effects;
+        let Effects { launcher, notifier, speaker, media } = effects;
         let now = clock.now();
         senses.set_calls_hold(settings.calls_hold);
         let scheduler =
@@ -129,6 +135,9 @@ impl Runtime {
             overlay_prep: OverlayPlanner::new(PREPARE_LEAD),
             break_window: None,
             summary_announcer: Announcer::default(),
+            media,
+            pause_media: settings.pause_media,
+            paused_media: Vec::new(),
         };
         runtime.set_day_rules(settings, now);
         runtime.seed_screen_time(now);
@@ -170,6 +179,7 @@ impl Runtime {
         self.launcher.set_prefs(settings.overlay);
         self.sound.set_prefs(settings.sound);
         self.prune.set_keep(settings.keep, now);
+        self.pause_media = settings.pause_media;
         self.set_day_rules(&settings, now);
         Response::ok(self.status(now))
     }
@@ -394,6 +404,9 @@ impl Runtime {
                     self.idea_on_screen = Some((brk.id, *idea));
                     *idea = idea.wrapping_add(1);
                     self.sound.play(Chime::Start);
+                    if self.pause_media[brk.kind.index()] {
+                        self.paused_media = self.media.pause_playing();
+                    }
                     self.break_window = Some((brk.id, BreakWindow::Awaited));
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
@@ -415,6 +428,10 @@ impl Runtime {
                     self.launcher.break_ended(id, now.mono);
                     if record.outcome == Outcome::Completed {
                         self.sound.play(Chime::End);
+                    }
+                    let paused = std::mem::take(&mut self.paused_media);
+                    if !paused.is_empty() {
+                        self.media.resume(paused);
                     }
                     self.publish(&Notice::BreakEnded { break_id: id, outcome: record.outcome });
                 }

@@ -160,7 +160,11 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             continue;
         };
         let plan = &mut settings.plans.0[kind.index()];
-        let extras = KindExtras { strict: &mut settings.rules.strict[kind.index()], notice: &mut settings.sensing.notice[kind.index()] };
+        let extras = KindExtras {
+            strict: &mut settings.rules.strict[kind.index()],
+            notice: &mut settings.sensing.notice[kind.index()],
+            pause_media: &mut settings.pause_media[kind.index()],
+        };
         *plan = read_plan(kind, fields, *plan, extras, &mut problems);
     }
     (settings, problems)
@@ -449,6 +453,7 @@ fn read_focus(fields: &toml::Table, plan: &mut FocusPlan, on_start: &mut bool, p
 struct KindExtras<'a> {
     strict: &'a mut bool,
     notice: &'a mut Duration,
+    pause_media: &'a mut bool,
 }
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
@@ -487,6 +492,10 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: K
             },
             "strict" => match boolean(value) {
                 Ok(b) => *extras.strict = b,
+                Err(reason) => report(field, reason),
+            },
+            "pause_media" => match boolean(value) {
+                Ok(b) => *extras.pause_media = b,
                 Err(reason) => report(field, reason),
             },
             "notice" => match duration(value, Duration::ZERO, Duration::from_secs(10 * 60)) {

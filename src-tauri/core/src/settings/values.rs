@@ -63,6 +63,9 @@ pub struct Settings {
     pub fixed: Vec<FixedBreak>,
     pub budget: Budget,
     pub reminders: ReminderPlan,
+    /// Per kind ([`BreakKind::index`](crate::record::BreakKind::index)): playing media players
+    /// pause during the break.
+    pub pause_media: [bool; 3],
 }
 
 /// The weekly self-check: whether and when it is offered.
@@ -121,6 +124,9 @@ impl Default for Settings {
             fixed: Vec::new(),
             budget: Budget::default(),
             reminders: ReminderPlan::default(),
+            // A 20 s eye rest every 20 minutes would cut into music three times an hour; a
+            // stretch or a walk is time away, when what plays would be missed.
+            pause_media: [false, true, true],
         }
     }
 }

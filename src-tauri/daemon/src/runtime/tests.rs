@@ -4,7 +4,8 @@
 //! second or two; the test waits for the log, never for a fixed time.
 
 use super::*;
-use crate::effects::{Effects, Notifier, Speaker};
+use crate::effects::{Effects, Media, Notifier, Speaker};
+use crate::media::PausedPlayer;
 use crate::notify::Action;
 use respite_core::clock::ScaledClock;
 use respite_core::record::Outcome;
@@ -19,6 +20,19 @@ type Shown = (String, String, Option<String>);
 struct Recorded {
     notifications: Arc<Mutex<Vec<Shown>>>,
     chimes: Arc<Mutex<Vec<Chime>>>,
+    /// "pause" and "resume", as the runtime asked.
+    media: Arc<Mutex<Vec<&'static str>>>,
+}
+
+impl Media for Recorded {
+    fn pause_playing(&mut self) -> Vec<PausedPlayer> {
+        self.media.lock().unwrap().push("pause");
+        vec![PausedPlayer { name: "org.mpris.MediaPlayer2.stand-in".into(), position: Some(0) }]
+    }
+
+    fn resume(&mut self, _paused: Vec<PausedPlayer>) {
+        self.media.lock().unwrap().push("resume");
+    }
 }
 
 impl Notifier for Recorded {
@@ -63,6 +77,7 @@ fn scheduled_breaks_run_their_course_with_notice_chimes_and_a_record_without_a_d
         launcher: Launcher::new(inputs.clone(), settings.overlay, Some("/bin/true".into())),
         notifier: Box::new(recorded.clone()),
         speaker: Box::new(recorded.clone()),
+        media: Box::new(recorded.clone()),
     };
     let senses = LiveSenses::new(Box::new(crate::senses::NoIdle), Vec::new());
     let runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, effects, Vec::new());
@@ -91,6 +106,7 @@ fn scheduled_breaks_run_their_course_with_notice_chimes_and_a_record_without_a_d
     }
     let chimes = recorded.chimes.lock().unwrap().clone();
     assert!(chimes.starts_with(&[Chime::Start, Chime::End, Chime::Start, Chime::End]), "a chime as each break starts and ends: {chimes:?}");
+    assert_eq!(*recorded.media.lock().unwrap(), Vec::<&str>::new(), "eye rests leave the music playing (pause_media is off for them)");
     let texts = text::texts();
     let notices: Vec<_> = recorded
         .notifications
