@@ -15,16 +15,13 @@
 use std::time::Duration;
 use tauri::WebviewWindow;
 
-/// Opacity of an overlay once faded in, where a compositor makes it translucent.
-#[cfg(target_os = "linux")]
-pub const SHOWN_OPACITY: f64 = 0.94;
 /// Steps per fade (about 25 frames a second over the default second).
 #[cfg(target_os = "linux")]
 const STEPS: u32 = 25;
 
 /// Shows `window` (no ramp on this system).
 #[cfg(not(target_os = "linux"))]
-pub fn fade_in(window: &WebviewWindow, _length: Duration) {
+pub fn fade_in(window: &WebviewWindow, _length: Duration, _opacity: f64) {
     let _ = window.show();
     let _ = window.set_focus();
 }
@@ -35,10 +32,11 @@ pub fn fade_out(_windows: Vec<WebviewWindow>, _length: Duration, done: impl FnOn
     done();
 }
 
-/// Shows `window` and ramps it from transparent to [`SHOWN_OPACITY`] over `length`.
+/// Shows `window` and ramps it from transparent to `opacity` (`[overlay] opacity`, 0.94 by
+/// default, where a compositor makes it translucent) over `length`.
 /// Call on the main thread.
 #[cfg(target_os = "linux")]
-pub fn fade_in(window: &WebviewWindow, length: Duration) {
+pub fn fade_in(window: &WebviewWindow, length: Duration, opacity: f64) {
     let Ok(gtk_window) = window.gtk_window() else {
         let _ = window.show();
         return;
@@ -48,11 +46,11 @@ pub fn fade_in(window: &WebviewWindow, length: Duration) {
         return; // already shown (or fading in)
     }
     let animate = animations_enabled();
-    gtk_window.set_opacity(if animate { 0.0 } else { SHOWN_OPACITY });
+    gtk_window.set_opacity(if animate { 0.0 } else { opacity });
     let _ = window.show();
     let _ = window.set_focus();
     if animate {
-        ramp(gtk_window, 0.0, SHOWN_OPACITY, length, || {});
+        ramp(gtk_window, 0.0, opacity, length, || {});
     }
 }
 

@@ -133,7 +133,13 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     };
     let result = match window {
-        Window::Overlay(args) => overlay::run(paths.socket(), args).map_err(|e| e.to_string()),
+        Window::Overlay(mut args) => {
+            // The look comes from the settings file; one that cannot be read means the defaults.
+            if let Ok(text) = std::fs::read_to_string(paths.settings_file()) {
+                args.look = overlay::Look::of(&respite_core::settings::parse(&text).0.overlay);
+            }
+            overlay::run(paths.socket(), args).map_err(|e| e.to_string())
+        }
         Window::Summary(week) => {
             // The self-check shows when it is on, and the budget when one is set; a settings file
             // that cannot be read means neither.
@@ -166,7 +172,7 @@ mod tests {
         assert_eq!(parse_args(&args(&["overlay"])), Ok(Window::Overlay(OverlayArgs::default())));
         let full = parse_args(&args(&["overlay", "--break-id", "7", "--monitors", "cursor", "--fade-ms", "250", "--prepare"]));
         let expected =
-            OverlayArgs { break_id: Some(7), monitors: Monitors::Cursor, fade: std::time::Duration::from_millis(250), prepare: true };
+            OverlayArgs { break_id: Some(7), monitors: Monitors::Cursor, fade: std::time::Duration::from_millis(250), prepare: true, ..OverlayArgs::default() };
         assert_eq!(full, Ok(Window::Overlay(expected)));
         assert!(parse_args(&args(&["overlay", "--break-id", "x"])).is_err());
         assert!(parse_args(&args(&["overlay", "--monitors", "left"])).is_err());

@@ -18,7 +18,7 @@ use crate::fade;
 use respite_core::client;
 use respite_core::record::{BreakKind, Outcome, Trigger};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
-use respite_core::settings::Monitors;
+use respite_core::settings::{Monitors, TextSize, Theme};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -46,11 +46,35 @@ pub struct OverlayArgs {
     pub fade: Duration,
     /// Build hidden now, show when the next break starts.
     pub prepare: bool,
+    /// Theme, text size and opacity (from the settings file, not the command line).
+    pub look: Look,
+}
+
+/// How the overlay looks: `[overlay]`'s theme, text size and opacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Look {
+    pub theme: Theme,
+    pub text_size: TextSize,
+    /// Percent.
+    pub opacity: u8,
+}
+
+impl Look {
+    /// As the settings say.
+    pub fn of(prefs: &respite_core::settings::OverlayPrefs) -> Self {
+        Look { theme: prefs.theme, text_size: prefs.text_size, opacity: prefs.opacity }
+    }
+}
+
+impl Default for Look {
+    fn default() -> Self {
+        Look::of(&respite_core::settings::Settings::default().overlay)
+    }
 }
 
 impl Default for OverlayArgs {
     fn default() -> Self {
-        Self { break_id: None, monitors: Monitors::All, fade: Duration::from_secs(1), prepare: false }
+        Self { break_id: None, monitors: Monitors::All, fade: Duration::from_secs(1), prepare: false, look: Look::default() }
     }
 }
 
@@ -76,6 +100,7 @@ type Known = Option<(CurrentBreak, Instant)>;
 struct Overlay {
     socket: PathBuf,
     fade: Duration,
+    look: Look,
     known: Mutex<Known>,
 }
 
@@ -100,6 +125,8 @@ impl Overlay {
             tip: brk.tip.clone(),
             // The window fades, not the page (see `fade`).
             fade_ms: 0,
+            theme: self.look.theme,
+            text_size: self.look.text_size,
         })
     }
 
@@ -127,6 +154,8 @@ struct OverlayInfo {
     trigger: Trigger,
     /// A reminder the person set, shown as the break's tip.
     tip: Option<String>,
+    theme: Theme,
+    text_size: TextSize,
 }
 
 /// Payload of the `break-ended` event.
@@ -144,7 +173,7 @@ pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
     }
     let title = known.as_ref().map(|(b, _)| b.kind);
     let app = tauri::Builder::default()
-        .manage(Overlay { socket: socket.clone(), fade: args.fade, known: Mutex::new(known) })
+        .manage(Overlay { socket: socket.clone(), fade: args.fade, look: args.look, known: Mutex::new(known) })
         .invoke_handler(tauri::generate_handler![overlay_info, overlay_ready, postpone, skip, finish, overlay_closed])
         .setup(move |app| {
             cover::open_all(app.handle(), args.monitors, title_for(title), builder)?;
@@ -204,8 +233,9 @@ fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> cover::Builder<'
 fn show(window: &WebviewWindow) {
     let overlay = window.state::<Overlay>();
     let fade_length = overlay.fade;
+    let opacity = f64::from(overlay.look.opacity.clamp(50, 100)) / 100.0;
     let shown = window.clone();
-    let _ = window.run_on_main_thread(move || fade::fade_in(&shown, fade_length));
+    let _ = window.run_on_main_thread(move || fade::fade_in(&shown, fade_length, opacity));
     if let (Some(break_id), true) = (overlay.break_id(), window.label() == "overlay-0") {
         let socket = overlay.socket.clone();
         thread::spawn(move || {

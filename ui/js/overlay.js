@@ -139,6 +139,9 @@ function withdrawPostpone() {
 }
 
 function render(answeredAt) {
+  // The look the settings ask for; the stylesheet knows "system", "light", "dark" and the sizes.
+  document.documentElement.dataset.theme = ['light', 'dark'].includes(info.theme) ? info.theme : 'system';
+  document.documentElement.dataset.textSize = ['large', 'larger'].includes(info.text_size) ? info.text_size : 'normal';
   renderContent();
   const covers = Array.isArray(info.covers) ? info.covers : [];
   ui.covers.hidden = covers.length === 0;

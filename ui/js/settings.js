@@ -15,7 +15,7 @@ const SWITCHES = new Set([
   'sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', 'breaks.wait_during_screen_share',
   'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`, `${k}.pause_media`]),
 ]);
-const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume', 'reminders.per_hour']);
+const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume', 'reminders.per_hour', 'overlay.opacity']);
 // Settings that are a list of words, typed separated by commas.
 const LISTS = new Set(['breaks.wait_for_apps']);
 // Settings that are a list of entries, each a row of fields: [field, 'text' | choices, default].
@@ -23,7 +23,12 @@ const ENTRIES = {
   'fixed.breaks': [['at', 'text', '12:30'], ['days', 'text', 'mon-fri'], ['kind', KINDS, 'walk'], ['duration', 'text', '30m']],
   'reminders.list': [['text', 'text', ''], ['every', 'text', '45m'], ['as', ['notification', 'tip'], 'notification']],
 };
-const CHOICES = { 'overlay.monitors': ['all', 'primary', 'cursor'], 'selfcheck.day': DAYS };
+const CHOICES = {
+  'overlay.monitors': ['all', 'primary', 'cursor'],
+  'overlay.theme': ['system', 'light', 'dark'],
+  'overlay.text_size': ['normal', 'large', 'larger'],
+  'selfcheck.day': DAYS,
+};
 
 // Which settings each section shows, in groups (a group with a legend is a fieldset).
 const LAYOUT = {
@@ -47,7 +52,7 @@ const LAYOUT = {
     { legend: 'settings.group.budget', note: 'settings.group.budget.note', keys: ['budget.daily', 'budget.overlay', 'budget.strict'] },
     { legend: 'settings.group.reminders', note: 'settings.group.reminders.note', keys: ['reminders.list', 'reminders.per_hour'] },
   ],
-  overlays: [{ keys: ['overlay.monitors', 'overlay.fade'] }],
+  overlays: [{ keys: ['overlay.monitors', 'overlay.fade', 'overlay.theme', 'overlay.text_size', 'overlay.opacity'] }],
   sound: [{ keys: ['sound.enabled', 'sound.volume'] }],
   privacy: [{ keys: ['log.keep'] }],
 };

@@ -2,7 +2,7 @@
 //! read and checked on its own, every bad or unknown key a [`Problem`] that keeps its default;
 //! the bounds each value must keep; and the first run, which writes the default file.
 
-use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, UnknownMonitors};
+use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
 use super::DEFAULT_FILE;
 use crate::record::BreakKind;
 use crate::schedule::{Budget, FixedBreak, FocusPlan, KindPlan, Reminder, ReminderPlan, Sensing};
@@ -467,6 +467,9 @@ fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut
             None => Err(Message::new("problem.not_one_of").text("choices", quoted_list(&Monitors::WORDS)).text("value", value)),
         },
         "fade" => duration(value, Duration::ZERO, Duration::from_secs(5)).map(|d| overlay.fade = d),
+        "theme" => word(value, &Theme::WORDS).map(|w| overlay.theme = w.parse().expect("one of the words")),
+        "text_size" => word(value, &TextSize::WORDS).map(|w| overlay.text_size = w.parse().expect("one of the words")),
+        "opacity" => whole(value, 50, 100).map(|n| overlay.opacity = n as u8),
         _ => unknown(),
     });
 }
@@ -543,6 +546,15 @@ fn duration(value: &toml::Value, min: Duration, max: Duration) -> Result<Duratio
     Ok(d)
 }
 
+/// One of `words`, as written.
+fn word<'a>(value: &'a toml::Value, words: &[&str]) -> Result<&'a str, Message> {
+    match value.as_str().map(str::trim) {
+        Some(w) if words.contains(&w) => Ok(w),
+        Some(w) => Err(Message::new("problem.not_one_of").text("choices", quoted_list(words)).text("value", format_args!("{w:?}"))),
+        None => Err(Message::new("problem.not_one_of").text("choices", quoted_list(words)).text("value", value)),
+    }
+}
+
 /// `"a", "b", "c"`: the words a setting takes, as written in the file (no "or", so any language
 /// can quote the list).
 fn quoted_list(words: &[&str]) -> String {
@@ -605,11 +617,18 @@ volume = 3
         assert_eq!(settings.rules.strict, [true, false, false]);
         assert_eq!(settings.rules.postpone_by, mins(10));
         assert_eq!(settings.rules.max_postpones, crate::schedule::Rules::default().max_postpones);
-        assert_eq!(settings.overlay, OverlayPrefs { monitors: Monitors::Cursor, fade: Duration::ZERO });
+        assert_eq!(settings.overlay, OverlayPrefs { monitors: Monitors::Cursor, fade: Duration::ZERO, ..Settings::default().overlay });
         assert_eq!(settings.sound, SoundPrefs { enabled: false, volume: 50 });
         let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["breaks.max_postpones", "sound.volume"]);
         assert_eq!(parse("[overlay]\nmonitors = \"left\"\n").1[0].to_string(), "overlay.monitors: must be one of \"all\", \"primary\", \"cursor\", not \"left\"");
+        let (settings, problems) = parse("[overlay]\ntheme = \"dark\"\ntext_size = \"larger\"\nopacity = 80\n");
+        assert_eq!((settings.overlay.theme, settings.overlay.text_size, settings.overlay.opacity), (Theme::Dark, TextSize::Larger, 80));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (settings, problems) = parse("[overlay]\ntheme = \"sepia\"\ntext_size = 3\nopacity = 20\n");
+        assert_eq!(settings.overlay, Settings::default().overlay, "bad values keep the defaults");
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["overlay.opacity", "overlay.text_size", "overlay.theme"]);
     }
 
     #[test]

@@ -19,12 +19,39 @@ words! {
     }
 }
 
+words! {
+    /// The overlay's colours: the desktop's choice (`prefers-color-scheme`), or always one.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Theme, error UnknownTheme ("theme") {
+        System = "system",
+        Light = "light",
+        Dark = "dark",
+    }
+}
+
+words! {
+    /// The size of the overlay's text.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum TextSize, error UnknownTextSize ("text size") {
+        Normal = "normal",
+        Large = "large",
+        Larger = "larger",
+    }
+}
+
 /// How overlays look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OverlayPrefs {
     pub monitors: Monitors,
     /// Length of the fade in and out (none when the desktop turns animations off).
     pub fade: Duration,
+    pub theme: Theme,
+    pub text_size: TextSize,
+    /// How opaque the overlay is once faded in, in percent, where a compositor makes windows
+    /// translucent (without one it is opaque).
+    pub opacity: u8,
 }
 
 /// The chime at the start and end of a break.
@@ -108,7 +135,7 @@ impl Default for Settings {
                 KindPlan { enabled: true, interval: mins(110), duration: mins(5) },
             ]),
             rules: Rules::default(),
-            overlay: OverlayPrefs { monitors: Monitors::All, fade: Duration::from_secs(1) },
+            overlay: OverlayPrefs { monitors: Monitors::All, fade: Duration::from_secs(1), theme: Theme::System, text_size: TextSize::Normal, opacity: 94 },
             sound: SoundPrefs { enabled: true, volume: 50 },
             keep: None,
             sensing: Sensing::default(),
