@@ -14,6 +14,7 @@ mod holds;
 mod hostile;
 mod idle;
 mod locale;
+mod lock;
 mod long_run;
 mod media;
 mod monitors;

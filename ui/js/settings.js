@@ -13,7 +13,7 @@ const KINDS = ['eye', 'stretch', 'walk'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const SWITCHES = new Set([
   'sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', 'breaks.wait_during_screen_share',
-  'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`, `${k}.pause_media`]),
+  'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`, `${k}.pause_media`, `${k}.lock`]),
 ]);
 const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume', 'reminders.per_hour', 'overlay.opacity']);
 // Settings that are a list of words, typed separated by commas.
@@ -33,7 +33,7 @@ const CHOICES = {
 // Which settings each section shows, in groups (a group with a legend is a fieldset).
 const LAYOUT = {
   breaks: [
-    ...KINDS.map((kind) => ({ legend: `settings.kind.${kind}`, note: `settings.kind.${kind}.note`, keys: ['enabled', 'interval', 'duration', 'notice', 'strict', 'pause_media'].map((f) => `${kind}.${f}`) })),
+    ...KINDS.map((kind) => ({ legend: `settings.kind.${kind}`, note: `settings.kind.${kind}.note`, keys: ['enabled', 'interval', 'duration', 'notice', 'strict', 'pause_media', 'lock'].map((f) => `${kind}.${f}`) })),
     { legend: 'settings.group.postpone', keys: ['breaks.postpone', 'breaks.max_postpones'] },
   ],
   schedule: [

@@ -7,6 +7,7 @@
 
 use crate::input::Input;
 use crate::launcher::Launcher;
+pub use crate::lock::Locker;
 pub use crate::media::Media;
 use crate::notify::{self, Action};
 pub use crate::sound::Speaker;
@@ -29,6 +30,7 @@ pub struct Effects {
     pub notifier: Box<dyn Notifier>,
     pub speaker: Box<dyn Speaker>,
     pub media: Box<dyn Media>,
+    pub locker: Box<dyn Locker>,
 }
 
 impl Effects {
@@ -40,6 +42,7 @@ impl Effects {
             notifier: Box::new(DesktopNotifier),
             speaker: Box::new(sound::Rodio::default()),
             media: Box::new(crate::media::Mpris),
+            locker: Box::new(crate::lock::DesktopLocker),
         }
     }
 }

@@ -34,6 +34,7 @@ mod input;
 mod instance;
 mod io_thread;
 mod launcher;
+mod lock;
 mod logging;
 mod main_loop;
 mod media;

@@ -30,7 +30,7 @@ use crate::chores::{OverlayPlanner, Prepare, PrunePlanner, SelfCheckPlanner};
 use crate::evening::{EveningPlanner, Reminder};
 use crate::glance::{Glance, GlanceSink};
 use crate::input::Input;
-use crate::effects::{Effects, Media, Notifier};
+use crate::effects::{Effects, Locker, Media, Notifier};
 use crate::media::PausedPlayer;
 use crate::launcher::{Launcher, PREPARE_LEAD};
 use crate::notify;
@@ -94,12 +94,17 @@ pub struct Runtime {
     pause_media: [bool; 3],
     /// The players paused for the break on screen.
     paused_media: Vec<PausedPlayer>,
+    locker: Box<dyn Locker>,
+    /// Per kind: lock the screen for the break.
+    lock: [bool; 3],
+    /// The break the screen was locked for: unlocking during it is coming back early.
+    locked_for: Option<u64>,
 }
 
 impl Runtime {
     /// `warnings`: the problems found in `settings`.
     pub fn new(clock: Box<dyn Clock>, mut senses: LiveSenses, inputs: Sender<Input>, settings: &Settings, mut journal: Journal, effects: Effects, settings_problems: Vec<Message>) -> Self {
-        let Effects { launcher, notifier, speaker, media } = effects;
+        let Effects { launcher, notifier, speaker, media, locker } = effects;
         let now = clock.now();
         senses.set_calls_hold(settings.calls_hold);
         let scheduler =
@@ -138,6 +143,9 @@ impl Runtime {
             media,
             pause_media: settings.pause_media,
             paused_media: Vec::new(),
+            locker,
+            lock: settings.lock,
+            locked_for: None,
         };
         runtime.set_day_rules(settings, now);
         runtime.seed_screen_time(now);
@@ -180,6 +188,7 @@ impl Runtime {
         self.sound.set_prefs(settings.sound);
         self.prune.set_keep(settings.keep, now);
         self.pause_media = settings.pause_media;
+        self.lock = settings.lock;
         self.set_day_rules(&settings, now);
         Response::ok(self.status(now))
     }
@@ -265,6 +274,15 @@ impl Runtime {
                 tracing::info!(locked = lock == ScreenLock::Locked, "screen lock");
                 let events = self.scheduler.screen(lock, now);
                 self.apply(events, now);
+                // Unlocked during the break it was locked for: back early, as "I'm back".
+                let back_early = if lock == ScreenLock::Unlocked { self.locked_for.take() } else { None };
+                if let Some(id) = back_early {
+                    tracing::info!(id, "unlocked during the break: back early");
+                    let response = self.answer(Request::Finish { break_id: Some(id) });
+                    if !response.ok {
+                        tracing::info!(id, "the break goes on: {}", response.error.unwrap_or_default());
+                    }
+                }
             }
         }
     }
@@ -407,6 +425,15 @@ impl Runtime {
                     if self.pause_media[brk.kind.index()] {
                         self.paused_media = self.media.pause_playing();
                     }
+                    if self.lock[brk.kind.index()] {
+                        match self.locker.lock() {
+                            Ok(how) => {
+                                tracing::info!(id = brk.id, "screen locked for the break ({how})");
+                                self.locked_for = Some(brk.id);
+                            }
+                            Err(e) => tracing::warn!(id = brk.id, "cannot lock the screen for the break: {e}"),
+                        }
+                    }
                     self.break_window = Some((brk.id, BreakWindow::Awaited));
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
@@ -429,6 +456,7 @@ impl Runtime {
                     if record.outcome == Outcome::Completed {
                         self.sound.play(Chime::End);
                     }
+                    self.locked_for = None;
                     let paused = std::mem::take(&mut self.paused_media);
                     if !paused.is_empty() {
                         self.media.resume(paused);

@@ -164,6 +164,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             strict: &mut settings.rules.strict[kind.index()],
             notice: &mut settings.sensing.notice[kind.index()],
             pause_media: &mut settings.pause_media[kind.index()],
+            lock: &mut settings.lock[kind.index()],
         };
         *plan = read_plan(kind, fields, *plan, extras, &mut problems);
     }
@@ -454,6 +455,7 @@ struct KindExtras<'a> {
     strict: &'a mut bool,
     notice: &'a mut Duration,
     pause_media: &'a mut bool,
+    lock: &'a mut bool,
 }
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
@@ -499,6 +501,10 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: K
             },
             "pause_media" => match boolean(value) {
                 Ok(b) => *extras.pause_media = b,
+                Err(reason) => report(field, reason),
+            },
+            "lock" => match boolean(value) {
+                Ok(b) => *extras.lock = b,
                 Err(reason) => report(field, reason),
             },
             "notice" => match duration(value, Duration::ZERO, Duration::from_secs(10 * 60)) {

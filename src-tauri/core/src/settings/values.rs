@@ -93,6 +93,8 @@ pub struct Settings {
     /// Per kind ([`BreakKind::index`](crate::record::BreakKind::index)): playing media players
     /// pause during the break.
     pub pause_media: [bool; 3],
+    /// Per kind: the screen locks when the break starts.
+    pub lock: [bool; 3],
 }
 
 /// The weekly self-check: whether and when it is offered.
@@ -154,6 +156,7 @@ impl Default for Settings {
             // A 20 s eye rest every 20 minutes would cut into music three times an hour; a
             // stretch or a walk is time away, when what plays would be missed.
             pause_media: [false, true, true],
+            lock: [false; 3],
         }
     }
 }

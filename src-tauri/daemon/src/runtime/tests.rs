@@ -78,6 +78,7 @@ fn scheduled_breaks_run_their_course_with_notice_chimes_and_a_record_without_a_d
         notifier: Box::new(recorded.clone()),
         speaker: Box::new(recorded.clone()),
         media: Box::new(recorded.clone()),
+        locker: Box::new(crate::lock::DesktopLocker),
     };
     let senses = LiveSenses::new(Box::new(crate::senses::NoIdle), Vec::new());
     let runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, effects, Vec::new());
