@@ -274,14 +274,8 @@ impl Runtime {
                 tracing::info!(locked = lock == ScreenLock::Locked, "screen lock");
                 let events = self.scheduler.screen(lock, now);
                 self.apply(events, now);
-                // Unlocked during the break it was locked for: back early, as "I'm back".
-                let back_early = if lock == ScreenLock::Unlocked { self.locked_for.take() } else { None };
-                if let Some(id) = back_early {
-                    tracing::info!(id, "unlocked during the break: back early");
-                    let response = self.answer(Request::Finish { break_id: Some(id) });
-                    if !response.ok {
-                        tracing::info!(id, "the break goes on: {}", response.error.unwrap_or_default());
-                    }
+                if lock == ScreenLock::Unlocked {
+                    self.unlocked();
                 }
             }
         }
@@ -372,21 +366,6 @@ impl Runtime {
         Response::ok(self.status(now))
     }
 
-    fn status(&self, now: Now) -> Status {
-        let mut warnings: Vec<String> = self.settings_problems.iter().map(Message::english).collect();
-        warnings.extend(self.warnings.iter().cloned());
-        warnings.extend(self.journal.problem());
-        let mut status = Status::of(&self.scheduler, now, &Local, warnings, self.senses.idle_source());
-        status.notes.clone_from(&self.settings_problems);
-        status.hold_sources = self.senses.hold_sources();
-        if let (Some(current), Some((id, idea))) = (status.current.as_mut(), self.idea_on_screen) {
-            if current.id == id {
-                current.idea = idea;
-            }
-        }
-        status
-    }
-
     fn apply(&mut self, events: Vec<Event>, now: Now) {
         for event in events {
             match event {
@@ -422,18 +401,7 @@ impl Runtime {
                     self.idea_on_screen = Some((brk.id, *idea));
                     *idea = idea.wrapping_add(1);
                     self.sound.play(Chime::Start);
-                    if self.pause_media[brk.kind.index()] {
-                        self.paused_media = self.media.pause_playing();
-                    }
-                    if self.lock[brk.kind.index()] {
-                        match self.locker.lock() {
-                            Ok(how) => {
-                                tracing::info!(id = brk.id, "screen locked for the break ({how})");
-                                self.locked_for = Some(brk.id);
-                            }
-                            Err(e) => tracing::warn!(id = brk.id, "cannot lock the screen for the break: {e}"),
-                        }
-                    }
+                    self.away_from_screen(brk.id, brk.kind);
                     self.break_window = Some((brk.id, BreakWindow::Awaited));
                     if let Err(e) = self.launcher.show_overlay(brk.id) {
                         tracing::error!("{e}; the break runs without a window");
@@ -456,11 +424,7 @@ impl Runtime {
                     if record.outcome == Outcome::Completed {
                         self.sound.play(Chime::End);
                     }
-                    self.locked_for = None;
-                    let paused = std::mem::take(&mut self.paused_media);
-                    if !paused.is_empty() {
-                        self.media.resume(paused);
-                    }
+                    self.back_to_screen();
                     self.publish(&Notice::BreakEnded { break_id: id, outcome: record.outcome });
                 }
                 Event::Logged(record) => {
@@ -470,35 +434,6 @@ impl Runtime {
                 limit @ (Event::BudgetNear { .. } | Event::BudgetReached { .. } | Event::Reminder { .. }) => self.tell_limit(limit),
             }
         }
-    }
-
-    /// Sends `notice` to subscribers, dropping those that are gone or not reading.
-    fn publish(&mut self, notice: &Notice) {
-        let line = to_line(notice);
-        self.subscribers.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
-    }
-
-    fn glance(&self, now: Now) -> Glance {
-        Glance::of(text::texts(), &self.status(now))
-    }
-
-    /// Pushes the tray state to the tray and the subscribers if it changed; returns when the
-    /// info line will next change, if anyone is shown it.
-    fn refresh_tray(&mut self, now: Now) -> Option<Duration> {
-        let state = self.glance(now);
-        if self.shown_tray.as_ref() != Some(&state) {
-            if let Some(tray) = &self.tray {
-                tray(state.clone());
-            }
-            self.publish(&state.notice());
-            self.shown_tray = Some(state);
-        }
-        if self.tray.is_none() && self.subscribers.is_empty() {
-            return None;
-        }
-        let next = self.scheduler.next_break(now)?;
-        let into_minute = next.in_time.as_secs() % 60;
-        Some(now.mono.saturating_add(Duration::from_secs(if into_minute == 0 { 60 } else { into_minute })))
     }
 
     fn shutdown(mut self, inputs: &Receiver<Input>) {
@@ -542,8 +477,10 @@ fn still_connected(stream: &UnixStream) -> bool {
     }
 }
 
+mod away;
 mod limits;
 mod reminders;
+mod shown;
 
 #[cfg(test)]
 mod tests;
