@@ -41,7 +41,7 @@ pub struct Mpris;
 
 impl Media for Mpris {
     fn pause_playing(&mut self) -> Vec<PausedPlayer> {
-        match players().and_then(|names| Ok(names.into_iter().filter_map(|name| pause_if_playing(&name)).collect::<Vec<_>>())) {
+        match players().map(|names| names.into_iter().filter_map(|name| pause_if_playing(&name)).collect::<Vec<_>>()) {
             Ok(paused) => {
                 if !paused.is_empty() {
                     let names: Vec<&str> = paused.iter().map(|p| p.name.as_str()).collect();
@@ -81,7 +81,7 @@ fn player(name: &str) -> zbus::Result<Proxy<'static>> {
 }
 
 fn status(proxy: &Proxy<'_>) -> zbus::Result<String> {
-    proxy.get_property::<String>("PlaybackStatus").map_err(zbus::Error::from)
+    proxy.get_property::<String>("PlaybackStatus")
 }
 
 fn position(proxy: &Proxy<'_>) -> Option<i64> {
