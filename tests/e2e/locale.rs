@@ -27,9 +27,10 @@ fn seed_weeks_39_and_40(session: &Session) {
 }
 
 /// Whether a person reading `text` sees only words from the locale file (numbers, punctuation
-/// and file paths, which are data, may stand outside it).
+/// file paths and `respite` commands, which are data, may stand outside it).
 fn from_the_locale(text: &str) -> bool {
-    is_pseudo(text) || !text.chars().any(char::is_alphabetic) || text.starts_with('/')
+    // Paths and `respite` commands are shown as typed, in no language.
+    is_pseudo(text) || !text.chars().any(char::is_alphabetic) || text.starts_with('/') || text.starts_with("respite ")
 }
 
 /// The strings of the `Notify` calls recorded by dbus-monitor, call by call.

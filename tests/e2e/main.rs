@@ -22,6 +22,7 @@ mod no_tray;
 mod packaging;
 mod private_files;
 mod settings;
+mod shortcuts;
 mod wayland;
 mod webview;
 mod weekly;

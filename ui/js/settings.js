@@ -54,6 +54,14 @@ const LAYOUT = {
   ],
   overlays: [{ keys: ['overlay.monitors', 'overlay.fade', 'overlay.theme', 'overlay.text_size', 'overlay.opacity'] }],
   sound: [{ keys: ['sound.enabled', 'sound.volume'] }],
+  behaviour: [
+    {
+      legend: 'settings.group.shortcuts',
+      note: 'settings.group.shortcuts.note',
+      commands: ['respite break stretch', 'respite postpone', 'respite pause 1h'],
+      keys: ['shortcuts.break_now', 'shortcuts.postpone', 'shortcuts.pause_hour'],
+    },
+  ],
   privacy: [{ keys: ['log.keep'] }],
 };
 
@@ -183,6 +191,16 @@ function buildGroup(group) {
   if (group.note) {
     sharedHint = group.note.replace(/\./g, '-');
     box.append(el('p', { id: sharedHint, class: 'note' }, t(group.note)));
+  }
+  // Commands are written as typed, never translated.
+  if (group.commands) {
+    const list = el('ul', { class: 'commands' });
+    for (const command of group.commands) {
+      const item = el('li');
+      item.append(el('code', {}, command));
+      list.append(item);
+    }
+    box.append(list);
   }
   const list = el('div', { class: group.days ? 'days' : 'fields' });
   for (const key of group.keys) list.append(buildField(key, group.days ? sharedHint : null));

@@ -38,6 +38,7 @@ pub mod schedule;
 pub mod selfcheck;
 pub mod senses;
 pub mod settings;
+pub mod shortcut;
 pub mod store;
 pub mod summary;
 pub mod text;

@@ -86,6 +86,8 @@ pub fn start(paths: &Paths) -> ExitCode {
     runtime.set_settings_file(paths.settings_file());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
+    #[cfg(target_os = "linux")]
+    start_shortcut_keys(&mut runtime, &inputs);
     let main_loop = MainLoop::new();
     let tray_created = start_tray(&mut runtime, &inputs);
     reach::tell_if_unreachable(tray_created, Once::at(paths.state_dir.join("told-no-tray")));
@@ -112,6 +114,15 @@ pub fn start(paths: &Paths) -> ExitCode {
     }
     tracing::info!("Respite stopped");
     ExitCode::SUCCESS
+}
+
+/// Global shortcuts on X11 (not under Wayland, where a program cannot take keys).
+#[cfg(target_os = "linux")]
+fn start_shortcut_keys(runtime: &mut Runtime, inputs: &Sender<Input>) {
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(display), None) = (set("DISPLAY"), set("WAYLAND_DISPLAY")) else { return };
+    let inputs = inputs.clone();
+    runtime.set_shortcut_keys(Box::new(move || crate::shortcuts::X11Keys::start(&display, inputs).map(|keys| Box::new(keys) as Box<dyn crate::shortcuts::Keys>)));
 }
 
 /// Makes the tray icon on this (the main) thread and connects it to the runtime; whether it

@@ -46,6 +46,8 @@ mod runtime;
 mod senses;
 mod session_bus;
 mod settings_file;
+#[cfg(target_os = "linux")]
+mod shortcuts;
 mod sound;
 #[cfg(target_os = "linux")]
 mod tray;

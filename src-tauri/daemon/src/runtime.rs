@@ -99,6 +99,10 @@ pub struct Runtime {
     lock: [bool; 3],
     /// The break the screen was locked for: unlocking during it is coming back early.
     locked_for: Option<u64>,
+    /// The global shortcuts set, and the keys they are bound to (X11 only).
+    shortcuts: respite_core::shortcut::Shortcuts,
+    #[cfg(target_os = "linux")]
+    keys: crate::shortcuts::KeysSlot,
 }
 
 impl Runtime {
@@ -146,6 +150,9 @@ impl Runtime {
             locker,
             lock: settings.lock,
             locked_for: None,
+            shortcuts: settings.shortcuts,
+            #[cfg(target_os = "linux")]
+            keys: crate::shortcuts::KeysSlot::None,
         };
         runtime.set_day_rules(settings, now);
         runtime.seed_screen_time(now);
@@ -189,6 +196,10 @@ impl Runtime {
         self.prune.set_keep(settings.keep, now);
         self.pause_media = settings.pause_media;
         self.lock = settings.lock;
+        if self.shortcuts != settings.shortcuts {
+            self.shortcuts = settings.shortcuts;
+            self.bind_shortcuts();
+        }
         self.set_day_rules(&settings, now);
         Response::ok(self.status(now))
     }
@@ -478,6 +489,7 @@ fn still_connected(stream: &UnixStream) -> bool {
 }
 
 mod away;
+mod keys;
 mod limits;
 mod reminders;
 mod shown;

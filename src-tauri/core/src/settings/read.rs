@@ -129,7 +129,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" | "fixed" | "budget" | "reminders" => {
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" | "fixed" | "budget" | "reminders" | "shortcuts" => {
                 let Some(fields) = value.as_table() else {
                     problems.push(Problem { key: key.clone(), reason: Message::new("problem.not_a_table").text("key", key) });
                     continue;
@@ -140,6 +140,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                     "fixed" => read_fixed(fields, &mut settings.fixed, &mut problems),
                     "budget" => read_budget(fields, &mut settings.budget, &mut problems),
                     "reminders" => read_reminders(fields, &mut settings.reminders, &mut problems),
+                    "shortcuts" => read_shortcuts(fields, &mut settings.shortcuts, &mut problems),
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
                     "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
@@ -353,6 +354,21 @@ fn weekdays(text: &str) -> Option<[bool; 7]> {
         }
     }
     days.iter().any(|d| *d).then_some(days)
+}
+
+fn read_shortcuts(fields: &toml::Table, shortcuts: &mut crate::shortcut::Shortcuts, problems: &mut Vec<Problem>) {
+    let shortcut = |value: &toml::Value| {
+        or_off(value, |v| {
+            let text = v.as_str().ok_or_else(|| Message::new("problem.bad_shortcut").text("value", v))?;
+            crate::shortcut::Shortcut::parse(text)
+        })
+    };
+    read_table("shortcuts", fields, problems, |field, value| match field {
+        "break_now" => shortcut(value).map(|s| shortcuts.break_now = s),
+        "postpone" => shortcut(value).map(|s| shortcuts.postpone = s),
+        "pause_hour" => shortcut(value).map(|s| shortcuts.pause_hour = s),
+        _ => unknown(),
+    });
 }
 
 fn read_budget(fields: &toml::Table, budget: &mut Budget, problems: &mut Vec<Problem>) {

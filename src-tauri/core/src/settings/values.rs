@@ -95,6 +95,9 @@ pub struct Settings {
     pub pause_media: [bool; 3],
     /// Per kind: the screen locks when the break starts.
     pub lock: [bool; 3],
+    /// Global keyboard shortcuts (all off by default: a key combination the person did not
+    /// choose may be one their apps use).
+    pub shortcuts: crate::shortcut::Shortcuts,
 }
 
 /// The weekly self-check: whether and when it is offered.
@@ -157,6 +160,7 @@ impl Default for Settings {
             // stretch or a walk is time away, when what plays would be missed.
             pause_media: [false, true, true],
             lock: [false; 3],
+            shortcuts: crate::shortcut::Shortcuts::default(),
         }
     }
 }
