@@ -138,7 +138,10 @@ pub fn run(args: Vec<String>) -> ExitCode {
             if let Ok(text) = std::fs::read_to_string(paths.settings_file()) {
                 args.look = overlay::Look::of(&respite_core::settings::parse(&text).0.overlay);
             }
-            overlay::run(paths.socket(), args).map_err(|e| e.to_string())
+            // The person's own ideas; a bad entry is left out (the daemon reports it).
+            let ideas = std::fs::read_to_string(paths.ideas_file()).map(|text| respite_core::ideas::parse(&text).0).unwrap_or_default();
+            let own = overlay::OwnIdeas { ideas, pictures: paths.ideas_pictures() };
+            overlay::run(paths.socket(), args, own).map_err(|e| e.to_string())
         }
         Window::Summary(week) => {
             // The self-check shows when it is on, and the budget when one is set; a settings file

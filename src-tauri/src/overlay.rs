@@ -18,6 +18,7 @@ use crate::fade;
 use respite_core::client;
 use respite_core::record::{BreakKind, Outcome, Trigger};
 use respite_core::protocol::{CurrentBreak, Notice, Request, State};
+use respite_core::ideas::Ideas;
 use respite_core::settings::{Monitors, TextSize, Theme};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -35,7 +36,9 @@ const PREPARED_WAIT: Duration = Duration::from_secs(60);
 /// If the page never asks to be shown (a script error), show it anyway after this.
 const SHOW_FALLBACK: Duration = Duration::from_secs(2);
 /// The page's backdrop colour, painted by the window before the page is drawn: no white flash.
+/// The light theme's, when it is chosen ("system" cannot be known before the page runs).
 const BACKDROP: Color = Color(18, 52, 59, 255);
+const BACKDROP_LIGHT: Color = Color(234, 241, 238, 255);
 
 /// How the overlay was asked to run (from the command line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +104,7 @@ struct Overlay {
     socket: PathBuf,
     fade: Duration,
     look: Look,
+    own: Ideas,
     known: Mutex<Known>,
 }
 
@@ -127,6 +131,17 @@ impl Overlay {
             fade_ms: 0,
             theme: self.look.theme,
             text_size: self.look.text_size,
+            ideas: self
+                .own
+                .for_kind(brk.kind)
+                .into_iter()
+                .map(|idea| IdeaView {
+                    name: idea.name.clone(),
+                    instruction: idea.instruction.clone(),
+                    picture: idea.picture.as_ref().map(|file| format!("{IDEA_SCHEME}://localhost/{}", file.replace('%', "%25").replace(' ', "%20"))),
+                })
+                .collect(),
+            ideas_replace: self.own.replace,
         })
     }
 
@@ -156,6 +171,9 @@ struct OverlayInfo {
     tip: Option<String>,
     theme: Theme,
     text_size: TextSize,
+    /// The person's own ideas for this kind, and whether they replace the built-in ones.
+    ideas: Vec<IdeaView>,
+    ideas_replace: bool,
 }
 
 /// Payload of the `break-ended` event.
@@ -165,15 +183,75 @@ struct BreakEnded {
     outcome: Outcome,
 }
 
+/// The person's own break ideas ([`respite_core::ideas`]), and the folder of their pictures.
+#[derive(Clone, Debug, Default)]
+pub struct OwnIdeas {
+    pub ideas: Ideas,
+    pub pictures: PathBuf,
+}
+
+/// An idea as the page shows it: its picture as an `idea:` address.
+#[derive(Clone, Serialize)]
+struct IdeaView {
+    name: String,
+    instruction: String,
+    picture: Option<String>,
+}
+
+/// The scheme the pictures of the person's ideas are served on, and only they: a plain file name
+/// of a picture type, from the ideas folder, at most [`MAX_PICTURE`] bytes.
+const IDEA_SCHEME: &str = "idea";
+const MAX_PICTURE: u64 = 8 << 20;
+
+fn serve_picture(pictures: &std::path::Path, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let refuse = |status: u16| tauri::http::Response::builder().status(status).body(Vec::new()).expect("a response");
+    let name = percent_decode(path.trim_start_matches('/'));
+    let Some(name) = name.filter(|n| respite_core::ideas::is_picture_name(n)) else { return refuse(403) };
+    let file = pictures.join(&name);
+    match std::fs::metadata(&file) {
+        Ok(meta) if meta.is_file() && meta.len() <= MAX_PICTURE => {}
+        Ok(_) => return refuse(403),
+        Err(_) => return refuse(404),
+    }
+    let Ok(bytes) = std::fs::read(&file) else { return refuse(404) };
+    let mime = match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("svg") => "image/svg+xml",
+        _ => "image/webp",
+    };
+    tauri::http::Response::builder().status(200).header("Content-Type", mime).body(bytes).expect("a response")
+}
+
+/// `%20` and the like in a URL path, as UTF-8; `None` when they do not make text.
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Runs the overlay until its break ends.
-pub fn run(socket: PathBuf, args: OverlayArgs) -> Result<(), OverlayError> {
+pub fn run(socket: PathBuf, args: OverlayArgs, own: OwnIdeas) -> Result<(), OverlayError> {
     let known = if args.prepare { None } else { Some(current_break(&socket, args.break_id)?) };
     if crate::no_display() {
         return Err(OverlayError::NoDisplay);
     }
     let title = known.as_ref().map(|(b, _)| b.kind);
+    let pictures = own.pictures.clone();
     let app = tauri::Builder::default()
-        .manage(Overlay { socket: socket.clone(), fade: args.fade, look: args.look, known: Mutex::new(known) })
+        .register_uri_scheme_protocol(IDEA_SCHEME, move |_, request| serve_picture(&pictures, request.uri().path()))
+        .manage(Overlay { socket: socket.clone(), fade: args.fade, look: args.look, own: own.ideas, known: Mutex::new(known) })
         .invoke_handler(tauri::generate_handler![overlay_info, overlay_ready, postpone, skip, finish, overlay_closed])
         .setup(move |app| {
             cover::open_all(app.handle(), args.monitors, title_for(title), builder)?;
@@ -211,7 +289,7 @@ fn builder<'a>(app: &'a AppHandle, label: &str, title: &str) -> cover::Builder<'
         .skip_taskbar(true)
         .resizable(false)
         .visible(false)
-        .background_color(BACKDROP)
+        .background_color(if app.state::<Overlay>().look.theme == Theme::Light { BACKDROP_LIGHT } else { BACKDROP })
         .visible_on_all_workspaces(true)
         .on_page_load(|window, payload| {
             if payload.event() == PageLoadEvent::Finished {

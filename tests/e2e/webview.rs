@@ -137,6 +137,49 @@ fn duration(secs: u64) -> String {
     texts().duration(secs)
 }
 
+#[test]
+fn a_break_shows_the_persons_own_idea_with_its_picture_served_to_the_page() {
+    let Some(tools) = Tools::find("webview::a_break_shows_the_persons_own_idea_with_its_picture_served_to_the_page") else { return };
+    let session = Session::with_display();
+    session.write_settings(ONE_EYE_REST);
+    // One idea for eye rests, replacing the built-in one, with a picture in the ideas folder.
+    let config = session.config_dir();
+    fs::write(
+        config.join("ideas.toml"),
+        "replace = true\n[[idea]]\nname = \"Palming\"\ninstruction = \"Cup your warm palms over your closed eyes.\"\nkinds = [\"eye\"]\npicture = \"palms 1.png\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(config.join("ideas")).unwrap();
+    let picture = fs::File::create(config.join("ideas/palms 1.png")).unwrap();
+    let mut encoder = png::Encoder::new(picture, 40, 30);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.write_header().unwrap().write_image_data(&[200u8; 40 * 30 * 3]).unwrap();
+    let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
+    session.wait_for(LONG, "the daemon to answer", || session.status());
+    let driver = Driver::start(&session, &tools);
+    assert!(session.respite(&["break", "eye"]).status.success());
+    let id = session.wait_for(LONG, "the break on screen", || session.status()?["current"]["id"].as_u64());
+    let overlay = driver.open("overlay-idea", &["overlay", "--break-id", &id.to_string()]);
+    overlay.checked(|| {
+        let name = overlay.wait_find("#name", LONG);
+        overlay.wait(LONG, "the idea's name", || overlay.text(&name).ok().filter(|t| t == "Palming"));
+        assert_eq!(overlay.text(&overlay.find("#instruction").unwrap()).unwrap(), "Cup your warm palms over your closed eyes.");
+        let loaded = overlay.wait(LONG, "the picture to load through the idea: scheme", || {
+            overlay.execute("const p = document.getElementById('picture'); return p.complete && p.naturalWidth > 0 ? [p.src, p.naturalWidth, p.alt] : null;", Value::Array(Vec::new())).ok().filter(|v| !v.is_null())
+        });
+        assert_eq!(loaded, serde_json::json!(["idea://localhost/palms%201.png", 40, "Palming"]));
+        // Nothing else is served on the scheme: a path out of the folder is refused.
+        let refused = overlay
+            .execute_async("const done = arguments[0]; const i = new Image(); i.onload = () => done('loaded'); i.onerror = () => done('refused'); i.src = 'idea://localhost/..%2Fsettings.toml';", Value::Array(Vec::new()))
+            .unwrap();
+        assert_eq!(refused, "refused");
+    });
+    drop(overlay);
+    drop(driver);
+    session.quit();
+    wait_for(LONG, "the daemon to exit", || daemon.try_wait().unwrap());
+}
+
 const MY_SETTINGS: &str = "# My own notes, kept.\n[eye]\ninterval = \"20m\"  # as the optician said\nduration = \"20s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n";
 
 #[test]

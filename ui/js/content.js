@@ -39,12 +39,40 @@ export function stretchId(idea) {
 
 const optional = (key) => (has(key) ? t(key) : '');
 
+/** How many built-in ideas a kind has: each stretch, one text for the others. */
+const builtIns = (kind) => (kindKey(kind) === 'stretch' ? STRETCHES.length : 1);
+
 /**
  * What to show for a break of `seconds`: { title, name, instruction, tip, picture: {src, alt} | null, breathing }.
- * name is the stretch's name (empty for other kinds); tip is an optional second, softer line;
- * breathing says whether to show the box-breathing guide.
+ * name is the stretch's (or the person's idea's) name, empty for other kinds; tip is an optional
+ * second, softer line; breathing says whether to show the box-breathing guide.
+ * `own` are the person's ideas for this kind ({ name, instruction, picture }), which rotate with
+ * the built-in ones, or take their place when `replace` is set; `idea` picks one.
  */
-export function breakContent(kind, idea, seconds) {
+export function breakContent(kind, idea, seconds, own = [], replace = false) {
+  const ideas = Array.isArray(own) ? own.filter((o) => o && typeof o.name === 'string' && typeof o.instruction === 'string') : [];
+  if (ideas.length) {
+    const count = replace ? ideas.length : builtIns(kind) + ideas.length;
+    const n = Number.isFinite(Number(idea)) ? Math.trunc(Number(idea)) : 0;
+    const pick = ((n % count) + count) % count;
+    const mine = replace ? pick : pick - builtIns(kind);
+    if (mine < 0) return builtInContent(kind, pick, seconds);
+    {
+      const chosen = ideas[mine];
+      return {
+        title: t(`overlay.kind.${kindKey(kind)}.title`),
+        name: chosen.name,
+        instruction: chosen.instruction,
+        tip: '',
+        picture: typeof chosen.picture === 'string' && chosen.picture.startsWith('idea://') ? { src: chosen.picture, alt: chosen.name } : null,
+        breathing: false,
+      };
+    }
+  }
+  return builtInContent(kind, idea, seconds);
+}
+
+function builtInContent(kind, idea, seconds) {
   const key = kindKey(kind);
   const base = `overlay.kind.${key}`;
   const content = {

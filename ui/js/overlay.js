@@ -88,7 +88,7 @@ function setText(el, text) {
 }
 
 function renderContent() {
-  const content = breakContent(info.kind, info.idea, info.planned_secs);
+  const content = breakContent(info.kind, info.idea, info.planned_secs, info.ideas, info.ideas_replace === true);
   if (info.trigger === 'budget') {
     content.title = t('overlay.budget.title');
     content.name = '';

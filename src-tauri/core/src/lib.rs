@@ -28,6 +28,7 @@ pub mod calendar;
 pub mod client;
 pub mod clock;
 pub mod export;
+pub mod ideas;
 pub mod journal;
 /// Messages not yet worded (a locale key with arguments): `text::message`, named here too.
 pub use text::message;

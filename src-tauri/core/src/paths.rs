@@ -54,6 +54,16 @@ impl Paths {
         self.config_dir.join("settings.toml")
     }
 
+    /// The person's own break ideas ([`crate::ideas`]).
+    pub fn ideas_file(&self) -> PathBuf {
+        self.config_dir.join(crate::ideas::FILE)
+    }
+
+    /// The folder of their pictures.
+    pub fn ideas_pictures(&self) -> PathBuf {
+        self.config_dir.join(crate::ideas::PICTURES)
+    }
+
     pub fn database(&self) -> PathBuf {
         self.data_dir.join("respite.sqlite3")
     }

@@ -33,6 +33,8 @@ pub fn load_settings(file: &Path) -> LoadedSettings {
         }
         Err(e) => (Settings::default(), vec![Message::new("problem.unreadable").text("detail", e)], false, true),
     };
+    let mut problems = problems;
+    problems.extend(idea_problems(&file.with_file_name(respite_core::ideas::FILE)));
     for problem in &problems {
         tracing::warn!("settings: {problem}");
     }
@@ -44,4 +46,13 @@ pub fn load_settings(file: &Path) -> LoadedSettings {
         notify::send(text::t("notify.settings.title"), body);
     }
     LoadedSettings { settings, problems, first_start: created }
+}
+
+/// The problems of the person's own break ideas (`ideas.toml` beside the settings), worded like
+/// the settings' own; none when there is no such file.
+fn idea_problems(file: &Path) -> Vec<Message> {
+    let Ok(text) = std::fs::read_to_string(file) else { return Vec::new() };
+    let (ideas, problems) = respite_core::ideas::parse(&text);
+    tracing::info!(ideas = ideas.list.len(), replace = ideas.replace, "own break ideas read from {}", file.display());
+    problems.iter().map(|p| Message::new("problem.with_key").text("key", file.display()).nested("reason", p.message())).collect()
 }
