@@ -45,6 +45,9 @@ struct SettingsView {
     problems: Vec<ProblemView>,
     settings_file: String,
     database: String,
+    /// The person's own break ideas, by name, and what is wrong in their file.
+    ideas: Vec<String>,
+    ideas_file: String,
 }
 
 /// Whether the daemon applied a change.
@@ -71,7 +74,7 @@ pub(crate) struct Saved {
 pub fn run(paths: Paths) -> Result<(), tauri::Error> {
     let app = tauri::Builder::default()
         .manage(SettingsState::new(paths))
-        .invoke_handler(tauri::generate_handler![settings_read, settings_check, settings_set, settings_reset, settings_ready, autostart_get, autostart_set])
+        .invoke_handler(tauri::generate_handler![settings_read, settings_check, settings_set, settings_reset, settings_ready, ideas_open, autostart_get, autostart_set])
         .setup(|app| {
             hidden_until_drawn(WebviewWindowBuilder::new(app, "settings", WebviewUrl::App("settings.html".into())))
                 .title(respite_core::text::t("settings.windowTitle"))
@@ -171,7 +174,41 @@ fn settings_read(state: tauri::State<'_, SettingsState>) -> Result<SettingsView,
         fields: fields.fields,
         settings_file: state.file().display().to_string(),
         database: state.paths.database().display().to_string(),
+        ideas: std::fs::read_to_string(state.paths.ideas_file())
+            .map(|text| respite_core::ideas::parse(&text).0.list.into_iter().map(|idea| idea.name).collect())
+            .unwrap_or_default(),
+        ideas_file: state.paths.ideas_file().display().to_string(),
     })
+}
+
+/// The file of the person's own break ideas, as a new one starts: how to write them, and one
+/// example, commented out.
+const IDEAS_TEMPLATE: &str = "# Your own break ideas. Each [[idea]] has a name, an instruction, the kinds of break it\n\
+# fits (\"eye\", \"stretch\", \"walk\") and, if you like, a picture: a png, jpg, svg or webp file in\n\
+# the ideas folder beside this file. They take turns with Respite's own ideas; with\n\
+# replace = true, only yours come, for the kinds they fit.\n\
+replace = false\n\n\
+# [[idea]]\n\
+# name = \"Wall push-ups\"\n\
+# instruction = \"Ten slow push-ups against a wall.\"\n\
+# kinds = [\"stretch\", \"walk\"]\n\
+# picture = \"wall-push-ups.png\"\n";
+
+/// Opens the ideas file in the desktop's editor for it (`xdg-open`), writing the template first
+/// when there is none yet.
+#[tauri::command]
+fn ideas_open(state: tauri::State<'_, SettingsState>) -> Result<(), UiError> {
+    let file = state.paths.ideas_file();
+    if !file.exists() {
+        edit::write_atomic(&file, IDEAS_TEMPLATE).map_err(|e| UiError::Failed(respite_core::text::texts().say(&EditError::Write(e).message())))?;
+        let _ = std::fs::create_dir_all(state.paths.ideas_pictures());
+    }
+    std::process::Command::new("xdg-open")
+        .arg(&file)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| UiError::Failed(respite_core::text::texts().fill("settings.ideas.cannotOpen", &[("file", &file.display()), ("detail", &e)])))
 }
 
 /// Whether `value` would be accepted for `key`; nothing is written.

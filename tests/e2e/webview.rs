@@ -138,8 +138,8 @@ fn duration(secs: u64) -> String {
 }
 
 #[test]
-fn a_break_shows_the_persons_own_idea_with_its_picture_served_to_the_page() {
-    let Some(tools) = Tools::find("webview::a_break_shows_the_persons_own_idea_with_its_picture_served_to_the_page") else { return };
+fn the_persons_own_idea_is_listed_in_the_settings_and_shown_with_its_picture_at_a_break() {
+    let Some(tools) = Tools::find("webview::the_persons_own_idea_is_listed_in_the_settings_and_shown_with_its_picture_at_a_break") else { return };
     let session = Session::with_display();
     session.write_settings(ONE_EYE_REST);
     // One idea for eye rests, replacing the built-in one, with a picture in the ideas folder.
@@ -156,7 +156,25 @@ fn a_break_shows_the_persons_own_idea_with_its_picture_served_to_the_page() {
     encoder.write_header().unwrap().write_image_data(&[200u8; 40 * 30 * 3]).unwrap();
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]);
     session.wait_for(LONG, "the daemon to answer", || session.status());
-    let driver = Driver::start(&session, &tools);
+    // The desktop's opener, standing in: it notes what it was asked to open.
+    let bin = session.root.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let opened = session.root.path().join("opened");
+    fs::write(bin.join("xdg-open"), format!("#!/bin/sh\necho \"$1\" >> {}\n", opened.display())).unwrap();
+    fs::set_permissions(bin.join("xdg-open"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let driver = Driver::start_with(&session, &tools, &[("PATH", &path)]);
+    // The settings window lists the idea and opens its file.
+    let settings = driver.open("settings-ideas", &["settings"]);
+    settings.checked(|| {
+        let list = settings.wait_find("#ideas-list", LONG);
+        settings.wait(LONG, "the idea in the list", || settings.text(&list).ok().filter(|t| t == "Palming"));
+        settings.execute("document.getElementById('ideas-open').scrollIntoView({ block: 'center' })", Value::Array(Vec::new())).unwrap();
+        settings.click(&settings.find("#ideas-open").unwrap()).unwrap();
+        let asked = settings.wait(LONG, "the opener to be asked", || fs::read_to_string(&opened).ok().filter(|t| !t.is_empty()));
+        assert_eq!(asked.trim(), config.join("ideas.toml").display().to_string());
+    });
+    drop(settings);
     assert!(session.respite(&["break", "eye"]).status.success());
     let id = session.wait_for(LONG, "the break on screen", || session.status()?["current"]["id"].as_u64());
     let overlay = driver.open("overlay-idea", &["overlay", "--break-id", &id.to_string()]);

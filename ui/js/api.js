@@ -151,6 +151,11 @@ export function settingsReset() {
   return inTauri ? invoke('settings_reset') : Promise.resolve({ daemon: 'not_running', message: null, problems: [] });
 }
 
+/** Opens the file of the person's own break ideas in their editor (a new one starts from a template). */
+export function ideasOpen() {
+  return inTauri ? invoke('ideas_open') : Promise.resolve(null);
+}
+
 /** The page has drawn the settings: the window may be shown. */
 export function settingsReady() {
   return inTauri ? invoke('settings_ready') : Promise.resolve(null);

@@ -322,6 +322,11 @@ async function load() {
   for (const state of fields.values()) state.problem = null;
   showProblems(view.problems);
   $('settings-file').textContent = view.settings_file;
+  const ideas = $('ideas-list');
+  ideas.replaceChildren(...(view.ideas ?? []).map((name) => el('li', {}, name)));
+  ideas.dataset.empty = ideas.children.length ? 'false' : 'true';
+  ideas.dataset.emptyText = t('settings.ideas.none');
+  $('ideas-file').textContent = view.ideas_file ?? '';
   $('database').textContent = view.database;
 }
 
@@ -389,12 +394,24 @@ function setupReset() {
   });
 }
 
+function setupIdeas() {
+  $('ideas-open').addEventListener('click', async () => {
+    try {
+      await api.ideasOpen();
+      $('ideas-error').textContent = '';
+    } catch (err) {
+      $('ideas-error').textContent = err.message;
+    }
+  });
+}
+
 async function main() {
   await ready;
   document.title = t('settings.windowTitle');
   document.querySelector('.nav').setAttribute('aria-label', t('settings.nav'));
   draw();
   setupReset();
+  setupIdeas();
   try {
     await load();
   } catch (err) {
