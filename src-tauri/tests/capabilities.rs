@@ -57,7 +57,7 @@ fn the_overlay_window_can_call_only_what_its_capability_grants() {
 }
 
 /// The settings window's commands.
-const SETTINGS_COMMANDS: [&str; 7] =
+const SETTINGS_COMMANDS: [&str; 8] =
     ["settings_read", "settings_check", "settings_set", "settings_reset", "settings_ready", "ideas_open", "autostart_get", "autostart_set"];
 /// The overlay's commands.
 const OVERLAY_COMMANDS: [&str; 6] = ["overlay_info", "overlay_ready", "postpone", "skip", "finish", "overlay_closed"];
