@@ -4,7 +4,6 @@
 //! a video stream shaped like the desktop portal's.
 
 use respite_e2e::{on_path, skip_or_fail, wait_for, Session};
-use std::fs;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -39,9 +38,11 @@ fn skip_when_on_break(session: &Session) {
 #[test]
 fn a_break_waits_while_a_listed_app_runs_and_starts_once_it_quits() {
     let session = Session::headless();
-    // A real process called "presenter": a copy of sleep under that name.
+    // A real process called "presenter": sleep run through a link of that name (the kernel
+    // names a process after the path it was started by; a copy of the binary could meet
+    // "text file busy" while another test's process starts).
     let presenter = session.root.path().join("presenter");
-    fs::copy("/bin/sleep", &presenter).unwrap();
+    std::os::unix::fs::symlink("/bin/sleep", &presenter).unwrap();
     let app = Running(Command::new(&presenter).arg("600").stdin(Stdio::null()).spawn().unwrap());
     session.write_settings(&format!("{EYE_EVERY_10S}[breaks]\nwait_for_apps = [\"Presenter\"]\n"));
     let mut daemon = daemon(&session);

@@ -131,7 +131,9 @@ fn sway_views(session: &Session) -> Vec<i64> {
 }
 
 fn start_daemon(session: &Session) -> Child {
-    session.write_settings("[overlay]\nfade = \"0s\"\n[sound]\nenabled = false\n");
+    // The dark theme, whose backdrop colour the screenshots look for ("system" follows the
+    // compositor's light preference here).
+    session.write_settings("[overlay]\nfade = \"0s\"\ntheme = \"dark\"\n[sound]\nenabled = false\n");
     let daemon = session.spawn_daemon();
     session.wait_for(Duration::from_secs(20), "the daemon to answer", || session.status());
     daemon

@@ -19,7 +19,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -79,10 +79,12 @@ pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
                 continue;
             };
             let inputs = inputs.clone();
+            let answering = Answering::start();
             let spawned = thread::Builder::new().name("client".into()).spawn(move || {
                 if let Err(e) = serve_one(stream, &inputs) {
                     tracing::debug!("control client: {e}");
                 }
+                drop(answering);
                 drop(slot);
             });
             if let Err(e) = spawned {
@@ -91,6 +93,34 @@ pub fn serve(listener: UnixListener, inputs: Sender<Input>) -> io::Result<()> {
         }
     });
     Ok(())
+}
+
+/// Clients being answered, so that quitting waits until the last answer (the reply to `quit`
+/// itself) is written before the process ends.
+static ANSWERING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A client being answered, until dropped.
+struct Answering;
+
+impl Answering {
+    fn start() -> Self {
+        *ANSWERING.0.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        Answering
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        let mut count = ANSWERING.0.lock().unwrap_or_else(PoisonError::into_inner);
+        *count = count.saturating_sub(1);
+        ANSWERING.1.notify_all();
+    }
+}
+
+/// Waits, at most `limit`, until no client is being answered.
+pub fn wait_for_answers(limit: Duration) {
+    let count = ANSWERING.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let _ = ANSWERING.1.wait_timeout_while(count, limit, |count| *count > 0);
 }
 
 /// One of the [`MAX_CLIENTS`] places, given back when dropped.

@@ -107,6 +107,8 @@ pub fn start(paths: &Paths) -> ExitCode {
     tracing::info!(socket = %paths.socket().display(), database = %paths.database().display(), "Respite is running");
     main_loop.run();
     let failed = runtime_thread.join().is_err();
+    // The reply to `quit` (and any other answer under way) goes out before the process ends.
+    control::wait_for_answers(std::time::Duration::from_secs(2));
     let _ = std::fs::remove_file(paths.socket());
     if failed {
         tracing::error!("Respite stopped because of the fault above; what was logged is kept. Start it again with `respite`");
