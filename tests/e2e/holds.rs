@@ -3,22 +3,13 @@
 //! real process of the listed name, and against a real PipeWire daemon started by the test with
 //! a video stream shaped like the desktop portal's.
 
-use respite_e2e::{on_path, skip_or_fail, wait_for, Session};
+use respite_e2e::{on_path, skip_or_fail, wait_for, Running, Session};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const EYE_EVERY_10S: &str = "[eye]\ninterval = \"10s\"\nduration = \"3s\"\nnotice = \"0s\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[sound]\nenabled = false\n";
 
-/// A child killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn daemon(session: &Session) -> Child {
     session.spawn_daemon_with(&[("RESPITE_SENSES", "on"), ("RESPITE_UI_BIN", "/bin/true"), ("RUST_LOG", "info,respite::runtime=debug")])

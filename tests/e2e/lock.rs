@@ -5,10 +5,10 @@
 //! types their password. There is no system bus here, so the daemon's first way, logind, fails
 //! and the screen saver is asked; both are in the log.
 
-use respite_e2e::{skip_or_fail, wait_for, Session};
+use respite_e2e::{skip_or_fail, wait_for, Running, Session};
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const STAND_IN: &str = r#"
@@ -33,14 +33,6 @@ Gio.bus_own_name(Gio.BusType.SESSION, "org.freedesktop.ScreenSaver", 0, on_bus, 
 GLib.MainLoop().run()
 "#;
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[test]
 fn a_walk_locks_the_screen_and_unlocking_early_ends_it_as_back() {

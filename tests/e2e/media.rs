@@ -3,22 +3,14 @@
 //! tone to a null audio output. The test reads and drives the player over D-Bus with
 //! `dbus-send`, as a media key or a panel applet would.
 
-use respite_e2e::{on_path, skip_or_fail, wait_for, Session};
+use respite_e2e::{on_path, skip_or_fail, wait_for, Running, Session};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const PLAYER: &str = "org.mpris.MediaPlayer2.mpv";
 const STRETCH_EVERY_10S: &str = "[eye]\nenabled = false\n[walk]\nenabled = false\n[stretch]\ninterval = \"10s\"\nduration = \"8s\"\nnotice = \"0s\"\n[sound]\nenabled = false\n";
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `dbus-send` on the session's bus; its output, or `None` when the call failed.
 fn dbus_send(session: &Session, args: &[&str]) -> Option<String> {

@@ -50,6 +50,16 @@ pub fn wait_for<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Optio
     }
 }
 
+/// A process a test started, killed (and reaped) when dropped, so none outlives its test.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A child process killed when dropped.
 struct Guarded(Child);
 

@@ -139,8 +139,9 @@ function withdrawPostpone() {
 }
 
 function render(answeredAt) {
-  // The look the settings ask for; the stylesheet knows "system", "light", "dark" and the sizes.
-  document.documentElement.dataset.theme = ['light', 'dark'].includes(info.theme) ? info.theme : 'system';
+  // The look the settings ask for: "system" follows the desktop's light or dark preference.
+  const prefersLight = window.matchMedia('(prefers-color-scheme: light)').matches;
+  document.documentElement.dataset.theme = ['light', 'dark'].includes(info.theme) ? info.theme : (prefersLight ? 'light' : 'dark');
   document.documentElement.dataset.textSize = ['large', 'larger'].includes(info.text_size) ? info.text_size : 'normal';
   renderContent();
   const covers = Array.isArray(info.covers) ? info.covers : [];
