@@ -84,10 +84,25 @@ fn parse_args(args: &[String]) -> Result<Window, String> {
 
 /// Why a window cannot open (GTK would panic instead of saying it).
 pub(crate) const NO_DISPLAY: &str = "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)";
+/// The display named in the environment does not answer (a server that is gone).
+pub(crate) const DISPLAY_GONE: &str = "the display does not answer (DISPLAY or WAYLAND_DISPLAY names one that is not there): no window can open";
 
 /// Linux without a display server to talk to.
 pub(crate) fn no_display() -> bool {
     cfg!(target_os = "linux") && ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|name| std::env::var_os(name).is_none_or(|v| v.is_empty()))
+}
+
+/// Why no window can open, if none can: no display named, or (Linux) the one named does not
+/// answer, which the window toolkit would otherwise answer with a panic.
+pub(crate) fn display_problem() -> Option<&'static str> {
+    if no_display() {
+        return Some(NO_DISPLAY);
+    }
+    #[cfg(target_os = "linux")]
+    if gtk::init().is_err() {
+        return Some(DISPLAY_GONE);
+    }
+    None
 }
 
 /// A window builder whose page learns the language the shell chose from the desktop's
@@ -121,9 +136,11 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     };
     // The overlay asks the daemon for its break first (and says so when there is none).
-    if !matches!(window, Window::Overlay(_)) && no_display() {
-        report!("{NO_DISPLAY}");
-        return ExitCode::FAILURE;
+    if !matches!(window, Window::Overlay(_)) {
+        if let Some(problem) = display_problem() {
+            report!("{problem}");
+            return ExitCode::FAILURE;
+        }
     }
     let paths = match Paths::from_env() {
         Ok(paths) => paths,

@@ -90,8 +90,8 @@ pub enum OverlayError {
     Refused(String),
     #[error("no break is on screen{}", .0.map(|id| format!(" (break {id} already ended)")).unwrap_or_default())]
     NoBreak(Option<u64>),
-    #[error("{}", crate::NO_DISPLAY)]
-    NoDisplay,
+    #[error("{0}")]
+    NoDisplay(&'static str),
     #[error("the window system failed: {0}")]
     Tauri(#[from] tauri::Error),
 }
@@ -244,8 +244,8 @@ fn percent_decode(path: &str) -> Option<String> {
 /// Runs the overlay until its break ends.
 pub fn run(socket: PathBuf, args: OverlayArgs, own: OwnIdeas) -> Result<(), OverlayError> {
     let known = if args.prepare { None } else { Some(current_break(&socket, args.break_id)?) };
-    if crate::no_display() {
-        return Err(OverlayError::NoDisplay);
+    if let Some(problem) = crate::display_problem() {
+        return Err(OverlayError::NoDisplay(problem));
     }
     let title = known.as_ref().map(|(b, _)| b.kind);
     let pictures = own.pictures.clone();

@@ -164,3 +164,20 @@ fn a_reader_that_went_away_ends_the_output_quietly() {
     session.quit();
     assert!(daemon.wait().expect("daemon exit").success());
 }
+
+#[test]
+fn a_window_asked_for_with_no_display_or_one_that_is_gone_says_so_and_does_not_crash() {
+    let session = Session::headless();
+    let ui = bin("respite-ui");
+    for (display, says) in [(None, "no display to open a window on"), (Some(":97"), "the display does not answer")] {
+        let mut command = session.command(&ui);
+        command.arg("summary");
+        if let Some(display) = display {
+            command.env("DISPLAY", display);
+        }
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{display:?}: {stderr}");
+        assert!(stderr.contains(says) && !stderr.contains("panicked"), "{display:?}: {stderr}");
+    }
+}
