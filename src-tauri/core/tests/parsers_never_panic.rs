@@ -1,6 +1,7 @@
 //! Property tests for the parsers that read text Respite does not control: the settings file
-//! (`settings::parse`), control-socket lines (`protocol::parse_request`), and the durations and
-//! pause lengths people type (`timefmt::parse_duration`, `PauseSpec::parse`).
+//! (`settings::parse`), the person's own break ideas (`ideas::parse`), control-socket lines
+//! (`protocol::parse_request`), and the durations, pause lengths and shortcuts people type
+//! (`timefmt::parse_duration`, `PauseSpec::parse`, `Shortcut::parse`).
 //!
 //! Each property states what a parser must give back, with no model of how it works: the only
 //! knowledge of the settings format here is its specification (the valid values of each key and
@@ -177,15 +178,16 @@ fn garbage(key: &str) -> Vec<String> {
 
 /// Text shaped like a settings file: known and unknown tables and keys, values of any kind.
 fn toml_soup() -> impl Strategy<Value = String> {
-    let key = "enabled|strict|interval|duration|postpone|max_postpones|monitors|fade|volume|keep|version|colour|eye|eye\\.interval|\"a\\.b\"";
+    let key = "enabled|strict|interval|duration|postpone|max_postpones|monitors|fade|volume|keep|version|colour|eye|eye\\.interval|\"a\\.b\"|wait_for_apps|breaks|daily|list|per_hour|theme|opacity|break_now|lock|pause_media";
     let value = prop_oneof![
         2 => "true|false|\"forever\"|\"all\"|\"cursor\"|\\[\\]|\\{\\}|\\{ interval = \"5s\" \\}|1\\.5|nan|1979-05-27|\"[0-9a-z ]{0,12}\"",
+        1 => "\\[\"obs\", \"\"\\]|\\[\\{ at = \"12:30\", duration = \"5m\" \\}\\]|\\[\\{ text = \"Water\", every = \"[0-9]{1,3}m\" \\}, 3\\]|\"Ctrl\\+Alt\\+[A-Z0-9]\"|\"[a-z]{0,6}\\+[A-Z]\"",
         2 => edge(0, 120).prop_map(|n| n.to_string()),
         1 => any::<i64>().prop_map(|n| n.to_string()),
         3 => (edge(0, 120), "s|m|m|h|ms|d|y|x|").prop_map(|(n, u)| format!("\"{n}{u}\"")),
     ];
     let keys = prop::collection::btree_map(key, value, 0..5);
-    let tables = prop::collection::btree_map("eye|stretch|walk|log|breaks|overlay|sound|other|eye\\.eye", keys.clone(), 0..5);
+    let tables = prop::collection::btree_map("eye|stretch|walk|log|breaks|overlay|sound|other|eye\\.eye|fixed|budget|reminders|shortcuts", keys.clone(), 0..5);
     (keys, tables, prop::option::weighted(0.1, "[^\n]{0,20}")).prop_map(|(top, tables, junk)| {
         let lines = |keys: std::collections::BTreeMap<String, String>| keys.iter().map(|(k, v)| format!("{k} = {v}\n")).collect::<String>();
         let tables = tables.into_iter().map(|(name, keys)| format!("[{name}]\n{}", lines(keys)));
@@ -260,6 +262,10 @@ proptest! {
         }
         prop_assert!(s.keep.is_none_or(|k| (MIN_KEEP..=MAX_KEEP).contains(&k)), "keep {:?}", s.keep);
         prop_assert!((MIN_POSTPONE..=MAX_POSTPONE).contains(&s.rules.postpone_by), "{:?}", s.rules);
+        prop_assert!((50..=100).contains(&s.overlay.opacity), "{:?}", s.overlay);
+        prop_assert!((1..=12).contains(&s.reminders.per_hour), "{:?}", s.reminders);
+        prop_assert!(s.reminders.list.iter().all(|r| !r.text.is_empty() && r.every >= Duration::from_secs(300)), "{:?}", s.reminders);
+        prop_assert!(s.budget.daily.is_none_or(|d| d >= Duration::from_secs(1800)), "{:?}", s.budget);
         prop_assert!(s.rules.max_postpones <= 10 && s.sound.volume <= 100 && s.overlay.fade <= MAX_FADE, "{:?}", s);
         for p in &problems {
             let table = p.key.split('.').next().unwrap_or_default();
@@ -393,5 +399,24 @@ proptest! {
     #[test]
     fn pause_minutes_read_as_that_many_minutes(n in edge(1, 10_080)) {
         prop_assert_eq!(PauseSpec::parse(&format!("{n}m")), Ok(PauseSpec::ForSecs(n * 60)));
+    }
+
+    // The person's own files and words
+
+    #[test]
+    fn ideas_from_any_text_keep_only_whole_entries_with_plain_picture_names(text in prop_oneof![any::<String>(), toml_soup()]) {
+        let (ideas, _problems) = respite_core::ideas::parse(&text);
+        for idea in &ideas.list {
+            prop_assert!(!idea.name.is_empty() && !idea.instruction.is_empty() && !idea.kinds.is_empty(), "{:?}", idea);
+            prop_assert!(idea.picture.as_deref().is_none_or(respite_core::ideas::is_picture_name), "{:?}", idea);
+        }
+    }
+
+    #[test]
+    fn a_shortcut_read_is_written_back_as_one_that_reads_the_same(text in prop_oneof![any::<String>(), "(Ctrl|alt|Shift|super|Hyper|)\\+(Ctrl|Alt|)\\+?[a-zA-Z0-9]{1,3}"]) {
+        if let Ok(shortcut) = respite_core::shortcut::Shortcut::parse(&text) {
+            prop_assert_eq!(respite_core::shortcut::Shortcut::parse(&shortcut.to_string()), Ok(shortcut));
+            prop_assert!(shortcut.ctrl || shortcut.alt || shortcut.super_key);
+        }
     }
 }
