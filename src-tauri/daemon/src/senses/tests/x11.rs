@@ -142,16 +142,7 @@ fn the_fullscreen_source_sees_the_active_window_go_fullscreen_under_openbox() {
 
     let _openbox = x.spawn("openbox", &["--sm-disable"]);
     wait_for(Duration::from_secs(10), "openbox to start", || window_manager_running(&x.display).then_some(()));
-    let window = TestWindow::open(&x.display, "respite-senses-test");
-    let mut tries = 0;
-    wait_for(Duration::from_secs(10), "openbox to make the test window active", || {
-        tries += 1;
-        if tries % 20 == 0 {
-            // Openbox drops a map request sent while it is still starting up: map again.
-            window.remap();
-        }
-        window.is_active().then_some(())
-    });
+    let window = active_window(&x.display, "respite-senses-test", None);
     assert_eq!(source.hold_reason().unwrap(), None, "a normal active window");
 
     window.set_fullscreen(true);
@@ -165,15 +156,19 @@ fn the_fullscreen_source_sees_the_active_window_go_fullscreen_under_openbox() {
     });
 }
 
-/// Opens a window with `WM_CLASS` `instance`/`class` and waits until openbox makes it active.
-fn active_window(display: &str, instance: &str, class: &str) -> TestWindow {
-    let window = TestWindow::open(display, instance);
-    window.set_class(instance, class);
-    window.remap();
+/// Opens a window titled `title` (with `WM_CLASS` `title`/`class` when given) and waits until
+/// openbox makes it active.
+fn active_window(display: &str, title: &str, class: Option<&str>) -> TestWindow {
+    let window = TestWindow::open(display, title);
+    if let Some(class) = class {
+        window.set_class(title, class);
+        window.remap();
+    }
     let mut tries = 0;
     wait_for(Duration::from_secs(10), "openbox to make the test window active", || {
         tries += 1;
         if tries % 20 == 0 {
+            // Openbox drops a map request sent while it is still starting up: map again.
             window.remap();
         }
         window.is_active().then_some(())
@@ -188,14 +183,14 @@ fn a_listed_app_holds_while_its_window_has_the_focus_under_openbox() {
     assert_eq!(focused.focused().unwrap(), Vec::<String>::new(), "no window manager, no active window");
     let _openbox = x.spawn("openbox", &["--sm-disable"]);
     wait_for(Duration::from_secs(10), "openbox to start", || window_manager_running(&x.display).then_some(()));
-    let slides = active_window(&x.display, "impressive", "Impressive");
+    let slides = active_window(&x.display, "impressive", Some("Impressive"));
     assert_eq!(focused.focused().unwrap(), ["impressive", "impressive"]);
     // No process of that name runs here: only the focus can hold.
     let no_processes = tempfile::tempdir().unwrap();
     let mut apps = ListedApps::new(&["Impressive".into()], no_processes.path(), Some(Box::new(X11FocusedClass::connect(&x.display).unwrap())));
     assert_eq!(apps.hold_reason().unwrap(), Some(HoldReason::App));
     // Another window takes the focus: no hold.
-    let _editor = active_window(&x.display, "gedit", "Gedit");
+    let _editor = active_window(&x.display, "gedit", Some("Gedit"));
     assert!(!slides.is_active());
     assert_eq!(apps.hold_reason().unwrap(), None);
 }
