@@ -9,6 +9,7 @@ mod crash;
 mod damage;
 mod first_start;
 mod fixed_times;
+mod gentle;
 mod gnome_reminders;
 mod holds;
 mod hostile;

@@ -28,12 +28,13 @@ const CHOICES = {
   'overlay.theme': ['system', 'light', 'dark'],
   'overlay.text_size': ['normal', 'large', 'larger'],
   'selfcheck.day': DAYS,
+  ...Object.fromEntries(KINDS.map((k) => [`${k}.style`, ['overlay', 'notification']])),
 };
 
 // Which settings each section shows, in groups (a group with a legend is a fieldset).
 const LAYOUT = {
   breaks: [
-    ...KINDS.map((kind) => ({ legend: `settings.kind.${kind}`, note: `settings.kind.${kind}.note`, keys: ['enabled', 'interval', 'duration', 'notice', 'strict', 'pause_media', 'lock'].map((f) => `${kind}.${f}`) })),
+    ...KINDS.map((kind) => ({ legend: `settings.kind.${kind}`, note: `settings.kind.${kind}.note`, keys: ['enabled', 'interval', 'duration', 'notice', 'style', 'strict', 'pause_media', 'lock'].map((f) => `${kind}.${f}`) })),
     { legend: 'settings.group.postpone', keys: ['breaks.postpone', 'breaks.max_postpones'] },
   ],
   schedule: [
@@ -158,7 +159,7 @@ function buildField(key, sharedHint) {
     input = el('input', { id, type: 'checkbox', class: 'toggle' });
   } else if (CHOICES[key]) {
     input = el('select', { id, class: 'input' });
-    for (const choice of CHOICES[key]) input.append(el('option', { value: choice }, t(`settings.field.${key}.${choice}`)));
+    for (const choice of CHOICES[key]) input.append(el('option', { value: choice }, t(`${textKey(key)}.${choice}`)));
   } else {
     input = el('input', { id, type: 'text', class: 'input', spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off' });
     if (WHOLE_NUMBERS.has(key)) input.setAttribute('inputmode', 'numeric');

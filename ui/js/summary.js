@@ -185,6 +185,18 @@ function drawKinds(summary) {
     row.append(cell);
     body.append(row);
   }
+  // Gentle mode's notifications, told apart from the overlay's breaks, when the week had any.
+  const gentle = summary.by_style?.notification;
+  if (gentle && gentle.due + gentle.postponed + gentle.interrupted + gentle.unseen > 0) {
+    for (const style of ['overlay', 'notification']) {
+      const tally = summary.by_style[style];
+      const row = el('tr', { class: 'by-style' });
+      row.append(el('th', { scope: 'row' }, t(`summary.style.${style}`)));
+      for (const n of [tally.due, tally.taken, tally.natural, tally.skipped, tally.postponed]) row.append(el('td', {}, String(n)));
+      row.append(el('td', {}, percent(tally.compliance)));
+      body.append(row);
+    }
+  }
   // Breaks that ran with no window on screen are in no column: say how many there were.
   const unseen = summary.breaks?.unseen ?? 0;
   const note = $('kinds-unseen');

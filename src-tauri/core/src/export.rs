@@ -30,6 +30,8 @@ struct Row<'a> {
     /// Whether the break's window was on screen until it ended; `null` (empty in CSV) where no
     /// window was meant or it is not known (see [`crate::record::BreakRecord::shown`]).
     shown: Option<bool>,
+    /// `overlay` or `notification` (gentle mode).
+    style: &'a str,
 }
 
 fn row<'a, Tz: TimeZone>(b: &'a StoredBreak, tz: &Tz) -> Row<'a>
@@ -51,6 +53,7 @@ where
         held_reason: r.held.map(|h| h.reason.as_str()),
         held_secs: r.held.map_or(0, |h| h.secs),
         shown: r.shown,
+        style: r.style.as_str(),
     }
 }
 
@@ -68,11 +71,11 @@ where
         }
         Format::Csv => {
             // Every field is a fixed vocabulary word, a number or a timestamp: none needs quoting.
-            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown\n");
+            let mut out = String::from("id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown,style\n");
             for b in breaks {
                 let r = row(b, tz);
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     r.id,
                     r.kind,
                     covers_to_text(&b.record.covers),
@@ -85,7 +88,8 @@ where
                     r.outcome,
                     r.held_reason.unwrap_or_default(),
                     r.held_secs,
-                    r.shown.map(|shown| shown.to_string()).unwrap_or_default()
+                    r.shown.map(|shown| shown.to_string()).unwrap_or_default(),
+                    r.style
                 ));
             }
             out
@@ -123,6 +127,7 @@ mod tests {
                     outcome: Outcome::Completed,
                     held: None,
                     shown: None,
+                    style: Default::default(),
                 },
             },
             StoredBreak {
@@ -139,6 +144,7 @@ mod tests {
                     outcome: Outcome::Skipped,
                     held: None,
                     shown: None,
+                    style: Default::default(),
                 },
             },
         ]
@@ -150,9 +156,9 @@ mod tests {
         let csv = render(&sample(), Format::Csv, &tz);
         let lines: Vec<_> = csv.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0], "id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown");
-        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed,,0,true");
-        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped,,0,");
+        assert_eq!(lines[0], "id,kind,covers,trigger,due_at,started_at,ended_at,planned_secs,actual_secs,outcome,held_reason,held_secs,shown,style");
+        assert_eq!(lines[1], "1,stretch,eye,scheduled,2026-11-23T10:50:00+01:00,2026-11-23T10:50:00+01:00,2026-11-23T10:51:30+01:00,90,90,completed,,0,true,overlay");
+        assert_eq!(lines[2], "2,eye,,scheduled,2026-11-23T10:50:00+01:00,,2026-11-23T10:50:00+01:00,20,0,skipped,,0,,overlay");
     }
 
     #[test]

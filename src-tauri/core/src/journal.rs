@@ -320,7 +320,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db");
         // The last run died during a stretch break.
-        let earlier = OpenBreak { kind: BreakKind::Stretch, covers: vec![], trigger: Trigger::Scheduled, due_at: wall(), started_at: wall(), planned_secs: 300 };
+        let earlier = OpenBreak { kind: BreakKind::Stretch, covers: vec![], trigger: Trigger::Scheduled, due_at: wall(), started_at: wall(), planned_secs: 300, style: Default::default() };
         Store::open(&path).unwrap().open_break(&earlier).unwrap();
         // This run starts while another program holds the database: nothing can be recovered.
         let other = Connection::open(&path).unwrap();
@@ -328,7 +328,7 @@ mod tests {
         let mut journal = Journal::open(&path, wall(), Duration::ZERO);
         assert!(journal.store_mut().is_none(), "the database did not open");
         let next = record(10);
-        let open = OpenBreak { kind: next.kind, covers: vec![], trigger: next.trigger, due_at: next.due_at, started_at: next.due_at, planned_secs: 20 };
+        let open = OpenBreak { kind: next.kind, covers: vec![], trigger: next.trigger, due_at: next.due_at, started_at: next.due_at, planned_secs: 20, style: Default::default() };
         journal.open_break(open, wall(), Duration::from_secs(600));
         journal.break_ended(next.clone(), wall(), Duration::from_secs(620));
         assert_eq!(journal.waiting(), 2);

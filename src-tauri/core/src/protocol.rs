@@ -9,7 +9,7 @@
 //! bytes are refused.
 
 use crate::message::Message;
-use crate::record::{BreakKind, Outcome, Trigger};
+use crate::record::{BreakKind, Outcome, Style, Trigger};
 use crate::senses::HoldReason;
 use crate::selfcheck::Answers;
 use crate::calendar::Week;
@@ -218,7 +218,12 @@ pub struct CurrentBreak {
     pub started_at: DateTime<FixedOffset>,
     pub ends_at: DateTime<FixedOffset>,
     pub planned_secs: u64,
+    /// Until it ends: for a notification-style break, until its offer ends (its length and
+    /// [`GENTLE_ANSWER`](crate::schedule::GENTLE_ANSWER)).
     pub remaining_ms: u64,
+    /// The overlay, or gentle mode's notification.
+    #[serde(default)]
+    pub style: Style,
     /// Strict: no postpone, skip or early finish.
     pub strict: bool,
     /// Postpone is offered now, for `postpone_left_ms` more.
@@ -307,6 +312,7 @@ impl Status {
                     ends_at: local(ends_at),
                     planned_secs: b.planned.as_secs(),
                     remaining_ms: u64::try_from(remaining).unwrap_or(u64::MAX),
+                    style: b.style,
                     strict,
                     can_postpone: postpone.is_ok(),
                     postpone_left_ms: postpone.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0),

@@ -51,6 +51,27 @@ words! {
 }
 
 words! {
+    /// How a break is delivered (`style` per kind in the settings).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Style, error UnknownStyle ("break style") {
+        /// The full-screen overlay on every monitor: the person is taken away from the screen.
+        #[default]
+        Overlay = "overlay",
+        /// Gentle mode: a desktop notification with Done and Skip. It counts as taken when the
+        /// person is away for the break's length, or says Done once that length has passed.
+        Notification = "notification",
+    }
+}
+
+impl Style {
+    /// Position in per-style arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+words! {
     /// Why a break started.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
@@ -93,6 +114,10 @@ pub struct BreakRecord {
     /// The scheduler leaves it `None`; the runtime, which starts the windows, fills it in.
     #[serde(default)]
     pub shown: Option<bool>,
+    /// How it was delivered (overlay for everything logged before schema 9, and for breaks that
+    /// never went on screen).
+    #[serde(default)]
+    pub style: Style,
 }
 
 /// A break held back by do-not-disturb before it went on screen.
@@ -128,6 +153,7 @@ pub(crate) fn sample_record(kind: BreakKind, due: DateTime<Utc>, outcome: Outcom
         outcome,
         held: None,
         shown: None,
+        style: Style::Overlay,
     }
 }
 

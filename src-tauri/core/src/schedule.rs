@@ -24,7 +24,8 @@
 //! plans and rules, the next break and the deadlines), `commands` (the user's commands, the
 //! pause), `due` (breaks falling due, starting and ending), `hold` (a due break held or waiting
 //! for a pause in typing), `presence` (the person leaving and coming back, sleep, the screen
-//! lock), `focus` (focus mode), `timetable` (breaks only in working hours, breaks at fixed
+//! lock), `gentle` (notification-style breaks, which end on the person's presence), `focus`
+//! (focus mode), `timetable` (breaks only in working hours, breaks at fixed
 //! times) in the local `zone`, `budget` (the daily screen-time budget) and `reminders` (the
 //! person's own reminders).
 
@@ -32,6 +33,7 @@ mod budget;
 mod commands;
 mod due;
 mod focus;
+mod gentle;
 mod hold;
 mod plan;
 mod presence;
@@ -42,6 +44,7 @@ mod zone;
 pub use commands::{Command, NoBreakBecause, Pause, PauseEnd, PauseLength, ScheduleError, Wanted};
 pub use due::ActiveBreak;
 pub use focus::{FocusPlan, FocusRound, FocusStatus};
+pub use gentle::GENTLE_ANSWER;
 pub use hold::{Waiting, HOLD_RECHECK, TYPING_PAUSE, TYPING_WAIT};
 pub use plan::{KindPlan, Plans, Rules, Sensing, MERGE_WINDOW};
 pub use presence::ScreenLock;

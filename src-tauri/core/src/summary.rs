@@ -48,7 +48,7 @@ pub mod synthetic;
 pub use observe::{Fact, Observation};
 use crate::calendar::{day_start, instant, Week};
 
-use crate::record::{BreakKind, Outcome};
+use crate::record::{BreakKind, Outcome, Style};
 use crate::store::{OutcomeCounts, Store, StoreError};
 use crate::workhours::Span;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
@@ -178,6 +178,9 @@ pub struct Summary {
     pub breaks: Tally,
     /// Per kind, a break counting for every kind it covered.
     pub by_kind: BTreeMap<BreakKind, Tally>,
+    /// Per style: the overlay's breaks and gentle mode's notifications, told apart (each break
+    /// once; those that never went on screen, such as natural ones, count as overlay ones).
+    pub by_style: BTreeMap<Style, Tally>,
     /// Monday to Sunday.
     pub days: Vec<Day>,
     /// Minutes at the screen, `[day][local hour]`, Monday first.
@@ -230,6 +233,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
     let mut week_counts = OutcomeCounts::default();
     let mut day_counts = [OutcomeCounts::default(); 7];
     let mut kind_counts = [OutcomeCounts::default(); 3];
+    let mut style_counts = [OutcomeCounts::default(); 2];
     let mut by_hour = [[OutcomeCounts::default(); 24]; 3];
     let mut cuts = Vec::new();
     store.visit_breaks(grid.start(), grid.end(), |brk| {
@@ -237,6 +241,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         let (day, hour) = grid.labels[bucket];
         week_counts.add(brk.outcome, brk.shown);
         day_counts[day].add(brk.outcome, brk.shown);
+        style_counts[brk.style.index()].add(brk.outcome, brk.shown);
         let mut kinds = [false; 3];
         for kind in std::iter::once(brk.kind).chain(brk.covers.iter().copied()) {
             kinds[kind.index()] = true;
@@ -280,6 +285,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         headline,
         breaks: week_counts.into(),
         by_kind: BreakKind::ALL.into_iter().map(|k| (k, kind_counts[k.index()].into())).collect(),
+        by_style: Style::ALL.into_iter().map(|s| (s, style_counts[s.index()].into())).collect(),
         days,
         heatmap_minutes,
         streak: streak(store, week, zone, now, &day_counts)?,

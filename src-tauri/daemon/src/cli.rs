@@ -430,6 +430,7 @@ mod tests {
                 outcome,
                 held: None,
                 shown: None,
+                style: Default::default(),
             };
             store.record(&record).unwrap();
         };

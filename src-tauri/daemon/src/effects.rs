@@ -9,7 +9,7 @@ use crate::input::Input;
 use crate::launcher::Launcher;
 pub use crate::lock::Locker;
 pub use crate::media::Media;
-use crate::notify::{self, Action};
+use crate::notify::{self, Action, Choice, Withdraw};
 pub use crate::sound::Speaker;
 use crate::sound;
 use respite_core::settings::OverlayPrefs;
@@ -21,7 +21,11 @@ pub trait Notifier: Send {
     /// A notification; returns at once.
     fn send(&self, summary: String, body: String);
     /// A notification offering `action`; returns at once.
-    fn offer(&self, summary: String, body: String, action: Action);
+    fn offer(&self, summary: String, body: String, action: Action) {
+        drop(self.ask(summary, body, action.into()));
+    }
+    /// A notification offering `choice`; returns at once, with the handle that takes it away.
+    fn ask(&self, summary: String, body: String, choice: Choice) -> Withdraw;
 }
 
 /// Everything the runtime acts on.
@@ -55,7 +59,7 @@ impl Notifier for DesktopNotifier {
         notify::send(summary, body);
     }
 
-    fn offer(&self, summary: String, body: String, action: Action) {
-        notify::send_with_action(summary, body, action);
+    fn ask(&self, summary: String, body: String, choice: Choice) -> Withdraw {
+        notify::ask(summary, body, choice)
     }
 }

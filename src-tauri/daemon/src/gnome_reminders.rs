@@ -161,11 +161,8 @@ pub fn tell_if_on(once: Once) {
         Ok(Reminders::On(kinds)) => {
             tracing::info!(?kinds, "GNOME's break reminders are on as well: telling once, offering to turn them off");
             let texts = text::texts();
-            notify::send_with_action(
-                texts.get("notify.gnome.title").to_owned(),
-                texts.fill("notify.gnome.body", &[("kinds", &kinds_text(texts, &kinds))]),
-                notify::Action { key: "turn-off", label: texts.get("notify.gnome.turn_off").to_owned(), lasts: OFFER_FOR, chosen: Box::new(turn_off_as_asked) },
-            );
+            let turn_off = notify::Action { key: "turn-off", label: texts.get("notify.gnome.turn_off").to_owned(), lasts: OFFER_FOR, chosen: Box::new(turn_off_as_asked) };
+            drop(notify::ask(texts.get("notify.gnome.title").to_owned(), texts.fill("notify.gnome.body", &[("kinds", &kinds_text(texts, &kinds))]), turn_off.into()));
             once.remember();
         }
         Err(e) => tracing::warn!("cannot read GNOME's break reminders: {e}"),

@@ -41,9 +41,9 @@ use chrono::Local;
 use respite_core::message::Message;
 use respite_core::clock::{Clock, ClockChange, ClockWatch, Now};
 use respite_core::journal::{Journal, JournalNotice};
-use respite_core::record::{BreakKind, Outcome};
+use respite_core::record::{BreakKind, Outcome, Style};
 use respite_core::protocol::{to_line, Notice, PauseSpec, Request, Response, Status, WindowName};
-use respite_core::schedule::{Command, Event, NextBreak, PauseLength, Phase, Scheduler, ScreenLock};
+use respite_core::schedule::{ActiveBreak, Command, Event, NextBreak, PauseLength, Phase, Scheduler, ScreenLock};
 use respite_core::settings::Settings;
 use respite_core::text;
 use respite_core::store::OpenBreak;
@@ -99,6 +99,8 @@ pub struct Runtime {
     lock: [bool; 3],
     /// The break the screen was locked for: unlocking during it is coming back early.
     locked_for: Option<u64>,
+    /// The notification of the gentle break on screen, to take away when it ends by itself.
+    gentle_offer: Option<crate::notify::Withdraw>,
     /// The global shortcuts set, and the keys they are bound to (X11 only).
     shortcuts: respite_core::shortcut::Shortcuts,
     #[cfg(target_os = "linux")]
@@ -150,6 +152,7 @@ impl Runtime {
             locker,
             lock: settings.lock,
             locked_for: None,
+            gentle_offer: None,
             shortcuts: settings.shortcuts,
             #[cfg(target_os = "linux")]
             keys: crate::shortcuts::KeysSlot::None,
@@ -405,27 +408,22 @@ impl Runtime {
                         due_at: brk.due_at,
                         started_at: brk.started_at,
                         planned_secs: u32::try_from(brk.planned.as_secs()).unwrap_or(u32::MAX),
+                        style: brk.style,
                     };
                     self.journal.open_break(open, now.wall, now.mono);
-                    tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, "break started");
-                    let idea = &mut self.next_idea[brk.kind.index()];
-                    self.idea_on_screen = Some((brk.id, *idea));
-                    *idea = idea.wrapping_add(1);
+                    tracing::info!(id = brk.id, kind = %brk.kind, covers = ?brk.covers, style = brk.style.as_str(), "break started");
                     self.sound.play(Chime::Start);
-                    self.away_from_screen(brk.id, brk.kind);
-                    self.break_window = Some((brk.id, BreakWindow::Awaited));
-                    if let Err(e) = self.launcher.show_overlay(brk.id) {
-                        tracing::error!("{e}; the break runs without a window");
-                        let warning = format!("Break windows cannot open: {e}");
-                        if !self.warnings.contains(&warning) {
-                            self.warnings.push(warning);
-                        }
+                    match brk.style {
+                        Style::Notification => self.ask_gentle(&brk),
+                        Style::Overlay => self.show_break(&brk),
                     }
                     self.publish(&Notice::BreakStarted { break_id: brk.id, kind: brk.kind });
                 }
                 Event::BreakEnded { id, mut record } => {
                     let window = self.break_window.take().filter(|(on, _)| *on == id).map(|(_, window)| window);
-                    record.shown = Some(window == Some(BreakWindow::OnScreen));
+                    // A notification-style break has no window to be shown or not.
+                    record.shown = (record.style == Style::Overlay).then_some(window == Some(BreakWindow::OnScreen));
+                    self.withdraw_gentle();
                     tracing::info!(id, kind = %record.kind, outcome = record.outcome.as_str(), shown = record.shown, "break ended");
                     if record.shown == Some(false) {
                         tracing::warn!(id, "the break ended without its window on screen; it is logged as not shown");
@@ -443,6 +441,23 @@ impl Runtime {
                     self.journal.logged(record, now.wall, now.mono);
                 }
                 limit @ (Event::BudgetNear { .. } | Event::BudgetReached { .. } | Event::Reminder { .. }) => self.tell_limit(limit),
+            }
+        }
+    }
+
+    /// Puts the break `brk` on screen: the next idea of its kind, the music paused and the screen
+    /// locked as its kind says, and its overlay.
+    fn show_break(&mut self, brk: &ActiveBreak) {
+        let idea = &mut self.next_idea[brk.kind.index()];
+        self.idea_on_screen = Some((brk.id, *idea));
+        *idea = idea.wrapping_add(1);
+        self.away_from_screen(brk.id, brk.kind);
+        self.break_window = Some((brk.id, BreakWindow::Awaited));
+        if let Err(e) = self.launcher.show_overlay(brk.id) {
+            tracing::error!("{e}; the break runs without a window");
+            let warning = format!("Break windows cannot open: {e}");
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
             }
         }
     }
@@ -489,6 +504,7 @@ fn still_connected(stream: &UnixStream) -> bool {
 }
 
 mod away;
+mod gentle;
 mod keys;
 mod limits;
 mod reminders;

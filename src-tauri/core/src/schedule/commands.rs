@@ -7,7 +7,7 @@ use super::focus::Focus;
 use super::{secs, Countdown, Event, NextBreak, Phase, Plans, Scheduler};
 use crate::clock::Now;
 use crate::message::Message;
-use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
+use crate::record::{BreakKind, BreakRecord, Outcome, Style, Trigger};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -163,9 +163,14 @@ impl Scheduler {
                 if brk.strict {
                     return Err(ScheduleError::Strict(brk.kind));
                 }
-                // Back early: it counts as taken once at least half of it was.
-                let half_done = now.mono >= brk.started_mono.saturating_add(brk.planned / 2);
-                Ok(self.end_break(if half_done { Outcome::Completed } else { Outcome::Skipped }, now))
+                // Back early from the overlay: it counts as taken once at least half of it was.
+                // Done on a notification: once its whole length has passed (see `gentle`).
+                let taken_after = match brk.style {
+                    Style::Overlay => brk.planned / 2,
+                    Style::Notification => brk.planned.saturating_sub(brk.asleep),
+                };
+                let taken = now.mono >= brk.started_mono.saturating_add(taken_after);
+                Ok(self.end_break(if taken { Outcome::Completed } else { Outcome::Skipped }, now))
             }
             Command::SetPlans(plans) => {
                 self.replan(now);
@@ -362,6 +367,7 @@ impl Scheduler {
             outcome,
             held: None,
             shown: None,
+            style: Default::default(),
         }
     }
 

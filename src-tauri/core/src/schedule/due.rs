@@ -2,9 +2,10 @@
 //! whose time is up, the notice before a break, a break that is due), the break on screen
 //! ([`ActiveBreak`]) and its record, and [`Scheduler::interrupt`] when Respite stops.
 
+use super::gentle::GENTLE_ANSWER;
 use super::{secs, Countdown, Event, Pause, Phase, Scheduler};
 use crate::clock::Now;
-use crate::record::{BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::record::{BreakKind, BreakRecord, Held, Outcome, Style, Trigger};
 use crate::senses::Senses;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub struct ActiveBreak {
     pub held: Option<Held>,
     /// No postpone, skip or early finish.
     pub strict: bool,
+    /// The overlay, or gentle mode's notification ([`Scheduler::gentle_tick`] ends those).
+    pub style: Style,
     /// A reminder the person set, shown with the break.
     pub tip: Option<String>,
     /// Time the machine slept during the break: it counts as break time.
@@ -37,9 +40,14 @@ pub struct ActiveBreak {
 
 impl ActiveBreak {
     /// The monotonic time the break ends (what the countdown follows: a wall-clock change does
-    /// not move it).
+    /// not move it). A notification-style break is offered [`GENTLE_ANSWER`] longer: until then
+    /// the person may still step away or say Done.
     pub fn ends_mono(&self) -> Duration {
-        self.started_mono.saturating_add(self.planned).saturating_sub(self.asleep)
+        let end = self.started_mono.saturating_add(self.planned);
+        match self.style {
+            Style::Overlay => end.saturating_sub(self.asleep),
+            Style::Notification => end.saturating_add(GENTLE_ANSWER),
+        }
     }
 
     /// The wall time the break is planned to end.
@@ -61,6 +69,7 @@ impl ActiveBreak {
             outcome,
             held: self.held,
             shown: None,
+            style: self.style,
         }
     }
 
@@ -82,7 +91,9 @@ impl Scheduler {
             }
         }
         if let Phase::OnBreak(brk) = &self.phase {
-            if brk.ends_mono() <= now.mono {
+            if brk.style == Style::Notification {
+                events.extend(self.gentle_tick(now, senses));
+            } else if brk.ends_mono() <= now.mono {
                 events.extend(self.end_break(Outcome::Completed, now));
             }
         }
@@ -161,11 +172,29 @@ impl Scheduler {
         now: Now,
     ) -> Vec<Event> {
         let mut events = Vec::new();
-        self.close_span(now.mono, now.wall, &mut events);
-        self.presence.away = None;
+        // The budget's break says the day's screen time is reached: always on screen.
+        let style = if trigger == Trigger::Budget { Style::Overlay } else { self.rules.style[kind.index()] };
+        if style == Style::Overlay {
+            self.close_span(now.mono, now.wall, &mut events);
+            self.presence.away = None;
+        }
         let strict = if trigger == Trigger::Budget { self.budget.strict } else { self.rules.strict[kind.index()] };
         let tip = self.take_tip();
-        let brk = ActiveBreak { id: self.next_id, kind, covers, trigger, due_at, started_at: now.wall, started_mono: now.mono, planned, held, strict, tip, asleep: Duration::ZERO };
+        let brk = ActiveBreak {
+            id: self.next_id,
+            kind,
+            covers,
+            trigger,
+            due_at,
+            started_at: now.wall,
+            started_mono: now.mono,
+            planned,
+            held,
+            strict,
+            style,
+            tip,
+            asleep: Duration::ZERO,
+        };
         self.next_id += 1;
         self.phase = Phase::OnBreak(brk.clone());
         events.push(Event::BreakStarted(Box::new(brk)));
@@ -189,8 +218,19 @@ impl Scheduler {
             }
         }
         self.counted_to = now.mono;
-        self.presence.span_from = Some((now.mono, now.wall));
-        self.presence.next_read = self.presence.known.then(|| now.mono.saturating_add(self.away_after()));
+        match brk.style {
+            Style::Overlay => {
+                self.presence.span_from = Some((now.mono, now.wall));
+                self.presence.next_read = self.presence.known.then(|| now.mono.saturating_add(self.away_after()));
+            }
+            // Presence was followed all along: someone still away comes back as usual; someone
+            // at the screen goes on with the span they were in.
+            Style::Notification => {
+                if self.presence.away.is_none() && self.presence.span_from.is_none() {
+                    self.presence.span_from = Some((now.mono, now.wall));
+                }
+            }
+        }
         vec![Event::BreakEnded { id: brk.id, record: brk.record(outcome, now) }]
     }
 }

@@ -5,7 +5,7 @@
 
 use super::{Countdown, NextBreak, Phase, Scheduler};
 use crate::clock::Now;
-use crate::record::BreakKind;
+use crate::record::{BreakKind, Style};
 use std::time::Duration;
 
 /// Two kinds due within this much of each other are taken as one break (the longer).
@@ -44,11 +44,13 @@ pub struct Rules {
     pub max_postpones: u32,
     /// Per kind ([`BreakKind::index`]): no postpone, skip or early finish.
     pub strict: [bool; 3],
+    /// Per kind: the overlay, or gentle mode's notification.
+    pub style: [Style; 3],
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Self { postpone_by: Duration::from_secs(5 * 60), max_postpones: 2, strict: [false; 3] }
+        Self { postpone_by: Duration::from_secs(5 * 60), max_postpones: 2, strict: [false; 3], style: [Style::Overlay; 3] }
     }
 }
 
@@ -74,11 +76,13 @@ impl Default for Sensing {
 }
 
 impl Scheduler {
-    /// When the next break falls due (monotonic), while working and present. Unlike
-    /// [`Scheduler::next_deadline`], not the notice or an idle reading: the moment to prepare an
-    /// overlay for.
+    /// When the next break falls due (monotonic), while working and present, if it comes as an
+    /// overlay. Unlike [`Scheduler::next_deadline`], not the notice or an idle reading: the
+    /// moment to prepare an overlay for.
     pub fn next_due_mono(&self) -> Option<Duration> {
-        (self.phase.is_working() && !self.is_away()).then(|| self.next_due().map(|(_, at)| at)).flatten()
+        let overlay = |kind: BreakKind| self.rules.style[kind.index()] == Style::Overlay;
+        let (kind, at) = self.next_due().filter(|_| self.phase.is_working() && !self.is_away())?;
+        (overlay(kind) || self.merged_with(kind).into_iter().any(overlay)).then_some(at)
     }
 
     /// The next monotonic instant at which [`Scheduler::tick`] has something to do, if any.
@@ -90,10 +94,11 @@ impl Scheduler {
                 Some(notice) if *countdown != Countdown::Noticed(at) => notice,
                 _ => at,
             }),
-            Phase::OnBreak(b) => Some(b.ends_mono()),
+            Phase::OnBreak(b) => [Some(b.ends_mono()), self.gentle_check_at()].into_iter().flatten().min(),
             Phase::Paused(p) => p.until.map(|u| u.mono),
         };
-        let tracking = !matches!(self.phase, Phase::OnBreak(_));
+        // The person's presence is followed, except under the overlay (they are on a break).
+        let tracking = !matches!(&self.phase, Phase::OnBreak(b) if b.style == Style::Overlay);
         let read = self.presence.next_read.filter(|_| tracking && (self.presence.known || self.is_away()));
         [phase, read, self.timetable_deadline(), self.budget_deadline(), self.reminders_deadline()].into_iter().flatten().min()
     }

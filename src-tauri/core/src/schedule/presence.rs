@@ -13,7 +13,7 @@
 
 use super::{secs, Event, Phase, Scheduler, TYPING_PAUSE};
 use crate::clock::Now;
-use crate::record::{BreakKind, BreakRecord, Outcome, Trigger};
+use crate::record::{BreakKind, BreakRecord, Outcome, Style, Trigger};
 use crate::senses::Senses;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -116,7 +116,8 @@ impl Scheduler {
     pub fn screen(&mut self, lock: ScreenLock, now: Now) -> Vec<Event> {
         let mut events = Vec::new();
         self.presence.locked = lock == ScreenLock::Locked;
-        if self.presence.locked && self.presence.away.is_none() && !matches!(self.phase, Phase::OnBreak(_)) {
+        let overlay_on = matches!(&self.phase, Phase::OnBreak(b) if b.style == Style::Overlay);
+        if self.presence.locked && self.presence.away.is_none() && !overlay_on {
             self.go_away(now.mono, now.wall, now, &mut events);
         }
         self.presence.next_read = Some(now.mono);
@@ -222,6 +223,7 @@ impl Scheduler {
                 outcome: Outcome::Natural,
                 held: None,
                 shown: None,
+                style: Default::default(),
             }));
         }
     }

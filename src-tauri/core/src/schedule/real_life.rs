@@ -597,4 +597,5 @@ fn dst_changes_neither_burst_nor_skip_breaks_and_pauses_end_at_local_nine() {
 }
 
 #[cfg(test)]
+mod gentle;
 mod timetable;

@@ -4,7 +4,7 @@
 
 use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
 use super::DEFAULT_FILE;
-use crate::record::BreakKind;
+use crate::record::{BreakKind, Style};
 use crate::schedule::{Budget, FixedBreak, FocusPlan, KindPlan, Reminder, ReminderPlan, Sensing};
 use crate::message::Message;
 use crate::workhours::{parse_day, WorkHours};
@@ -166,6 +166,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
             notice: &mut settings.sensing.notice[kind.index()],
             pause_media: &mut settings.pause_media[kind.index()],
             lock: &mut settings.lock[kind.index()],
+            style: &mut settings.rules.style[kind.index()],
         };
         *plan = read_plan(kind, fields, *plan, extras, &mut problems);
     }
@@ -472,6 +473,7 @@ struct KindExtras<'a> {
     notice: &'a mut Duration,
     pause_media: &'a mut bool,
     lock: &'a mut bool,
+    style: &'a mut Style,
 }
 
 fn read_overlay(fields: &toml::Table, overlay: &mut OverlayPrefs, problems: &mut Vec<Problem>) {
@@ -521,6 +523,10 @@ fn read_plan(kind: BreakKind, fields: &toml::Table, default: KindPlan, extras: K
             },
             "lock" => match boolean(value) {
                 Ok(b) => *extras.lock = b,
+                Err(reason) => report(field, reason),
+            },
+            "style" => match word(value, &Style::WORDS) {
+                Ok(w) => *extras.style = w.parse().expect("one of the words"),
                 Err(reason) => report(field, reason),
             },
             "notice" => match duration(value, Duration::ZERO, Duration::from_secs(10 * 60)) {

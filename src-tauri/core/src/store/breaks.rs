@@ -57,9 +57,10 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT id, kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
-                        held_reason, held_secs, {}
+                        held_reason, held_secs, {}, {}
                  FROM breaks WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at, id",
-                self.shown_sql()
+                self.shown_sql(),
+                self.style_sql()
             ))
             .map_err(sql("query breaks"))?;
         let from = from.map(to_db).unwrap_or_default();
@@ -129,8 +130,8 @@ pub(super) fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i6
     let mut stmt = conn
         .prepare_cached(
             "INSERT INTO breaks (kind, covers, trigger, due_at, started_at, ended_at, planned_secs, actual_secs, outcome,
-                                 held_reason, held_secs, shown)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                 held_reason, held_secs, shown, style)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .map_err(sql("log the break"))?;
     stmt.execute(params![
@@ -145,7 +146,8 @@ pub(super) fn insert_break(conn: &Connection, record: &BreakRecord) -> Result<i6
         record.outcome.as_str(),
         record.held.map(|h| h.reason.as_str()),
         record.held.map_or(0, |h| h.secs),
-        record.shown
+        record.shown,
+        record.style.as_str()
     ])
     .map_err(sql("log the break"))?;
     Ok(conn.last_insert_rowid())

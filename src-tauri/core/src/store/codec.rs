@@ -2,7 +2,7 @@
 //! writes), spans at the screen, and whole break records.
 
 use super::{sql, StoreError, StoredBreak};
-use crate::record::{covers_from_text, BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::record::{covers_from_text, BreakKind, BreakRecord, Held, Outcome, Style, Trigger};
 use crate::senses::HoldReason;
 use crate::timefmt::from_db;
 use crate::workhours::Span;
@@ -70,6 +70,7 @@ pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
     let (planned_secs, actual_secs): (u32, u32) = (row.get(7)?, row.get(8)?);
     let (held_reason, held_secs): (Option<String>, u32) = (row.get(10)?, row.get(11)?);
     let shown: Option<bool> = row.get(12)?;
+    let style = text(13)?;
     let parse = || -> Result<BreakRecord, String> {
         Ok(BreakRecord {
             kind: kind.parse::<BreakKind>().map_err(|e| e.to_string())?,
@@ -83,6 +84,7 @@ pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<RowResult> {
             outcome: outcome.parse::<Outcome>().map_err(|e| e.to_string())?,
             held: held_reason.map(|r| r.parse::<HoldReason>().map(|reason| Held { reason, secs: held_secs })).transpose().map_err(|e| e.to_string())?,
             shown,
+            style: style.parse::<Style>().map_err(|e| e.to_string())?,
         })
     };
     Ok(parse().map(|record| StoredBreak { id, record }).map_err(|reason| StoreError::BadRow { id, reason }))

@@ -54,7 +54,7 @@ fn round(parent: &Path, mode: &str, breaks: usize) -> Vec<f64> {
     (0..breaks)
         .map(|n| {
             let due = start + chrono::Duration::minutes(20 * n as i64);
-            let open = OpenBreak { kind: BreakKind::Eye, covers: vec![], trigger: Trigger::Scheduled, due_at: due, started_at: due, planned_secs: 20 };
+            let open = OpenBreak { kind: BreakKind::Eye, covers: vec![], trigger: Trigger::Scheduled, due_at: due, started_at: due, planned_secs: 20, style: Default::default() };
             let record = crate::record::sample_record(BreakKind::Eye, due, Outcome::Completed);
             let began = Instant::now();
             store.open_break(&open).expect("open the break");

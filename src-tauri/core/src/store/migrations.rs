@@ -147,6 +147,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
      ALTER TABLE breaks_v8 RENAME TO breaks;
      CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown);
      CREATE INDEX breaks_by_outcome ON breaks (outcome, due_at, shown);",
+    // 9: how a break was delivered (the overlay, or gentle mode's notification); every earlier
+    // row was an overlay. The break on screen keeps it too, so one recovered after a crash is
+    // logged with its style. The summary splits the week by style, so the covering index has it.
+    "ALTER TABLE breaks ADD COLUMN style TEXT NOT NULL DEFAULT 'overlay' CHECK (style IN ('overlay', 'notification'));
+     ALTER TABLE open_break ADD COLUMN style TEXT NOT NULL DEFAULT 'overlay';
+     DROP INDEX breaks_by_due_covering;
+     CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown, style);",
 ];
 
 /// The schema version this build writes.
@@ -170,6 +177,16 @@ impl Store {
             "shown"
         } else {
             "NULL"
+        }
+    }
+
+    /// How each break was delivered, in SQL: the column from schema 9 on, the overlay (all there
+    /// was) in an older database opened read-only.
+    pub(super) fn style_sql(&self) -> &'static str {
+        if self.schema >= 9 {
+            "style"
+        } else {
+            "'overlay'"
         }
     }
 
@@ -202,7 +219,7 @@ pub(super) fn schema_version(conn: &Connection) -> Result<u32, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::super::*;
-    use crate::record::{BreakKind, Outcome, Trigger};
+    use crate::record::{BreakKind, Outcome, Style, Trigger};
     use crate::senses::HoldReason;
 
     /// Every `CHECK (column IN ('word', …))` in the schema a new database has, by table and
@@ -238,6 +255,7 @@ mod tests {
             (column("trigger"), words(&Trigger::WORDS)),
             (column("outcome"), words(&Outcome::WORDS)),
             (column("held_reason"), words(&HoldReason::WORDS)),
+            (column("style"), words(&Style::WORDS)),
         ]);
         // A word added to an enum needs a migration that widens its CHECK (as 2 and 6 did).
         assert_eq!(word_checks(&store), expected);

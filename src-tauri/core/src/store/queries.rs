@@ -4,7 +4,7 @@
 
 use super::codec::{column_bytes, read_time};
 use super::{sql, Store, StoreError};
-use crate::record::{BreakKind, Outcome};
+use crate::record::{BreakKind, Outcome, Style};
 use crate::timefmt::to_db;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -25,9 +25,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT kind, covers, due_at, started_at, outcome, {} FROM breaks
+                "SELECT kind, covers, due_at, started_at, outcome, {}, {} FROM breaks
                  WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at",
-                self.shown_sql()
+                self.shown_sql(),
+                self.style_sql()
             ))
             .map_err(sql("query breaks"))?;
         let mut rows = stmt.query(params![to_db(from), to_db(to)]).map_err(sql("query breaks"))?;
@@ -49,6 +50,7 @@ impl Store {
                 started_at,
                 outcome: Outcome::from_bytes(word(4)?).map_err(|e| bad(e.to_string()))?,
                 shown: row.get(5).map_err(sql("read a break"))?,
+                style: Style::from_bytes(word(6)?).map_err(|e| bad(e.to_string()))?,
             });
         }
         Ok(())
@@ -123,6 +125,8 @@ pub struct BreakBrief {
     pub outcome: Outcome,
     /// See [`BreakRecord::shown`](crate::record::BreakRecord::shown).
     pub shown: Option<bool>,
+    /// How it was delivered.
+    pub style: Style,
 }
 
 /// How many breaks ended each way. A break that ran its whole length with no window on screen

@@ -4,7 +4,7 @@
 
 use super::breaks::insert_break;
 use super::{sql, Store, StoreError};
-use crate::record::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Outcome, Trigger};
+use crate::record::{covers_from_text, covers_to_text, BreakKind, BreakRecord, Outcome, Style, Trigger};
 use crate::timefmt::{from_db, to_db};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -47,6 +47,7 @@ pub struct OpenBreak {
     pub due_at: DateTime<Utc>,
     pub started_at: DateTime<Utc>,
     pub planned_secs: u32,
+    pub style: Style,
 }
 
 impl Store {
@@ -81,9 +82,17 @@ impl Store {
             insert_break(&tx, record)?;
         }
         tx.execute(
-            "INSERT OR REPLACE INTO open_break (only_one, kind, covers, trigger, due_at, started_at, planned_secs)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![brk.kind.as_str(), covers_to_text(&brk.covers), brk.trigger.as_str(), to_db(brk.due_at), to_db(brk.started_at), brk.planned_secs],
+            "INSERT OR REPLACE INTO open_break (only_one, kind, covers, trigger, due_at, started_at, planned_secs, style)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                brk.kind.as_str(),
+                covers_to_text(&brk.covers),
+                brk.trigger.as_str(),
+                to_db(brk.due_at),
+                to_db(brk.started_at),
+                brk.planned_secs,
+                brk.style.as_str()
+            ],
         )
         .map_err(sql("remember the break on screen"))?;
         tx.commit().map_err(sql("commit the break on screen"))?;
@@ -109,13 +118,16 @@ impl Store {
 fn read_open_break(conn: &Connection) -> Result<Option<OpenBreak>, StoreError> {
     let open = conn
         .query_row(
-            "SELECT kind, covers, trigger, due_at, started_at, planned_secs FROM open_break WHERE only_one = 1",
+            "SELECT kind, covers, trigger, due_at, started_at, planned_secs, style FROM open_break WHERE only_one = 1",
             [],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?, row.get::<_, u32>(5)?)),
+            |row| {
+                let text = |i| row.get::<_, String>(i);
+                Ok((text(0)?, text(1)?, text(2)?, text(3)?, text(4)?, row.get::<_, u32>(5)?, text(6)?))
+            },
         )
         .optional()
         .map_err(sql("read the break on screen"))?;
-    let Some((kind, covers, trigger, due_at, started_at, planned_secs)) = open else {
+    let Some((kind, covers, trigger, due_at, started_at, planned_secs, style)) = open else {
         return Ok(None);
     };
     let bad = |reason: String| StoreError::BadRow { id: 0, reason };
@@ -126,6 +138,7 @@ fn read_open_break(conn: &Connection) -> Result<Option<OpenBreak>, StoreError> {
         due_at: from_db(&due_at).map_err(|e| bad(e.to_string()))?,
         started_at: from_db(&started_at).map_err(|e| bad(e.to_string()))?,
         planned_secs,
+        style: style.parse::<Style>().map_err(|e| bad(e.to_string()))?,
     }))
 }
 
@@ -146,5 +159,6 @@ fn interrupted(open: &OpenBreak, now: DateTime<Utc>) -> BreakRecord {
         held: None,
         // Whether its window was up is not known: the run that knew it ended.
         shown: None,
+        style: open.style,
     }
 }

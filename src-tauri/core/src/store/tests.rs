@@ -3,7 +3,7 @@
 
 use super::migrations::MIGRATIONS;
 use super::*;
-use crate::record::{BreakKind, BreakRecord, Held, Outcome, Trigger};
+use crate::record::{BreakKind, BreakRecord, Held, Outcome, Style, Trigger};
 use crate::schedule::FocusRound;
 use crate::selfcheck::Answers;
 use crate::workhours::Span;
@@ -78,6 +78,7 @@ fn a_break_on_screen_when_the_process_died_is_logged_as_interrupted_once() {
             due_at: t(9, 50, 0),
             started_at: t(9, 50, 0),
             planned_secs: 90,
+            style: Style::Notification,
         })
         .unwrap();
     drop(store); // the process dies here
@@ -86,13 +87,15 @@ fn a_break_on_screen_when_the_process_died_is_logged_as_interrupted_once() {
     let recovered = store.recover_interrupted(t(12, 0, 0)).unwrap().unwrap();
     assert_eq!(recovered.outcome, Outcome::Interrupted);
     assert_eq!(recovered.covers, vec![BreakKind::Eye]);
+    assert_eq!(recovered.style, Style::Notification, "a gentle break stays one when recovered");
+    assert_eq!(store.breaks(None, None).unwrap()[0].record.style, Style::Notification);
     assert_eq!((recovered.ended_at, recovered.actual_secs), (t(9, 51, 30), 90), "capped at its planned end");
     assert_eq!(store.recover_interrupted(t(12, 0, 0)).unwrap(), None);
     assert_eq!(store.count().unwrap(), 1);
 }
 
 fn on_screen(kind: BreakKind, started_at: DateTime<Utc>, planned_secs: u32) -> OpenBreak {
-    OpenBreak { kind, covers: vec![], trigger: Trigger::Scheduled, due_at: started_at, started_at, planned_secs }
+    OpenBreak { kind, covers: vec![], trigger: Trigger::Scheduled, due_at: started_at, started_at, planned_secs, style: Default::default() }
 }
 
 #[test]
@@ -191,7 +194,7 @@ fn finishing_a_break_closes_the_open_one_in_the_same_transaction() {
     let mut store = Store::open(&dir.path().join("db")).unwrap();
     let rec = record(BreakKind::Eye, t(9, 20, 0), Outcome::Completed);
     store
-        .open_break(&OpenBreak { kind: rec.kind, covers: vec![], trigger: rec.trigger, due_at: rec.due_at, started_at: t(9, 20, 0), planned_secs: 20 })
+        .open_break(&OpenBreak { kind: rec.kind, covers: vec![], trigger: rec.trigger, due_at: rec.due_at, started_at: t(9, 20, 0), planned_secs: 20, style: Default::default() })
         .unwrap();
     store.record_ended(&rec).unwrap();
     assert_eq!(store.recover_interrupted(t(10, 0, 0)).unwrap(), None);
@@ -278,6 +281,7 @@ fn a_version_6_log_keeps_its_rows_with_shown_unknown_and_logs_whether_a_window_c
         outcome: Outcome::Completed,
         held: Some(Held { reason: crate::senses::HoldReason::Camera, secs: 120 }),
         shown: None,
+        style: Default::default(),
     };
     // Read-only (an older daemon may still run on it): not migrated, `shown` unknown.
     let read_only = Store::open_read_only(&path).unwrap();
@@ -439,7 +443,7 @@ fn summary_queries_read_ranges_newest_first_and_the_span_running_into_them() {
     assert_eq!(briefs.len(), 4);
     for (brief, stored) in briefs.iter().zip(&full) {
         let r = &stored.record;
-        assert_eq!(*brief, BreakBrief { kind: r.kind, covers: r.covers.clone(), due_at: r.due_at, started_at: r.started_at, outcome: r.outcome, shown: r.shown });
+        assert_eq!(*brief, BreakBrief { kind: r.kind, covers: r.covers.clone(), due_at: r.due_at, started_at: r.started_at, outcome: r.outcome, shown: r.shown, style: r.style });
     }
     assert_eq!(briefs[0].covers, vec![BreakKind::Eye]);
     let counts = store.outcome_counts(t(9, 0, 0), t(9, 50, 0)).unwrap();

@@ -237,6 +237,7 @@ impl Day<'_> {
             held: None,
             // Windows came up, as they do when all is well.
             shown: shown.then_some(true),
+            style: Default::default(),
         }
     }
 
@@ -261,6 +262,7 @@ impl Day<'_> {
                 outcome: Outcome::Natural,
                 held: None,
                 shown: None,
+                style: Default::default(),
             });
         }
         for k in BreakKind::ALL {

@@ -53,6 +53,7 @@ fn brk(store: &mut Store, kind: BreakKind, covers: &[BreakKind], due: DateTime<U
         outcome,
         held: None,
         shown: None,
+        style: Default::default(),
     };
     store.record(&record).unwrap();
 }
@@ -200,6 +201,7 @@ fn eye(store: &mut Store, due: DateTime<Utc>, outcome: Outcome, shown: Option<bo
         outcome,
         held: None,
         shown,
+        style: Default::default(),
     };
     store.record(&record).unwrap();
 }
@@ -506,4 +508,25 @@ fn a_synthetic_week_adds_up() {
     let (_other_dir, mut other) = self::store();
     synthetic::seed(&mut other, date(2026, 11, 2), 28, &Berlin, Profile::DEFAULTS, 7).unwrap();
     assert_eq!(week_summary(&other, w, &Berlin, at((2026, 11, 29), 20, 0)).unwrap(), s);
+}
+
+/// Gentle mode's breaks are told apart from the overlay's, each break once, while the week's
+/// totals count both.
+#[test]
+fn the_summary_tells_notification_breaks_from_overlay_ones() {
+    let (_dir, mut store) = store();
+    let monday = (2026, 11, 16);
+    for (hour, outcome, style) in [(9, Completed, Style::Overlay), (10, Skipped, Style::Overlay), (11, Completed, Style::Notification), (12, Completed, Style::Notification), (13, Skipped, Style::Notification)] {
+        let mut record = crate::record::sample_record(Eye, at(monday, hour, 0), outcome);
+        record.style = style;
+        store.record(&record).unwrap();
+    }
+    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let (overlay, notification) = (s.by_style[&Style::Overlay], s.by_style[&Style::Notification]);
+    assert_eq!((overlay.due, overlay.taken, overlay.skipped), (2, 1, 1));
+    assert_eq!((notification.due, notification.taken, notification.skipped), (3, 2, 1));
+    assert!(close(notification.compliance, 2.0 / 3.0));
+    assert_eq!(s.breaks.due, 5, "the week counts both");
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["by_style"]["notification"]["taken"], 2, "{}", json["by_style"]);
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
 use respite_core::calendar::Week;
 use respite_core::protocol::{State, Status};
+use respite_core::record::Style;
 use respite_core::store::{Store, StoreError};
 use respite_core::summary::{self, week_summary, Summary, Tally};
 use respite_core::text;
@@ -76,7 +77,7 @@ pub(super) fn summary_text(s: &Summary) -> String {
             .map(|key| if key.is_empty() { String::new() } else { texts.get(key).to_owned() })
             .to_vec(),
     )
-    .chain(s.by_kind.iter().map(|(kind, t)| (texts.kind_title(*kind), t)).chain(std::iter::once((texts.get("cli.summary.all").to_owned(), &s.breaks))).map(|(name, t)| {
+    .chain(s.by_kind.iter().map(|(kind, t)| (texts.kind_title(*kind), t)).chain(std::iter::once((texts.get("cli.summary.all").to_owned(), &s.breaks))).chain(by_style(s)).map(|(name, t)| {
         vec![name, t.due.to_string(), t.taken.to_string(), t.natural.to_string(), t.skipped.to_string(), t.postponed.to_string(), share(t)]
     }))
     .collect();
@@ -185,4 +186,15 @@ pub(super) fn hm(secs: u64) -> String {
 /// `+h:mm` or `-h:mm`.
 pub(super) fn signed_hm(secs: i64) -> String {
     format!("{}{}", if secs < 0 { '-' } else { '+' }, hm(secs.unsigned_abs()))
+}
+
+/// Rows for the overlay's breaks and gentle mode's notifications, when the week had any of the
+/// latter (otherwise the overlay's row would only repeat the week's).
+fn by_style(s: &Summary) -> Vec<(String, &Tally)> {
+    let gentle = s.by_style.get(&Style::Notification).is_some_and(|t| t.due + t.postponed + t.interrupted + t.unseen > 0);
+    if !gentle {
+        return Vec::new();
+    }
+    let texts = text::texts();
+    s.by_style.iter().map(|(style, t)| (texts.get(&format!("summary.style.{style}")).to_owned(), t)).collect()
 }

@@ -51,6 +51,11 @@ impl Runtime {
     /// The notice before a break, offering to postpone it.
     pub(super) fn tell_upcoming(&mut self, next: &NextBreak) {
         let secs = next.in_time.as_secs().max(1);
+        if self.scheduler.rules().style[next.kind.index()] == Style::Notification {
+            // The break itself is a notification: one before it would only be a second one.
+            tracing::debug!(kind = %next.kind, in_secs = secs, "break notice left out: the break comes as a notification");
+            return;
+        }
         tracing::info!(kind = %next.kind, in_secs = secs, "break notice");
         let inputs = self.inputs.clone();
         let texts = text::texts();

@@ -6,7 +6,7 @@
 use super::*;
 use crate::effects::{Effects, Media, Notifier, Speaker};
 use crate::media::PausedPlayer;
-use crate::notify::Action;
+use crate::notify::{Choice, Withdraw};
 use respite_core::clock::ScaledClock;
 use respite_core::record::Outcome;
 use respite_core::store::Store;
@@ -40,8 +40,10 @@ impl Notifier for Recorded {
         self.notifications.lock().unwrap().push((summary, body, None));
     }
 
-    fn offer(&self, summary: String, body: String, action: Action) {
-        self.notifications.lock().unwrap().push((summary, body, Some(action.label)));
+    fn ask(&self, summary: String, body: String, choice: Choice) -> Withdraw {
+        let labels = choice.actions.iter().map(|(_, label)| label.as_str()).collect::<Vec<_>>().join(" | ");
+        self.notifications.lock().unwrap().push((summary, body, Some(labels)));
+        Withdraw::nothing()
     }
 }
 

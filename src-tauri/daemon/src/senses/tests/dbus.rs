@@ -298,7 +298,7 @@ fn an_action_is_offered_only_where_the_server_shows_actions() {
         let server = NotificationServer { capabilities: capabilities.iter().map(|c| c.to_string()).collect(), sent_actions: Arc::clone(&sent_actions) };
         let _server = bus.serve(NOTIFICATIONS.0, NOTIFICATIONS.1, server);
         let action = crate::notify::Action { key: "open", label: "Open".into(), lasts: Duration::from_millis(100), chosen: Box::new(|| {}) };
-        crate::notify::offer_on(bus.connect(), "summary", "body", action).unwrap();
+        crate::notify::offer_on(bus.connect(), "summary", "body", action.into(), crate::notify::answers().1).unwrap();
         assert_eq!(*sent_actions.lock().unwrap(), vec![expected.iter().map(|s| s.to_string()).collect::<Vec<_>>()], "{capabilities:?}");
     }
 }
