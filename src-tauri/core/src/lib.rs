@@ -13,6 +13,8 @@
 //! - [`journal`]: writes to the store through a queue, so a locked, full or damaged database
 //!   never loses a record or stalls the scheduler.
 //! - [`export`]: the break log as CSV or JSON.
+//! - [`devices`]: one history across several devices, through a folder the person keeps in sync
+//!   (each device appends its own month files; the store imports the others').
 //! - [`summary`]: the weekly detox summary (compliance, screen time, streak, observations).
 //! - [`protocol`]: the JSON-lines control-socket messages, and [`client`] to send them.
 //! - [`paths`]: where files live (XDG, overridable for tests).
@@ -27,6 +29,7 @@ pub mod autostart;
 pub mod calendar;
 pub mod client;
 pub mod clock;
+pub mod devices;
 pub mod export;
 pub mod ideas;
 pub mod journal;

@@ -19,11 +19,13 @@
 //! This file opens the store, prunes it and says what failed; the rest is in parts:
 //! `migrations` (the schema), `recovery` (a break left on screen, a damaged file), `breaks`
 //! (the records, batches), `activity` (screen time, focus rounds), `queries` (what the summary
-//! reads), `self_checks` and `codec` (reading rows back).
+//! reads), `self_checks`, `devices` (other devices' history, imported from the shared folder)
+//! and `codec` (reading rows back).
 
 mod activity;
 mod breaks;
 mod codec;
+mod devices;
 mod migrations;
 mod queries;
 mod recovery;
@@ -31,6 +33,7 @@ mod self_checks;
 
 pub use activity::ScreenTime;
 pub use breaks::{Batch, StoredBreak, BATCH_CACHE_KIB};
+pub use devices::ImportReport;
 pub use migrations::SCHEMA_VERSION;
 pub use queries::{BreakBrief, OutcomeCounts};
 pub use recovery::{OpenBreak, Recovery};

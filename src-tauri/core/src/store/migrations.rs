@@ -154,6 +154,45 @@ pub(super) const MIGRATIONS: &[&str] = &[
      ALTER TABLE open_break ADD COLUMN style TEXT NOT NULL DEFAULT 'overlay';
      DROP INDEX breaks_by_due_covering;
      CREATE INDEX breaks_by_due_covering ON breaks (due_at, outcome, kind, covers, started_at, shown, style);",
+    // 10: other devices' history, read from the shared folder (`crate::devices`) and kept here so
+    // a closed month is parsed once: the devices, how much of each file was imported, and their
+    // breaks and spans, each row once whichever file (or conflict copy) it came from. The
+    // UNIQUE keys are the indexes too: breaks by due time, spans by device and start. No word
+    // CHECKs: a newer device's words were already read into this version's.
+    "CREATE TABLE device (
+        id           TEXT    PRIMARY KEY,
+        name         TEXT    NOT NULL,
+        last_wrote   TEXT
+     );
+     CREATE TABLE device_file (
+        path         TEXT    PRIMARY KEY,
+        device       TEXT    NOT NULL,
+        len          INTEGER NOT NULL CHECK (len >= 0),
+        mtime_ns     INTEGER NOT NULL
+     );
+     CREATE TABLE device_break (
+        id           INTEGER PRIMARY KEY,
+        device       TEXT    NOT NULL,
+        kind         TEXT    NOT NULL,
+        covers       TEXT    NOT NULL DEFAULT '',
+        trigger      TEXT    NOT NULL,
+        due_at       TEXT    NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT    NOT NULL,
+        planned_secs INTEGER NOT NULL CHECK (planned_secs >= 0),
+        actual_secs  INTEGER NOT NULL CHECK (actual_secs >= 0),
+        outcome      TEXT    NOT NULL,
+        shown        INTEGER CHECK (shown IN (0, 1)),
+        style        TEXT    NOT NULL DEFAULT 'overlay',
+        UNIQUE (due_at, device, kind, ended_at, outcome)
+     );
+     CREATE TABLE device_activity (
+        id           INTEGER PRIMARY KEY,
+        device       TEXT    NOT NULL,
+        started_at   TEXT    NOT NULL,
+        ended_at     TEXT    NOT NULL CHECK (ended_at >= started_at),
+        UNIQUE (device, started_at, ended_at)
+     );",
 ];
 
 /// The schema version this build writes.
