@@ -197,6 +197,15 @@ impl Texts {
         self.hours_minutes(minutes / 60, minutes % 60)
     }
 
+    /// A break's length: in seconds under two minutes ("20 s", "90 s"), else as [`Texts::duration`].
+    pub fn break_length(&self, secs: u64) -> String {
+        if secs < 120 {
+            self.count("time.seconds", secs, &[])
+        } else {
+            self.duration(secs)
+        }
+    }
+
     /// Time left, rounded up so it never says zero early: "less than a minute", "1 min",
     /// "60 min", "1 h 1 min".
     pub fn time_left(&self, secs: u64) -> String {
@@ -377,6 +386,7 @@ mod tests {
         let left: Vec<String> = [0, 1, 61, 3600, 3601].map(|s| texts.time_left(s)).into();
         assert_eq!(left, ["less than a minute", "1 min", "2 min", "60 min", "1 h 1 min"]);
         assert_eq!([0, 29, 30, 3600, 18_300].map(|s| texts.duration(s)), ["0 min", "0 min", "1 min", "1 h", "5 h 5 min"].map(String::from));
+        assert_eq!([20, 90, 300].map(|s| texts.break_length(s)), ["20 s", "90 s", "5 min"].map(String::from));
         assert_eq!([2.0 / 3.0, 0.125, 0.8].map(|s| texts.percent(s)), ["67%", "13%", "80%"].map(String::from), "halves round up, as in the page");
     }
 

@@ -14,7 +14,7 @@ impl Runtime {
     pub(super) fn ask_gentle(&mut self, brk: &ActiveBreak) {
         let texts = text::texts();
         let secs = brk.planned.as_secs();
-        let summary = texts.fill("notify.gentle.title", &[("kind", &texts.kind_title(brk.kind)), ("time", &texts.duration(secs))]);
+        let summary = texts.fill("notify.gentle.title", &[("kind", &texts.kind_title(brk.kind)), ("time", &texts.break_length(secs))]);
         let instruction = texts.count(&format!("overlay.kind.{}.instruction", brk.kind), secs, &[]);
         let mut body = format!("{instruction}\n{}", texts.get("notify.gentle.body"));
         if let Some(tip) = &brk.tip {
