@@ -177,7 +177,7 @@ mod tests {
         let mut breaks = sample_unknown();
         breaks[0].record.shown = Some(false);
         let csv = render(&breaks, Format::Csv, &Utc);
-        assert!(csv.lines().nth(1).unwrap().ends_with(",completed,,0,false"), "{csv}");
+        assert!(csv.lines().nth(1).unwrap().ends_with(",completed,,0,false,overlay"), "{csv}");
         let json: serde_json::Value = serde_json::from_str(&render(&breaks, Format::Json, &Utc)).unwrap();
         assert_eq!(json[0]["shown"], false);
         assert_eq!(json[1]["shown"], serde_json::Value::Null);
