@@ -164,7 +164,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
             // The self-check shows when it is on, and the budget when one is set; a settings file
             // that cannot be read means neither.
             let settings = std::fs::read_to_string(paths.settings_file()).map(|text| respite_core::settings::parse(&text).0).unwrap_or_default();
-            summary_window::run(paths.database(), paths.socket(), settings.selfcheck.enabled, settings.budget.daily, week).map_err(|e| e.to_string())
+            summary_window::run(paths.database(), paths.socket(), settings.selfcheck.enabled, settings.budget.daily, settings.hours, week).map_err(|e| e.to_string())
         }
         Window::Settings => settings_window::run(paths).map_err(|e| e.to_string()),
         Window::Welcome => welcome_window::run(paths).map_err(|e| e.to_string()),

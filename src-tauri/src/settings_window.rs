@@ -48,6 +48,16 @@ struct SettingsView {
     /// The person's own break ideas, by name, and what is wrong in their file.
     ideas: Vec<String>,
     ideas_file: String,
+    /// Other devices that wrote to the shared history folder, as last imported.
+    devices: Vec<DeviceView>,
+}
+
+/// Another device in the shared history folder.
+#[derive(Serialize)]
+struct DeviceView {
+    name: String,
+    /// RFC 3339; `None` when not known.
+    last_wrote: Option<String>,
 }
 
 /// Whether the daemon applied a change.
@@ -178,6 +188,11 @@ fn settings_read(state: tauri::State<'_, SettingsState>) -> Result<SettingsView,
             .map(|text| respite_core::ideas::parse(&text).0.list.into_iter().map(|idea| idea.name).collect())
             .unwrap_or_default(),
         ideas_file: state.paths.ideas_file().display().to_string(),
+        // What the daemon last imported; an unreadable log shows none.
+        devices: respite_core::store::Store::open_read_only(&state.paths.database())
+            .and_then(|store| store.devices())
+            .map(|seen| seen.into_iter().map(|d| DeviceView { name: d.name, last_wrote: d.last_wrote.map(|t| t.to_rfc3339()) }).collect())
+            .unwrap_or_default(),
     })
 }
 

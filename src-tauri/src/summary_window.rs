@@ -26,6 +26,8 @@ struct SummaryState {
     selfcheck_enabled: bool,
     /// The daily screen-time budget, when one is set.
     budget: Option<std::time::Duration>,
+    /// Working hours, which cut other devices' time at the screen into during and after.
+    hours: respite_core::workhours::WorkHours,
     started: Instant,
     /// The week shown first.
     first: Option<Week>,
@@ -46,9 +48,9 @@ struct WeekView {
 }
 
 /// Runs the summary window until it is closed; `week` is the one shown first (default: this one).
-pub fn run(database: PathBuf, socket: PathBuf, selfcheck_enabled: bool, budget: Option<std::time::Duration>, week: Option<Week>) -> Result<(), tauri::Error> {
+pub fn run(database: PathBuf, socket: PathBuf, selfcheck_enabled: bool, budget: Option<std::time::Duration>, hours: respite_core::workhours::WorkHours, week: Option<Week>) -> Result<(), tauri::Error> {
     let app = tauri::Builder::default()
-        .manage(SummaryState { database, socket, selfcheck_enabled, budget, started: Instant::now(), first: week })
+        .manage(SummaryState { database, socket, selfcheck_enabled, budget, hours, started: Instant::now(), first: week })
         .invoke_handler(tauri::generate_handler![summary_week, summary_ready, self_check_save])
         .setup(|app| {
             hidden_until_drawn(WebviewWindowBuilder::new(app, "summary", WebviewUrl::App("summary.html".into())))
@@ -74,7 +76,7 @@ fn summary_week(state: tauri::State<'_, SummaryState>, week: Option<String>) -> 
     let unreadable = |e: respite_core::store::StoreError| UiError::Unreachable(format!("cannot read the break log: {e}"));
     let (summary, self_check) = if state.database.exists() {
         let store = Store::open_read_only(&state.database).map_err(unreadable)?;
-        let summary = week_summary(&store, week, &Local, Utc::now()).map_err(unreadable)?.with_budget(state.budget);
+        let summary = week_summary(&store, week, &Local, &state.hours, Utc::now()).map_err(unreadable)?.with_budget(state.budget);
         let answered = store.self_checks(Week::new(week.year() - 1, 1).unwrap_or(week), week).map_err(unreadable)?;
         let check = SelfCheck::of(week, answered);
         (Some(summary), (state.selfcheck_enabled || !check.trend.is_empty()).then_some(check))

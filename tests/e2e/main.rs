@@ -7,6 +7,7 @@ mod calls;
 mod cli;
 mod crash;
 mod damage;
+mod devices;
 mod first_start;
 mod fixed_times;
 mod gentle;

@@ -25,7 +25,7 @@ fn the_first_active_moment_of_a_week_announces_last_weeks_summary_once() {
     let last_week = Week::of(Utc::now().with_timezone(&zone).date_naive()).previous();
     let mut store = Store::open(&session.data_dir().join("respite.sqlite3")).expect("open the break log");
     seed(&mut store, last_week.monday(), 7, &zone, Profile::DEFAULTS, 11).expect("seed last week");
-    let headline = week_summary(&store, last_week, &zone, Utc::now()).expect("last week's summary").headline;
+    let headline = week_summary(&store, last_week, &zone, &respite_core::workhours::WorkHours::default(), Utc::now()).expect("last week's summary").headline;
     drop(store);
     let texts = text::texts();
     let expected = format!(

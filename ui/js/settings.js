@@ -5,7 +5,7 @@
 // the defaults after a confirmation. All Tauri calls go through api.js.
 import * as api from './api.js';
 import { el } from './dom.js';
-import { has, ready, t } from './i18n.js';
+import { formatDate, has, ready, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const CHECK_DELAY_MS = 300;
@@ -63,7 +63,10 @@ const LAYOUT = {
       keys: ['shortcuts.break_now', 'shortcuts.postpone', 'shortcuts.pause_hour'],
     },
   ],
-  privacy: [{ keys: ['log.keep'] }],
+  privacy: [
+    { keys: ['log.keep'] },
+    { legend: 'settings.group.devices', note: 'settings.group.devices.note', keys: ['devices.folder', 'devices.name'], seen: true },
+  ],
 };
 
 const fields = new Map(); // key -> { input, error, timer, seq, problem }
@@ -206,6 +209,11 @@ function buildGroup(group) {
   const list = el('div', { class: group.days ? 'days' : 'fields' });
   for (const key of group.keys) list.append(buildField(key, group.days ? sharedHint : null));
   box.append(list);
+  // The other devices that wrote to the shared folder, filled in when the settings are read.
+  if (group.seen) {
+    box.append(el('p', { id: 'devices-seen-label', class: 'hint' }, t('settings.devices.seen')));
+    box.append(el('ul', { id: 'devices-seen', class: 'ideas', 'aria-labelledby': 'devices-seen-label', 'data-empty': 'true' }));
+  }
   return box;
 }
 
@@ -328,6 +336,13 @@ async function load() {
   ideas.dataset.empty = ideas.children.length ? 'false' : 'true';
   ideas.dataset.emptyText = t('settings.ideas.none');
   $('ideas-file').textContent = view.ideas_file ?? '';
+  const seen = $('devices-seen');
+  const when = (at) => formatDate(new Date(at), { dateStyle: 'medium', timeStyle: 'short' });
+  seen.replaceChildren(
+    ...(view.devices ?? []).map((d) => el('li', {}, d.last_wrote ? t('settings.devices.last', { name: d.name, when: when(d.last_wrote) }) : d.name)),
+  );
+  seen.dataset.empty = seen.children.length ? 'false' : 'true';
+  seen.dataset.emptyText = t('settings.devices.none');
   $('database').textContent = view.database;
 }
 

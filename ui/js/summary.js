@@ -204,6 +204,21 @@ function drawKinds(summary) {
   note.hidden = unseen === 0;
 }
 
+/** Each computer's share of the week, when several share a history folder. */
+function drawDevices(summary) {
+  const devices = summary.devices ?? [];
+  $('devices').hidden = devices.length === 0;
+  const body = $('devices').querySelector('tbody');
+  body.replaceChildren();
+  for (const device of devices) {
+    const row = el('tr');
+    row.append(el('th', { scope: 'row' }, device.name ?? t('summary.devices.this')));
+    const last = device.last_wrote ? formatDate(new Date(device.last_wrote), { weekday: 'short', hour: 'numeric', minute: '2-digit' }) : '';
+    for (const text of [duration(device.screen_secs), String(device.breaks.due), percent(device.breaks.compliance), last]) row.append(el('td', {}, text));
+    body.append(row);
+  }
+}
+
 /** Day × hour grid, darker for more minutes at the screen. */
 function drawHeatmap(summary) {
   const cell = 22;
@@ -312,6 +327,7 @@ function draw(next) {
   drawObservations(summary);
   drawScreen(summary);
   drawKinds(summary);
+  drawDevices(summary);
   drawHeatmap(summary);
   drawStretch(summary);
 }

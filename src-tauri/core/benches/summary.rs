@@ -67,7 +67,7 @@ fn main() {
         let store = Store::open_read_only(&path).expect("reopening");
         for (label, week) in [("middle week ", middle), ("current week", current)] {
             let runs = time(WARM_RUNS, || {
-                std::hint::black_box(week_summary(&store, week, &Berlin, now).expect("a summary"));
+                std::hint::black_box(week_summary(&store, week, &Berlin, &respite_core::workhours::WorkHours::default(), now).expect("a summary"));
             });
             slowest = slowest.max(runs.median);
             println!("  {label} warm: median {}, p95 {} ({WARM_RUNS} runs)", runs.median, runs.p95);
@@ -77,7 +77,7 @@ fn main() {
         let cold = time_with(
             COLD_RUNS,
             || Store::open_read_only(&path).expect("reopening"),
-            |store| drop(std::hint::black_box(week_summary(&store, current, &Berlin, now).expect("a summary"))),
+            |store| drop(std::hint::black_box(week_summary(&store, current, &Berlin, &respite_core::workhours::WorkHours::default(), now).expect("a summary"))),
         );
         slowest = slowest.max(cold.median);
         println!("  current week cold: median {}, p95 {} ({COLD_RUNS} fresh connections)\n", cold.median, cold.p95);
@@ -95,7 +95,7 @@ fn parts(store: &Store, week: Week, now: chrono::DateTime<Utc>) {
         let runs = time(WARM_RUNS, || rows = std::hint::black_box(f()));
         format!("{}: {rows}", runs.median)
     };
-    let summary = week_summary(store, week, &Berlin, now).expect("a summary");
+    let summary = week_summary(store, week, &Berlin, &respite_core::workhours::WorkHours::default(), now).expect("a summary");
     println!("  middle week, the queries it runs, each alone (medians):");
     println!("    breaks            {} rows", median(&|| store.break_briefs(start, end).unwrap().len()));
     println!("    screen time       {} spans", median(&|| store.activity_overlapping(start, end).unwrap().len()));

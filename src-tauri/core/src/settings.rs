@@ -19,7 +19,7 @@ pub mod edit;
 pub mod preset;
 
 pub use read::{load_or_create, parse, Loaded, Problem, SettingsError, FORMAT_VERSION, MAX_DURATION, MAX_INTERVAL, MIN_DURATION, MIN_INTERVAL, MIN_KEEP};
-pub use values::{Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
+pub use values::{DevicesPrefs, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
 
 /// The file written on first run: every setting, with its default and a comment.
 pub const DEFAULT_FILE: &str = include_str!("settings/defaults.toml");

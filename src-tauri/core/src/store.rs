@@ -27,6 +27,7 @@ mod breaks;
 mod codec;
 mod devices;
 mod migrations;
+mod outbox;
 mod queries;
 mod recovery;
 mod self_checks;

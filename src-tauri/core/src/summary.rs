@@ -35,6 +35,12 @@
 //! - **Change from the previous week**: while the week is under way, last week is cut at the same
 //!   local weekday and time, so Tuesday noon is compared with last Tuesday noon.
 //!
+//! - **Other devices** (a shared history folder, [`crate::devices`], imported into the store):
+//!   their breaks count like this device's, and time at the screen is the union of every
+//!   device's spans, not their sum: an hour at two computers at once is one hour. Their spans are
+//!   cut into working hours and after hours by this reader's hours, in its zone. Each device's
+//!   own share is in [`Summary::devices`]. The streak reads this device's log only.
+//!
 //! The cost is a handful of indexed range queries: the week's breaks and spans row by row
 //! ([`Store::visit_breaks`], [`Store::activity_overlapping`]), the week before as sums
 //! ([`Store::outcome_counts`], [`Store::screen_time`]), and the streak reading back only as far
@@ -49,8 +55,8 @@ pub use observe::{Fact, Observation};
 use crate::calendar::{day_start, instant, Week};
 
 use crate::record::{BreakKind, Outcome, Style};
-use crate::store::{OutcomeCounts, Store, StoreError};
-use crate::workhours::Span;
+use crate::store::{BreakBrief, OutcomeCounts, Store, StoreError};
+use crate::workhours::{Span, WorkHours};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -192,6 +198,22 @@ pub struct Summary {
     /// The daily screen-time budget and the days over it, when one is set
     /// ([`Summary::with_budget`]).
     pub budget: Option<BudgetReport>,
+    /// Each device's share of the week, this one first, when other devices share a history
+    /// folder with it; empty otherwise.
+    pub devices: Vec<DeviceWeek>,
+}
+
+/// One device's share of a week: its own time at the screen (not the union) and breaks.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeviceWeek {
+    /// `None` for this device.
+    pub id: Option<String>,
+    /// `None` for this device (the window says "This computer").
+    pub name: Option<String>,
+    /// When it last wrote to the shared folder (other devices).
+    pub last_wrote: Option<DateTime<Utc>>,
+    pub screen_secs: u64,
+    pub breaks: Tally,
 }
 
 /// The daily screen-time budget, and the days of the week that went over it.
@@ -228,7 +250,8 @@ impl Summary {
 
 /// The summary of `week` in `zone`, as of `now` (which decides where the streak ends and, for the
 /// week under way, how much of last week it is compared with).
-pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>) -> Result<Summary, StoreError> {
+/// `hours` cut other devices' time at the screen into working hours and after hours.
+pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &WorkHours, now: DateTime<Utc>) -> Result<Summary, StoreError> {
     let grid = Grid::new(week, zone);
     let mut week_counts = OutcomeCounts::default();
     let mut day_counts = [OutcomeCounts::default(); 7];
@@ -236,7 +259,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
     let mut style_counts = [OutcomeCounts::default(); 2];
     let mut by_hour = [[OutcomeCounts::default(); 24]; 3];
     let mut cuts = Vec::new();
-    store.visit_breaks(grid.start(), grid.end(), |brk| {
+    let mut count = |brk: &BreakBrief| {
         let Some(bucket) = grid.bucket(ms(brk.due_at)) else { return };
         let (day, hour) = grid.labels[bucket];
         week_counts.add(brk.outcome, brk.shown);
@@ -254,8 +277,41 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         if matches!(brk.outcome, Outcome::Completed | Outcome::Natural | Outcome::Interrupted) && !unseen {
             cuts.extend(brk.started_at.map(ms));
         }
+    };
+    let mut own_counts = OutcomeCounts::default();
+    store.visit_breaks(grid.start(), grid.end(), |brk| {
+        if grid.bucket(ms(brk.due_at)).is_some() {
+            own_counts.add(brk.outcome, brk.shown);
+        }
+        count(&brk);
     })?;
-    let spans = store.activity_overlapping(grid.start(), grid.end())?;
+    let mut spans = store.activity_overlapping(grid.start(), grid.end())?;
+    let others = store.devices()?;
+    let mut devices = Vec::new();
+    if !others.is_empty() {
+        let mut their_counts: BTreeMap<String, OutcomeCounts> = BTreeMap::new();
+        store.visit_device_breaks(grid.start(), grid.end(), |device, brk| {
+            if grid.bucket(ms(brk.due_at)).is_some() {
+                their_counts.entry(device.to_owned()).or_default().add(brk.outcome, brk.shown);
+            }
+            count(&brk);
+        })?;
+        let theirs = store.device_activity_overlapping(grid.start(), grid.end())?;
+        let clipped = |span: &Span| (ms(span.end).min(ms(grid.end())) - ms(span.start).max(ms(grid.start()))).max(0);
+        let mut their_ms: BTreeMap<&str, i64> = BTreeMap::new();
+        for (device, span) in &theirs {
+            *their_ms.entry(device.as_str()).or_default() += clipped(span);
+        }
+        devices.push(DeviceWeek { id: None, name: None, last_wrote: None, screen_secs: secs(spans.iter().map(clipped).sum()), breaks: own_counts.into() });
+        devices.extend(others.into_iter().map(|seen| DeviceWeek {
+            screen_secs: secs(their_ms.get(seen.id.as_str()).copied().unwrap_or(0)),
+            breaks: their_counts.get(&seen.id).copied().unwrap_or_default().into(),
+            id: Some(seen.id),
+            name: Some(seen.name),
+            last_wrote: seen.last_wrote,
+        }));
+        spans = merge_spans(spans.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start, span.end, zone))));
+    }
     cuts.sort_unstable();
     let screen = Screen::measure(&grid, &spans);
 
@@ -289,9 +345,10 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateT
         days,
         heatmap_minutes,
         streak: streak(store, week, zone, now, &day_counts)?,
-        previous: compare(store, week, zone, now, &headline)?,
+        previous: compare(store, week, zone, hours, now, &headline)?,
         observations: Vec::new(),
         budget: None,
+        devices,
     };
     if !summary.is_empty {
         summary.observations = observe::observe(&summary, &by_hour);
@@ -435,16 +492,31 @@ fn longest_stretch(pieces: &[(i64, i64)], cuts: &[i64]) -> i64 {
 }
 
 /// The previous week's headline numbers and the change from them.
-fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this: &Headline) -> Result<Comparison, StoreError> {
+fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &WorkHours, now: DateTime<Utc>, this: &Headline) -> Result<Comparison, StoreError> {
     let previous = week.previous();
     let midnight = |date: NaiveDate| date.and_time(NaiveTime::MIN);
     let (start, this_start) = (day_start(previous.monday(), zone), day_start(week.monday(), zone));
     let under_way = this_start <= now && now < day_start(week.next().monday(), zone);
     let until = under_way.then(|| midnight(previous.monday()) + (now.with_timezone(zone).naive_local() - midnight(week.monday())));
     let end = until.map_or(this_start, |local| instant(local, zone));
-    let counts = store.outcome_counts(start, end)?;
+    let mut counts = store.outcome_counts(start, end)?;
     let screen = store.screen_time(start, end)?;
-    let headline = Headline { compliance: compliance(&counts), screen_secs: secs(screen.total_ms), after_hours_secs: secs(screen.after_hours_ms), breaks_taken: rested(&counts) };
+    let (mut total_ms, mut after_ms) = (screen.total_ms, screen.after_hours_ms);
+    if !store.devices()?.is_empty() {
+        // As in the week itself: every device's breaks, and the union of their spans.
+        store.visit_device_breaks(start, end, |_, brk| counts.add(brk.outcome, brk.shown))?;
+        let theirs = store.device_activity_overlapping(start, end)?;
+        let all = merge_spans(store.activity_overlapping(start, end)?.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start, span.end, zone))));
+        (total_ms, after_ms) = (0, 0);
+        for span in &all {
+            let length = (ms(span.end).min(ms(end)) - ms(span.start).max(ms(start))).max(0);
+            total_ms += length;
+            if span.after_hours {
+                after_ms += length;
+            }
+        }
+    }
+    let headline = Headline { compliance: compliance(&counts), screen_secs: secs(total_ms), after_hours_secs: secs(after_ms), breaks_taken: rested(&counts) };
     let signed = |a: u64, b: u64| i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX);
     let change = Change {
         compliance: this.compliance.zip(headline.compliance).map(|(a, b)| a - b),
@@ -518,3 +590,36 @@ impl StreakWalk {
 
 #[cfg(test)]
 mod tests;
+
+/// The union of `spans` (from several devices, which may overlap), as spans that do not: time
+/// covered by any span once, after hours where any span covering it is after hours.
+fn merge_spans(spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
+    // +1/-1 at each end, for all spans and for those after hours.
+    let mut edges: Vec<(i64, i32, i32)> = Vec::new();
+    for span in spans {
+        let (start, end) = (ms(span.start), ms(span.end));
+        if end > start {
+            let after = i32::from(span.after_hours);
+            edges.push((start, 1, after));
+            edges.push((end, -1, -after));
+        }
+    }
+    edges.sort_unstable();
+    let mut out: Vec<Span> = Vec::new();
+    let (mut covering, mut after) = (0, 0);
+    let mut from: Option<i64> = None;
+    let instant = |t: i64| DateTime::from_timestamp_millis(t).expect("from a valid instant");
+    for (at, all_step, after_step) in edges {
+        if let Some(start) = from.filter(|start| *start < at) {
+            let piece = Span { start: instant(start), end: instant(at), after_hours: after > 0 };
+            match out.last_mut() {
+                Some(last) if last.end == piece.start && last.after_hours == piece.after_hours => last.end = piece.end,
+                _ => out.push(piece),
+            }
+        }
+        covering += all_step;
+        after += after_step;
+        from = (covering > 0).then_some(at);
+    }
+    out
+}

@@ -316,8 +316,9 @@ fn print_summary(paths: &Paths, week: Option<Week>, json: bool) -> ExitCode {
     let now = Utc::now();
     let week = week.unwrap_or_else(|| Week::containing(now, &Local));
     // The budget's days show when one is set; a settings file that cannot be read means none.
-    let budget = std::fs::read_to_string(paths.settings_file()).ok().and_then(|text| respite_core::settings::parse(&text).0.budget.daily);
-    let text = match summary_output(&paths.database(), week, json, budget, &Local, now) {
+    let settings = std::fs::read_to_string(paths.settings_file()).map(|text| respite_core::settings::parse(&text).0).unwrap_or_default();
+    crate::shared_history::import_for_reading(paths, &settings);
+    let text = match summary_output(&paths.database(), week, json, &settings, &Local, now) {
         Ok(text) => text,
         Err(e) => {
             eprintln!("respite: {e}");
@@ -405,9 +406,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let database = dir.path().join("respite.sqlite3");
         let week: Week = "2026-W47".parse().unwrap();
-        let text = summary_output(&database, week, false, None, &zone(), at(25, 12, 0)).unwrap();
+        let text = summary_output(&database, week, false, &Settings::default(), &zone(), at(25, 12, 0)).unwrap();
         assert_eq!(text, "Week 2026-W47 (Mon 16 Nov to Sun 22 Nov 2026)\n\nNothing logged this week. Breaks and screen time show up here once Respite has been running.\n");
-        let json: serde_json::Value = serde_json::from_str(&summary_output(&database, week, true, None, &zone(), at(25, 12, 0)).unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&summary_output(&database, week, true, &Settings::default(), &zone(), at(25, 12, 0)).unwrap()).unwrap();
         assert_eq!((json["is_empty"].as_bool(), json["breaks"]["compliance"].is_null()), (Some(true), true));
         assert!(!database.exists(), "the summary never creates the database");
     }
@@ -446,7 +447,7 @@ mod tests {
         drop(store);
         // Monday's 09:00-12:00 is cut by the breaks taken at 09:20 and 10:00 (the skips at
         // 15:00-15:40 are no rest, but no screen time is logged then): 20, 40 and 120 minutes.
-        let text = summary_output(&database, "2026-W47".parse().unwrap(), false, None, &zone(), at(25, 12, 0)).unwrap();
+        let text = summary_output(&database, "2026-W47".parse().unwrap(), false, &Settings::default(), &zone(), at(25, 12, 0)).unwrap();
         let expected = "\
 Week 2026-W47 (Mon 16 Nov to Sun 22 Nov 2026)
 

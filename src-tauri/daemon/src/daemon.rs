@@ -84,6 +84,7 @@ pub fn start(paths: &Paths) -> ExitCode {
     }
     let mut runtime = Runtime::new(clock, senses, inputs.clone(), &settings, journal, Effects::desktop(inputs.clone(), settings.overlay, overrides.ui_program.clone()), problems);
     runtime.set_settings_file(paths.settings_file());
+    runtime.set_data_dir(paths.data_dir.clone());
     runtime.set_announcer(Announcer::with_file(paths.state_dir.join("summary-announced")));
 
     #[cfg(target_os = "linux")]

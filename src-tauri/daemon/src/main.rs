@@ -47,6 +47,7 @@ mod senses;
 mod session_bus;
 mod settings_file;
 #[cfg(target_os = "linux")]
+mod shared_history;
 mod shortcuts;
 mod sound;
 #[cfg(target_os = "linux")]

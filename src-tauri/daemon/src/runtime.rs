@@ -99,6 +99,11 @@ pub struct Runtime {
     lock: [bool; 3],
     /// The break the screen was locked for: unlocking during it is coming back early.
     locked_for: Option<u64>,
+    /// The shared history folder (`[devices]`), when one is set, and what it asks for.
+    shared: Option<crate::shared_history::SharedHistory>,
+    devices: respite_core::settings::DevicesPrefs,
+    /// Where this device's id for it is kept (the data folder); `None`: no shared history.
+    data_dir: Option<PathBuf>,
     /// The notification of the gentle break on screen, to take away when it ends by itself.
     gentle_offer: Option<crate::notify::Withdraw>,
     /// The global shortcuts set, and the keys they are bound to (X11 only).
@@ -153,6 +158,9 @@ impl Runtime {
             lock: settings.lock,
             locked_for: None,
             gentle_offer: None,
+            shared: None,
+            devices: settings.devices.clone(),
+            data_dir: None,
             shortcuts: settings.shortcuts,
             #[cfg(target_os = "linux")]
             keys: crate::shortcuts::KeysSlot::None,
@@ -170,6 +178,13 @@ impl Runtime {
     /// Where the weekly summary notification remembers the last week it announced.
     pub fn set_announcer(&mut self, announcer: Announcer) {
         self.summary_announcer = announcer;
+    }
+
+    /// Where this device's id for the shared history folder is kept: the shared history starts
+    /// here, when the settings set a folder.
+    pub fn set_data_dir(&mut self, data_dir: PathBuf) {
+        self.data_dir = Some(data_dir);
+        self.open_shared_history();
     }
 
     /// The settings file that `reload` reads.
@@ -199,6 +214,10 @@ impl Runtime {
         self.prune.set_keep(settings.keep, now);
         self.pause_media = settings.pause_media;
         self.lock = settings.lock;
+        if self.devices != settings.devices {
+            self.devices = settings.devices.clone();
+            self.open_shared_history();
+        }
         if self.shortcuts != settings.shortcuts {
             self.shortcuts = settings.shortcuts;
             self.bind_shortcuts();
@@ -216,7 +235,7 @@ impl Runtime {
             self.apply(events, now);
             let reminder_at = [self.evening_reminders(now), self.offer_selfcheck(now)].into_iter().flatten().min();
             let present = self.scheduler.active_since().is_some();
-            self.summary_announcer.check(now.wall, present, self.journal.store_mut().map(|s| &*s), &self.inputs, &*self.notifier);
+            self.summary_announcer.check(now.wall, present, self.journal.store_mut().map(|s| &*s), &self.hours, &self.inputs, &*self.notifier);
             self.launcher.enforce(now.mono);
             if self.journal.retry_at().is_some_and(|at| at <= now.mono) {
                 self.journal.retry(now.wall, now.mono);
@@ -225,8 +244,9 @@ impl Runtime {
             self.prune_if_due(now);
             let prepare_at = self.prepare_overlay(now);
             let tray_change = self.refresh_tray(now);
+            let shared_at = self.share_history(now);
 
-            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.prune.next(), prepare_at, tray_change, reminder_at]
+            let wake = [self.scheduler.next_deadline(), self.launcher.next_deadline(), self.journal.retry_at(), self.prune.next(), prepare_at, tray_change, reminder_at, shared_at]
                 .into_iter()
                 .flatten()
                 .min();
@@ -352,6 +372,9 @@ impl Runtime {
             Request::Focus { on } => Some(if on { Command::StartFocus } else { Command::StopFocus }),
             Request::Reload => return self.reload(now),
             Request::Open { window, week } => {
+                if window == WindowName::Summary {
+                    self.import_now(now);
+                }
                 if let Err(e) = self.launcher.open_window(window, week) {
                     tracing::error!("{e}");
                     return Response::refused(Message::new("error.window_cannot_open").text("window", window.as_str()).text("detail", e));
@@ -395,6 +418,7 @@ impl Runtime {
                         self.evening.logged(&span, &Local);
                         self.journal.activity(span, now.wall, now.mono);
                     }
+                    self.logged(now);
                 }
                 Event::FocusRound(round) => {
                     tracing::info!(round = round.round, completed = round.completed, "focus round ended");
@@ -429,6 +453,7 @@ impl Runtime {
                         tracing::warn!(id, "the break ended without its window on screen; it is logged as not shown");
                     }
                     self.journal.break_ended(record.clone(), now.wall, now.mono);
+                    self.logged(now);
                     self.launcher.break_ended(id, now.mono);
                     if record.outcome == Outcome::Completed {
                         self.sound.play(Chime::End);
@@ -439,6 +464,7 @@ impl Runtime {
                 Event::Logged(record) => {
                     tracing::info!(kind = %record.kind, outcome = record.outcome.as_str(), "break logged");
                     self.journal.logged(record, now.wall, now.mono);
+                    self.logged(now);
                 }
                 limit @ (Event::BudgetNear { .. } | Event::BudgetReached { .. } | Event::Reminder { .. }) => self.tell_limit(limit),
             }
@@ -470,6 +496,9 @@ impl Runtime {
         self.launcher.shutdown(inputs);
         if self.journal.waiting() > 0 {
             self.journal.retry(now.wall, now.mono);
+        }
+        if let (Some(shared), Some(store)) = (self.shared.as_mut(), self.journal.store_mut()) {
+            shared.flush(store, now.mono, now.wall);
         }
         if self.journal.waiting() > 0 {
             tracing::error!("{} break record(s) could not be saved before quitting", self.journal.waiting());
@@ -505,6 +534,7 @@ fn still_connected(stream: &UnixStream) -> bool {
 
 mod away;
 mod gentle;
+mod shared;
 mod keys;
 mod limits;
 mod reminders;

@@ -14,6 +14,7 @@ use respite_core::summary::announce::week_to_announce;
 use respite_core::calendar::Week;
 use respite_core::summary::{week_summary, Summary};
 use respite_core::text;
+use respite_core::workhours::WorkHours;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -38,13 +39,14 @@ impl Announcer {
     }
 
     /// Announces last week's summary if it is time and someone is at the screen.
-    pub fn check(&mut self, now: DateTime<Utc>, present: bool, store: Option<&Store>, inputs: &Sender<Input>, notifier: &dyn Notifier) {
+    /// `hours` cut other devices' time at the screen into during and after hours.
+    pub fn check(&mut self, now: DateTime<Utc>, present: bool, store: Option<&Store>, hours: &WorkHours, inputs: &Sender<Input>, notifier: &dyn Notifier) {
         if !present {
             return;
         }
         let Some(week) = week_to_announce(now, &Local, self.announced) else { return };
         let Some(store) = store else { return }; // the log cannot be read now: try again later
-        match week_summary(store, week, &Local, now) {
+        match week_summary(store, week, &Local, hours, now) {
             Ok(summary) if summary.is_empty => tracing::info!(%week, "nothing logged last week: no summary to announce"),
             Ok(summary) => announce(&summary, inputs.clone(), notifier),
             Err(e) => {
@@ -72,10 +74,19 @@ fn announce(summary: &Summary, inputs: Sender<Input>, notifier: &dyn Notifier) {
     let headline = &summary.headline;
     let texts = text::texts();
     let screen = texts.duration(headline.screen_secs);
-    let body = match headline.compliance {
+    let mut body = match headline.compliance {
         Some(share) => texts.count("notify.summary.body", u64::from(headline.breaks_taken), &[("percent", &texts.percent(share)), ("screen", &screen)]),
         None => texts.fill("notify.summary.body.nothing_due", &[("screen", &screen)]),
     };
+    // With a shared history: each computer's time at the screen ("this computer 20 h, laptop 6 h").
+    if !summary.devices.is_empty() {
+        let shares: Vec<String> = summary
+            .devices
+            .iter()
+            .map(|d| texts.fill("notify.summary.device", &[("name", &d.name.clone().unwrap_or_else(|| texts.get("summary.devices.this").to_owned())), ("screen", &texts.duration(d.screen_secs))]))
+            .collect();
+        body = format!("{body}\n{}", texts.fill("notify.summary.devices", &[("list", &texts.list(&shares))]));
+    }
     notifier.offer(
         texts.get("notify.summary.title").to_owned(),
         body,

@@ -2,7 +2,7 @@
 //! read and checked on its own, every bad or unknown key a [`Problem`] that keeps its default;
 //! the bounds each value must keep; and the first run, which writes the default file.
 
-use super::values::{mins, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
+use super::values::{mins, DevicesPrefs, Evening, Monitors, OverlayPrefs, SelfCheckPrefs, Settings, SoundPrefs, TextSize, Theme, UnknownMonitors};
 use super::DEFAULT_FILE;
 use crate::record::{BreakKind, Style};
 use crate::schedule::{Budget, FixedBreak, FocusPlan, KindPlan, Reminder, ReminderPlan, Sensing};
@@ -129,7 +129,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                 check_version(value, &mut problems);
                 continue;
             }
-            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" | "fixed" | "budget" | "reminders" | "shortcuts" => {
+            "log" | "breaks" | "overlay" | "sound" | "idle" | "hours" | "focus" | "selfcheck" | "fixed" | "budget" | "reminders" | "shortcuts" | "devices" => {
                 let Some(fields) = value.as_table() else {
                     problems.push(Problem { key: key.clone(), reason: Message::new("problem.not_a_table").text("key", key) });
                     continue;
@@ -141,6 +141,7 @@ pub fn parse(text: &str) -> (Settings, Vec<Problem>) {
                     "budget" => read_budget(fields, &mut settings.budget, &mut problems),
                     "reminders" => read_reminders(fields, &mut settings.reminders, &mut problems),
                     "shortcuts" => read_shortcuts(fields, &mut settings.shortcuts, &mut problems),
+                    "devices" => read_devices(fields, &mut settings.devices, &mut problems),
                     "idle" => read_idle(fields, &mut settings.sensing, &mut problems),
                     "hours" => read_hours(fields, &mut settings.hours, &mut settings.evening, &mut problems),
                     "focus" => read_focus(fields, &mut settings.focus, &mut settings.focus_on_start, &mut problems),
@@ -368,6 +369,35 @@ fn read_shortcuts(fields: &toml::Table, shortcuts: &mut crate::shortcut::Shortcu
         "break_now" => shortcut(value).map(|s| shortcuts.break_now = s),
         "postpone" => shortcut(value).map(|s| shortcuts.postpone = s),
         "pause_hour" => shortcut(value).map(|s| shortcuts.pause_hour = s),
+        _ => unknown(),
+    });
+}
+
+fn read_devices(fields: &toml::Table, devices: &mut DevicesPrefs, problems: &mut Vec<Problem>) {
+    read_table("devices", fields, problems, |field, value| match field {
+        "folder" => or_off(value, |v| {
+            let text = v.as_str().map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| Message::new("problem.bad_folder").text("value", v))?;
+            let path = match text.strip_prefix("~/") {
+                Some(rest) => dirs::home_dir().map(|home| home.join(rest)).ok_or_else(|| Message::new("problem.no_home"))?,
+                None => std::path::PathBuf::from(text),
+            };
+            if path.is_relative() {
+                return Err(Message::new("problem.bad_folder").text("value", v));
+            }
+            Ok(path)
+        })
+        .map(|folder| devices.folder = folder),
+        "name" => match value.as_str().map(str::trim) {
+            Some("") => {
+                devices.name = None;
+                Ok(())
+            }
+            Some(name) if name.chars().count() <= 64 && !name.chars().any(char::is_control) => {
+                devices.name = Some(name.to_owned());
+                Ok(())
+            }
+            _ => Err(Message::new("problem.bad_device_name").text("value", value)),
+        },
         _ => unknown(),
     });
 }

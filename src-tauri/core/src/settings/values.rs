@@ -98,6 +98,18 @@ pub struct Settings {
     /// Global keyboard shortcuts (all off by default: a key combination the person did not
     /// choose may be one their apps use).
     pub shortcuts: crate::shortcut::Shortcuts,
+    /// The shared history folder (`[devices]`).
+    pub devices: DevicesPrefs,
+}
+
+/// One history across several devices (`[devices]`): the folder they share, and this device's
+/// name in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DevicesPrefs {
+    /// `None`: off. A leading `~/` is the home folder.
+    pub folder: Option<std::path::PathBuf>,
+    /// `None`: the host name.
+    pub name: Option<String>,
 }
 
 /// The weekly self-check: whether and when it is offered.
@@ -161,6 +173,7 @@ impl Default for Settings {
             pause_media: [false, true, true],
             lock: [false; 3],
             shortcuts: crate::shortcut::Shortcuts::default(),
+            devices: DevicesPrefs::default(),
         }
     }
 }

@@ -523,7 +523,7 @@ fn a_version_2_log_opened_read_only_is_summed_from_its_times() {
     assert_eq!(store.screen_time(t(0, 0, 0), t(23, 0, 0)).unwrap(), ScreenTime { total_ms: 2_130_250, after_hours_ms: 1_200_000 });
     assert_eq!(store.activity_overlapping(t(9, 10, 0), t(9, 12, 0)).unwrap(), vec![Span { start: t(9, 0, 0), end: t(9, 15, 30) + chrono::TimeDelta::milliseconds(250), after_hours: false }]);
     assert_eq!(store.activity_overlapping(t(17, 0, 0), t(19, 0, 0)).unwrap(), vec![Span { start: t(18, 0, 0), end: t(18, 20, 0), after_hours: true }]);
-    let summary = crate::summary::week_summary(&store, crate::calendar::Week::containing(t(12, 0, 0), &Utc), &Utc, t(23, 0, 0)).unwrap();
+    let summary = crate::summary::week_summary(&store, crate::calendar::Week::containing(t(12, 0, 0), &Utc), &Utc, &crate::workhours::WorkHours::default(), t(23, 0, 0)).unwrap();
     assert_eq!((summary.headline.screen_secs, summary.headline.after_hours_secs), (2130, 1200));
 }
 

@@ -169,7 +169,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
 #[test]
 fn an_ordinary_week_counts_each_break_once_and_each_kind_with_what_it_covered() {
     let (_dir, store) = ordinary_week();
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     assert_eq!((s.first_day, s.last_day, s.is_empty), (date(2026, 11, 16), date(2026, 11, 22), false));
     assert_eq!(s.breaks, tally(11, 6, 1, 4, 1, 1, Some(7.0 / 11.0)));
     assert_eq!(s.by_kind[&Eye], tally(7, 5, 1, 1, 1, 1, Some(6.0 / 7.0)));
@@ -231,7 +231,7 @@ fn a_break_that_ran_with_no_window_is_counted_unseen_not_taken() {
     span(&mut store, at(MON, 8, 0), at(MON, 13, 30), false);
 
     let now = at(MON, 23, 0);
-    let s = week_summary(&store, week("2026-W47"), &Berlin, now).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), now).unwrap();
     let expected = Tally { unseen: 1, ..tally(4, 2, 1, 1, 0, 0, Some(0.75)) };
     assert_eq!(s.breaks, expected);
     assert_eq!(s.by_kind[&Eye], expected);
@@ -248,7 +248,7 @@ fn a_break_that_ran_with_no_window_is_counted_unseen_not_taken() {
 #[test]
 fn an_ordinary_week_measures_screen_time_after_hours_and_stretches_per_local_day() {
     let (_dir, store) = ordinary_week();
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     let dates: Vec<NaiveDate> = s.days.iter().map(|d| d.date).collect();
     assert_eq!(dates, (16..=22).map(|d| date(2026, 11, d)).collect::<Vec<_>>());
     let screen: Vec<u64> = s.days.iter().map(|d| d.screen_secs).collect();
@@ -270,7 +270,7 @@ fn an_ordinary_week_measures_screen_time_after_hours_and_stretches_per_local_day
 #[test]
 fn the_previous_week_is_compared_and_observations_say_what_stands_out() {
     let (_dir, store) = ordinary_week();
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     let previous = &s.previous;
     assert_eq!((previous.week, previous.until), (week("2026-W46"), None));
     assert_eq!(previous.headline, Headline { compliance: Some(0.5), screen_secs: 11_400, after_hours_secs: 600, breaks_taken: 1 });
@@ -293,7 +293,7 @@ fn the_previous_week_is_compared_and_observations_say_what_stands_out() {
 #[test]
 fn the_json_is_what_the_window_draws() {
     let (_dir, store) = ordinary_week();
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["week"], "2026-W47");
     assert_eq!(json["first_day"], "2026-11-16");
@@ -314,7 +314,7 @@ fn the_json_is_what_the_window_draws() {
 fn an_empty_week_is_empty_without_nan_or_observations() {
     let (_dir, mut store) = store();
     let check = |store: &Store| {
-        let s = week_summary(store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+        let s = week_summary(store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
         assert!(s.is_empty);
         assert_eq!(s.breaks, Tally::default());
         assert!(s.by_kind.values().all(|t| *t == Tally::default()));
@@ -348,7 +348,7 @@ fn the_week_under_way_is_compared_with_last_week_up_to_the_same_time() {
     brk(&mut store, Eye, &[], at(tue, 12, 30), Skipped, false); // after the cut
     span(&mut store, at(MON, 9, 0), at(MON, 10, 0), false);
     let now = at(TUE, 12, 0);
-    let s = week_summary(&store, week("2026-W47"), &Berlin, now).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), now).unwrap();
     assert_eq!(s.previous.until, Some(date(2026, 11, 10).and_hms_opt(12, 0, 0).unwrap()));
     assert_eq!(s.previous.headline, Headline { compliance: Some(1.0), screen_secs: 4 * 3600, after_hours_secs: 0, breaks_taken: 1 });
     assert_eq!(s.previous.change.screen_secs, 3600 - 4 * 3600);
@@ -356,7 +356,7 @@ fn the_week_under_way_is_compared_with_last_week_up_to_the_same_time() {
     let texts: Vec<&str> = s.observations.iter().map(|o| o.text.as_str()).collect();
     assert_eq!(texts, ["Screen time was 3 h less than at this point last week."]);
     // Looking back at the same week later compares whole weeks.
-    let later = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let later = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     assert_eq!((later.previous.until, later.previous.headline.screen_secs), (None, 5 * 3600));
 }
 
@@ -382,7 +382,7 @@ fn the_sunday_the_clocks_go_back_has_25_hours_each_in_its_own_local_hour() {
     brk(&mut store, Eye, &[], Utc.with_ymd_and_hms(2026, 10, 25, 22, 30, 0).unwrap(), Completed, true);
     // 00:30 on Monday 26 belongs to the next week.
     brk(&mut store, Eye, &[], Utc.with_ymd_and_hms(2026, 10, 25, 23, 30, 0).unwrap(), Completed, true);
-    let s = week_summary(&store, week("2026-W43"), &Berlin, at((2026, 11, 2), 12, 0)).unwrap();
+    let s = week_summary(&store, week("2026-W43"), &Berlin, &crate::workhours::WorkHours::default(), at((2026, 11, 2), 12, 0)).unwrap();
     let sunday = &s.days[6];
     assert_eq!((sunday.date, sunday.screen_secs, sunday.longest_stretch_secs), (date(2026, 10, 25), 3 * 3600, 3 * 3600));
     assert_eq!(&s.heatmap_minutes[6][..5], [0, 30, 120, 30, 0], "both 02:00 hours land in hour 2");
@@ -396,7 +396,7 @@ fn the_sunday_the_clocks_go_forward_has_23_hours() {
     let (_dir, mut store) = store();
     // 01:30 CET (00:30 UTC) to 03:30 CEST (01:30 UTC): one real hour.
     span(&mut store, Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap(), Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap(), false);
-    let s = week_summary(&store, week("2026-W13"), &Berlin, at((2026, 4, 6), 12, 0)).unwrap();
+    let s = week_summary(&store, week("2026-W13"), &Berlin, &crate::workhours::WorkHours::default(), at((2026, 4, 6), 12, 0)).unwrap();
     assert_eq!(s.days[6].screen_secs, 3600);
     assert_eq!(&s.heatmap_minutes[6][..5], [0, 30, 0, 30, 0]);
 }
@@ -425,9 +425,9 @@ fn iso_weeks_at_the_turn_of_a_53_week_year() {
     let (_dir, mut store) = store();
     brk(&mut store, Walk, &[], at((2027, 1, 2), 10, 0), Completed, true);
     brk(&mut store, Eye, &[], at((2027, 1, 4), 10, 0), Completed, true);
-    let s = week_summary(&store, w53, &Berlin, at((2027, 1, 10), 12, 0)).unwrap();
+    let s = week_summary(&store, w53, &Berlin, &crate::workhours::WorkHours::default(), at((2027, 1, 10), 12, 0)).unwrap();
     assert_eq!((s.days[5].date, s.days[5].breaks.taken, s.breaks.due), (date(2027, 1, 2), 1, 1));
-    let next = week_summary(&store, week("2027-W01"), &Berlin, at((2027, 1, 10), 12, 0)).unwrap();
+    let next = week_summary(&store, week("2027-W01"), &Berlin, &crate::workhours::WorkHours::default(), at((2027, 1, 10), 12, 0)).unwrap();
     assert_eq!((next.first_day, next.days[0].breaks.taken, next.previous.week), (date(2027, 1, 4), 1, w53));
 }
 
@@ -448,13 +448,13 @@ fn the_streak_runs_back_across_weeks_skipping_days_with_nothing_due() {
     brk(&mut store, Eye, &[], at(day(18), 9, 0), Skipped, true); // Wed 18: 0 of 1 so far
 
     // Wednesday morning: today may still catch up, so it does not end the streak.
-    let s = week_summary(&store, week("2026-W47"), &Berlin, at(day(18), 10, 0)).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), at(day(18), 10, 0)).unwrap();
     assert_eq!(s.streak, Streak { days: 4, target: 0.8, first_day: Some(date(2026, 11, 12)), last_day: Some(date(2026, 11, 17)) });
     // On Thursday, Wednesday is over and ends it.
-    let s = week_summary(&store, week("2026-W47"), &Berlin, at(day(19), 10, 0)).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), at(day(19), 10, 0)).unwrap();
     assert_eq!(s.streak.days, 0);
     // The week before, seen as of then, ends on its Sunday: Thu and Fri.
-    let s = week_summary(&store, week("2026-W46"), &Berlin, at(day(19), 10, 0)).unwrap();
+    let s = week_summary(&store, week("2026-W46"), &Berlin, &crate::workhours::WorkHours::default(), at(day(19), 10, 0)).unwrap();
     assert_eq!((s.streak.days, s.streak.first_day, s.streak.last_day), (2, Some(date(2026, 11, 12)), Some(date(2026, 11, 13))));
 }
 
@@ -465,7 +465,7 @@ fn a_long_streak_stops_at_the_lookback_limit() {
     for back in 0..400u64 {
         brk(&mut store, Eye, &[], instant((last - Days::new(back)).and_hms_opt(10, 0, 0).unwrap(), &Berlin), Completed, true);
     }
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     assert_eq!((s.streak.days, s.streak.last_day), (STREAK_LOOKBACK_DAYS, Some(last)));
     assert_eq!(s.streak.first_day, Some(last - Days::new(u64::from(STREAK_LOOKBACK_DAYS) - 1)));
     let texts: Vec<&str> = s.observations.iter().map(|o| o.text.as_str()).collect();
@@ -489,7 +489,7 @@ fn a_synthetic_week_adds_up() {
     let seeded = synthetic::seed(&mut store, date(2026, 11, 2), 28, &Berlin, Profile::DEFAULTS, 7).unwrap();
     assert!(seeded.breaks > 500 && seeded.spans > 500, "{seeded:?}");
     let w = week("2026-W46");
-    let s = week_summary(&store, w, &Berlin, at((2026, 11, 29), 20, 0)).unwrap();
+    let s = week_summary(&store, w, &Berlin, &crate::workhours::WorkHours::default(), at((2026, 11, 29), 20, 0)).unwrap();
     let rows = store.break_briefs(day_start(w.monday(), &Berlin), day_start(w.next().monday(), &Berlin)).unwrap().len() as u32;
     assert_eq!(s.breaks.due + s.breaks.postponed + s.breaks.interrupted, rows);
     assert_eq!(s.days.iter().map(|d| d.breaks.due).sum::<u32>(), s.breaks.due);
@@ -507,7 +507,7 @@ fn a_synthetic_week_adds_up() {
     // The same seed writes the same history.
     let (_other_dir, mut other) = self::store();
     synthetic::seed(&mut other, date(2026, 11, 2), 28, &Berlin, Profile::DEFAULTS, 7).unwrap();
-    assert_eq!(week_summary(&other, w, &Berlin, at((2026, 11, 29), 20, 0)).unwrap(), s);
+    assert_eq!(week_summary(&other, w, &Berlin, &crate::workhours::WorkHours::default(), at((2026, 11, 29), 20, 0)).unwrap(), s);
 }
 
 /// Gentle mode's breaks are told apart from the overlay's, each break once, while the week's
@@ -521,7 +521,7 @@ fn the_summary_tells_notification_breaks_from_overlay_ones() {
         record.style = style;
         store.record(&record).unwrap();
     }
-    let s = week_summary(&store, week("2026-W47"), &Berlin, after_the_week()).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
     let (overlay, notification) = (s.by_style[&Style::Overlay], s.by_style[&Style::Notification]);
     assert_eq!((overlay.due, overlay.taken, overlay.skipped), (2, 1, 1));
     assert_eq!((notification.due, notification.taken, notification.skipped), (3, 2, 1));

@@ -7,6 +7,7 @@ use respite_core::protocol::{State, Status};
 use respite_core::record::Style;
 use respite_core::store::{Store, StoreError};
 use respite_core::summary::{self, week_summary, Summary, Tally};
+use respite_core::settings::Settings;
 use respite_core::text;
 use std::fmt::Write as _;
 
@@ -55,9 +56,10 @@ pub(super) fn print_status(status: &Status) {
     }
 }
 
-pub(super) fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, budget: Option<std::time::Duration>, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
+/// `settings` give the budget's days and the working hours that cut other devices' time.
+pub(super) fn summary_output<Z: TimeZone>(database: &std::path::Path, week: Week, json: bool, settings: &Settings, zone: &Z, now: DateTime<Utc>) -> Result<String, StoreError> {
     let store = if database.exists() { Store::open_read_only(database)? } else { Store::open_in_memory()? };
-    let summary = week_summary(&store, week, zone, now)?.with_budget(budget);
+    let summary = week_summary(&store, week, zone, &settings.hours, now)?.with_budget(settings.budget.daily);
     Ok(if json { serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n" } else { summary_text(&summary) })
 }
 
@@ -83,6 +85,17 @@ pub(super) fn summary_text(s: &Summary) -> String {
     .collect();
     out.push('\n');
     out.push_str(&table(&kinds_table, 11));
+    if !s.devices.is_empty() {
+        let header = ["summary.devices.device", "cli.summary.screen", "summary.kinds.due", "cli.summary.share", "summary.devices.last"].map(|key| texts.get(key).to_owned()).to_vec();
+        let rows = s.devices.iter().map(|d| {
+            let name = d.name.clone().unwrap_or_else(|| texts.get("summary.devices.this").to_owned());
+            let last = d.last_wrote.map(|at| at.with_timezone(&chrono::Local)).map(|at| texts.weekday_time(at.weekday(), at.time())).unwrap_or_default();
+            vec![name, hm(d.screen_secs), d.breaks.due.to_string(), share(&d.breaks), last]
+        });
+        out.push('\n');
+        out.push_str(&table(&std::iter::once(header).chain(rows).collect::<Vec<_>>(), 11));
+        let _ = writeln!(out, "{}", texts.get("summary.devices.note"));
+    }
     let mut days_table: Vec<Vec<String>> =
         vec![["", "cli.summary.screen", "cli.summary.after_hours", "cli.summary.longest", "cli.summary.share"].map(|key| if key.is_empty() { String::new() } else { texts.get(key).to_owned() }).to_vec()];
     for day in &s.days {
