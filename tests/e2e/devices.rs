@@ -3,23 +3,20 @@
 //! - Two real daemons, each with its own data folder, share one folder, as two computers whose
 //!   sync tool keeps it the same on both. Each is at the screen and skips a break; each summary
 //!   then shows both computers, with the time at the screen counted once where they overlap.
-//! - A sync that stops half way, as Syncthing or Nextcloud can leave a folder: another
-//!   computer's month file copied up to the middle of a line, then whole, with a conflict copy
-//!   beside it (`.sync-conflict-…`), a sync tool's temporary file, and a computer that wrote no
-//!   `device.json`. The reader is in another zone than the writer's records suggest.
-//!
-//! Two real Syncthing instances on loopback are not used: Syncthing is not packaged in Debian 12's
-//! main archive for this machine's registries (its `syncthing` package is in bookworm, but it needs
-//! its discovery and relay servers or hand-written device ids and a GUI/REST dance to pair, and
-//! its sync takes tens of seconds to settle), so the test's copy step does what it would do to
-//! the files, including the ways it leaves them half done.
+//! - The same with two real Syncthing instances on loopback, each computer's folder its own,
+//!   kept in sync by Syncthing (no discovery, relays or NAT: each knows the other's address).
+//! - A sync that stops half way, which a test cannot make Syncthing do on purpose, so a copy
+//!   step does it: another computer's month file copied up to the middle of a line, then whole,
+//!   with a conflict copy beside it (`.sync-conflict-…`) holding one record more, a sync tool's
+//!   temporary file, and a computer that wrote no `device.json`; the reader is in another zone.
 
 use respite_core::devices::{DeviceId, DeviceWriter};
 use respite_core::record::{BreakKind, BreakRecord, Outcome, Style, Trigger};
-use respite_e2e::{wait_for, Session};
+use respite_e2e::{skip_or_fail, wait_for, Running, Session};
 use chrono::{DateTime, TimeZone, Utc};
 use std::fs;
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 fn settings(folder: &Path, name: &str) -> String {
@@ -49,9 +46,116 @@ fn two_daemons_sharing_a_folder_each_show_both_computers_with_overlapping_time_c
     let (desk, laptop) = (Session::headless(), Session::headless());
     let shared = desk.root.path().join("Sync/respite");
     fs::create_dir_all(&shared).unwrap();
-    desk.write_settings(&settings(&shared, "desk"));
-    laptop.write_settings(&settings(&shared, "laptop"));
-    let mut daemons = [(&desk, desk.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")])), (&laptop, laptop.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]))];
+    two_computers(&desk, &shared, &laptop, &shared, || {});
+}
+
+/// A Syncthing instance for one computer: its home, device id, and ports.
+struct Syncthing {
+    home: std::path::PathBuf,
+    id: String,
+    port: u16,
+    gui: u16,
+}
+
+impl Syncthing {
+    fn new(home: std::path::PathBuf) -> Self {
+        let generated = Command::new("syncthing").args(["generate", &format!("--home={}", home.display()), "--no-default-folder"]).output().expect("syncthing generate");
+        assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+        let id = Command::new("syncthing").args([&format!("--home={}", home.display()), "--device-id"]).output().expect("syncthing --device-id");
+        Self { home, id: String::from_utf8_lossy(&id.stdout).trim().to_owned(), port: free_port(), gui: free_port() }
+    }
+
+    /// Writes its configuration: `folder` shared with `peer`, found at its loopback address.
+    fn share(&self, folder: &Path, peer: &Syncthing) {
+        fs::create_dir_all(folder.join(".stfolder")).unwrap();
+        let (me, them, folder) = (&self.id, &peer.id, folder.display());
+        let config = format!(
+            r#"<configuration version="36">
+  <folder id="respite" label="respite" path="{folder}" type="sendreceive" rescanIntervalS="2" fsWatcherEnabled="true" fsWatcherDelayS="1">
+    <device id="{me}"></device><device id="{them}"></device>
+  </folder>
+  <device id="{me}" name="me"><address>dynamic</address></device>
+  <device id="{them}" name="peer" compression="metadata"><address>tcp://127.0.0.1:{peer_port}</address></device>
+  <gui enabled="true" tls="false"><address>127.0.0.1:{gui}</address><apikey>respite-test</apikey></gui>
+  <options>
+    <listenAddress>tcp://127.0.0.1:{port}</listenAddress>
+    <globalAnnounceEnabled>false</globalAnnounceEnabled><localAnnounceEnabled>false</localAnnounceEnabled>
+    <relaysEnabled>false</relaysEnabled><natEnabled>false</natEnabled><startBrowser>false</startBrowser>
+    <urAccepted>-1</urAccepted><autoUpgradeIntervalH>0</autoUpgradeIntervalH><crashReportingEnabled>false</crashReportingEnabled>
+    <reconnectionIntervalS>1</reconnectionIntervalS>
+  </options>
+</configuration>
+"#,
+            peer_port = peer.port,
+            gui = self.gui,
+            port = self.port
+        );
+        fs::write(self.home.join("config.xml"), config).unwrap();
+    }
+
+    fn serve(&self) -> Running {
+        let log = fs::File::create(self.home.join("syncthing.log")).unwrap();
+        Running(
+            Command::new("syncthing")
+                .args(["serve", &format!("--home={}", self.home.display()), "--no-browser", "--no-restart"])
+                .env("STNOUPGRADE", "1")
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .expect("syncthing serve"),
+        )
+    }
+}
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn two_computers_kept_in_sync_by_two_real_syncthing_instances_each_show_both() {
+    if Command::new("syncthing").arg("--version").output().is_err() {
+        return skip_or_fail("devices::two_real_syncthing_instances", "syncthing is not installed (scripts/install-deps test)");
+    }
+    let (desk, laptop) = (Session::headless(), Session::headless());
+    let (desk_folder, laptop_folder) = (desk.root.path().join("Sync/respite"), laptop.root.path().join("Sync/respite"));
+    let (desk_sync, laptop_sync) = (Syncthing::new(desk.root.path().join("syncthing")), Syncthing::new(laptop.root.path().join("syncthing")));
+    desk_sync.share(&desk_folder, &laptop_sync);
+    laptop_sync.share(&laptop_folder, &desk_sync);
+    let _running = (desk_sync.serve(), laptop_sync.serve());
+    two_computers(&desk, &desk_folder, &laptop, &laptop_folder, || {
+        // Syncthing brings each computer's files to the other: wait until both folders hold the
+        // same files, of the same lengths, from both computers.
+        wait_for(Duration::from_secs(90), "Syncthing to make both folders alike", || {
+            let (here, there) = (listing(&desk_folder), listing(&laptop_folder));
+            let both = here.keys().filter(|name| name.ends_with("/device.json")).count() == 2 && here.keys().filter(|name| name.ends_with(".jsonl")).count() >= 2;
+            (both && here == there).then_some(())
+        });
+    });
+}
+
+/// The files in `folder`'s computer folders and their lengths (sync tools' own files left out).
+fn listing(folder: &Path) -> std::collections::BTreeMap<String, u64> {
+    let mut files = std::collections::BTreeMap::new();
+    let visible = |e: &fs::DirEntry| !e.file_name().to_string_lossy().starts_with('.');
+    for device in fs::read_dir(folder).into_iter().flatten().flatten().filter(visible) {
+        for file in fs::read_dir(device.path()).into_iter().flatten().flatten().filter(visible) {
+            let name = format!("{}/{}", device.file_name().to_string_lossy(), file.file_name().to_string_lossy());
+            files.insert(name, file.metadata().map_or(0, |m| m.len()));
+        }
+    }
+    files
+}
+
+/// The desk and the laptop each at the screen and skipping a stretch at the same time, with
+/// their shared folders (the same one, or two a sync tool keeps alike); `synced` waits until
+/// the folders are alike. Each summary then shows both computers.
+fn two_computers(desk: &Session, desk_folder: &Path, laptop: &Session, laptop_folder: &Path, synced: impl FnOnce()) {
+    fs::create_dir_all(desk_folder).unwrap();
+    fs::create_dir_all(laptop_folder).unwrap();
+    desk.write_settings(&settings(desk_folder, "desk"));
+    laptop.write_settings(&settings(laptop_folder, "laptop"));
+    let mut daemons = [(desk, desk.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")])), (laptop, laptop.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true")]))];
     // Both at the screen at once for a few seconds, then each skips a stretch.
     for (session, _) in &daemons {
         session.wait_for(Duration::from_secs(30), "some time at the screen", || session.status().filter(|s| s["screen_time_today_secs"].as_u64().is_some_and(|t| t >= 4)));
@@ -65,14 +169,15 @@ fn two_daemons_sharing_a_folder_each_show_both_computers_with_overlapping_time_c
         session.quit();
         wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
     }
-    let folders: Vec<_> = fs::read_dir(&shared).unwrap().flatten().map(|e| e.path()).collect();
+    synced();
+    let folders: Vec<_> = fs::read_dir(desk_folder).unwrap().flatten().map(|e| e.path()).filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')).collect();
     assert_eq!(folders.len(), 2, "one folder per computer: {folders:?}");
     for folder in &folders {
         let files: Vec<String> = fs::read_dir(folder).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         assert!(files.iter().any(|f| f == "device.json") && files.iter().any(|f| f.ends_with(".jsonl")), "{files:?}");
     }
 
-    for (session, own, other) in [(&desk, "desk", "laptop"), (&laptop, "laptop", "desk")] {
+    for (session, own, other) in [(desk, "desk", "laptop"), (laptop, "laptop", "desk")] {
         let s = summary(session, &[], None);
         let (this, that) = (device(&s, None), device(&s, Some(other)));
         assert_eq!(this["breaks"]["skipped"], 1, "{own}: {s}");
