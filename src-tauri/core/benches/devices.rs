@@ -18,7 +18,9 @@ use respite_core::calendar::{day_start, Week};
 use respite_core::devices::{scan, union_spans, DeviceId, DeviceWriter};
 use respite_core::record::{BreakKind, BreakRecord, Outcome, Trigger};
 use respite_core::store::Store;
-use respite_core::summary::synthetic::{history_of, Profile};
+use respite_core::summary::synthetic::{history_of, seed, Profile};
+use respite_core::summary::week_summary;
+use respite_core::workhours::WorkHours;
 use rustix::time::{clock_gettime, ClockId};
 use std::path::Path;
 use std::time::Instant;
@@ -130,6 +132,32 @@ fn main() {
     }
     let verdict = if slowest.cpu_ms <= TARGET_MS { "within" } else { "NOT within" };
     println!("reading the other devices for a week is {verdict} the {TARGET_MS} ms target: the slowest median is {slowest} (judged by CPU time)");
+    drop(store);
+
+    // The whole weekly summary, as the window and `respite summary` compute it: this device's
+    // own three years, alone and then with the three others imported beside them.
+    println!("\nthe weekly summary (week_summary), this device's own {DAYS} days of history:");
+    let alone_dir = tempfile::tempdir().expect("a temporary folder");
+    let mut alone = Store::open(&alone_dir.path().join("respite.sqlite3")).expect("a new database");
+    let mut together = Store::open(&db_path).expect("reopening");
+    for store in [&mut alone, &mut together] {
+        seed(store, first_day, DAYS, &Berlin, Profile::DEFAULTS, 0x0bad).expect("this device's history");
+    }
+    let now = Berlin.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap().with_timezone(&Utc);
+    let hours = WorkHours::default();
+    for (label, week) in [("middle week ", middle), ("current week", current)] {
+        let one = time(WEEK_RUNS, || drop(std::hint::black_box(week_summary(&alone, week, &Berlin, &hours, now).expect("a summary"))));
+        let four = time(WEEK_RUNS, || drop(std::hint::black_box(week_summary(&together, week, &Berlin, &hours, now).expect("a summary"))));
+        let devices = week_summary(&together, week, &Berlin, &hours, now).expect("a summary").devices.len();
+        println!(
+            "  {label} {week}: one device median {}, p95 {}; {devices} devices median {}, p95 {} ({:.1}x the CPU time)",
+            one.median,
+            one.p95,
+            four.median,
+            four.p95,
+            four.median.cpu_ms / one.median.cpu_ms.max(f64::MIN_POSITIVE)
+        );
+    }
 }
 
 /// Writes a device's history, a month at a time (one write per file, as a first export of a
