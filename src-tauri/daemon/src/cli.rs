@@ -349,6 +349,7 @@ mod tests {
     use chrono::FixedOffset;
     use clap::Parser;
     use respite_core::record::{BreakKind, BreakRecord, Outcome, Trigger};
+    use respite_core::settings::Settings;
     use respite_core::workhours::Span;
 
     #[test]

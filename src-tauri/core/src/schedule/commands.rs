@@ -160,7 +160,9 @@ impl Scheduler {
             Command::Finish(id) => {
                 self.check_on_break(id)?;
                 let Phase::OnBreak(brk) = &self.phase else { unreachable!("checked above") };
-                if brk.strict {
+                // A strict overlay cannot be left early; a strict notification's Done is how
+                // the person says they took it (it counts only after its length).
+                if brk.strict && brk.style == Style::Overlay {
                     return Err(ScheduleError::Strict(brk.kind));
                 }
                 // Back early from the overlay: it counts as taken once at least half of it was.

@@ -107,3 +107,17 @@ fn a_locked_screen_or_a_sleep_during_a_notification_break_takes_it() {
     w.work(SEC);
     assert_eq!(w.records().first().map(|r| r.outcome), Some(Outcome::Completed), "slept through it: {:?}", w.records());
 }
+
+#[test]
+fn a_strict_notification_break_has_done_but_no_skip() {
+    let mut w = gentle_world();
+    let mut rules = *w.s.rules();
+    rules.strict = [true, false, false];
+    w.s.set_rules(rules);
+    let brk = until_the_break(&mut w);
+    assert!(brk.strict);
+    assert_eq!(w.command(Command::Skip(Some(brk.id))), Err(ScheduleError::Strict(BreakKind::Eye)));
+    w.work(25 * SEC);
+    w.command(Command::Finish(Some(brk.id))).unwrap();
+    assert_eq!(w.records()[0].outcome, Outcome::Completed, "Done after its length");
+}
