@@ -46,6 +46,8 @@ fn ten_thousand_break_cycles_log_every_break_with_flat_memory() {
         early,
         late
     );
-    assert!((60..=400).contains(&per_row), "database size {size} bytes for {} breaks", breaks.len());
+    // About 400 bytes: the row and its two indexes (schema 9's `style`, in the row and the
+    // summary's covering index, added some 16).
+    assert!((60..=450).contains(&per_row), "database size {size} bytes for {} breaks", breaks.len());
     assert!(late < early + 4 * 1024, "memory grew from {early} KiB to {late} KiB over 9,000 breaks");
 }

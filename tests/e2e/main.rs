@@ -22,6 +22,7 @@ mod media;
 mod monitors;
 mod no_tray;
 mod packaging;
+mod portal_shortcuts;
 mod private_files;
 mod settings;
 mod shortcuts;

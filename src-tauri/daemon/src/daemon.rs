@@ -123,9 +123,17 @@ pub fn start(paths: &Paths) -> ExitCode {
 #[cfg(target_os = "linux")]
 fn start_shortcut_keys(runtime: &mut Runtime, inputs: &Sender<Input>) {
     let set = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let (Some(display), None) = (set("DISPLAY"), set("WAYLAND_DISPLAY")) else { return };
     let inputs = inputs.clone();
-    runtime.set_shortcut_keys(Box::new(move || crate::shortcuts::X11Keys::start(&display, inputs).map(|keys| Box::new(keys) as Box<dyn crate::shortcuts::Keys>)));
+    match (set("DISPLAY"), set("WAYLAND_DISPLAY")) {
+        (_, Some(_)) => runtime.set_shortcut_keys(Box::new(move || {
+            let connection = crate::session_bus::shared().map_err(|e| e.to_string())?;
+            crate::shortcuts::PortalKeys::start(connection, inputs).map(|keys| Box::new(keys) as Box<dyn crate::shortcuts::Keys>)
+        })),
+        (Some(display), None) => {
+            runtime.set_shortcut_keys(Box::new(move || crate::shortcuts::X11Keys::start(&display, inputs).map(|keys| Box::new(keys) as Box<dyn crate::shortcuts::Keys>)));
+        }
+        (None, None) => {}
+    }
 }
 
 /// Makes the tray icon on this (the main) thread and connects it to the runtime; whether it

@@ -5,9 +5,12 @@
 //! another program holds already is refused by the X server: it is reported (log, notification,
 //! `respite status`) and the rest still work. Changing the settings grabs afresh.
 //!
-//! Wayland gives no program the keyboard outside its own windows. The desktop portal's
-//! GlobalShortcuts (GNOME 48 and KDE) is not used yet; there the settings window shows the
-//! `respite` commands to bind in the desktop's keyboard settings.
+//! Wayland gives no program the keyboard outside its own windows: there the desktop portal's
+//! GlobalShortcuts binds them (`portal`: GNOME 48 and later, KDE); where it has none, the
+//! settings window shows the `respite` commands to bind in the desktop's keyboard settings.
+
+mod portal;
+pub use portal::PortalKeys;
 
 use crate::input::Input;
 use respite_core::protocol::{PauseSpec, Request};
