@@ -228,6 +228,11 @@ impl Store {
         tx.execute("DELETE FROM activity WHERE started_at < ?1", params![before]).map_err(sql("delete old screen time"))?;
         tx.execute("DELETE FROM focus_rounds WHERE started_at < ?1", params![before]).map_err(sql("delete old focus rounds"))?;
         tx.execute("DELETE FROM self_checks WHERE week < ?1", params![week]).map_err(sql("delete old self-check answers"))?;
+        if self.schema >= devices::DEVICES_SCHEMA {
+            // Other devices' history, imported from the shared folder, is kept no longer.
+            tx.execute("DELETE FROM device_break WHERE due_at < ?1", params![before]).map_err(sql("delete other devices' old breaks"))?;
+            tx.execute("DELETE FROM device_activity WHERE started_at < ?1", params![before]).map_err(sql("delete other devices' old screen time"))?;
+        }
         tx.commit().map_err(sql("commit the deletion"))?;
         // Best effort, the deletion being done: a reader in the middle of a query can keep the
         // checkpoint from finishing; the WAL is then truncated at the next prune, or at the

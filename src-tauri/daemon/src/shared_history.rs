@@ -151,6 +151,16 @@ impl SharedHistory {
         Ok(breaks.len() as u32 == BATCH || spans.len() as u32 == BATCH)
     }
 
+    /// Removes this computer's month files of months that ended before `before` (the retention
+    /// setting), from its own folder only.
+    pub fn forget_before(&self, before: chrono::DateTime<chrono::Utc>) {
+        match self.writer.forget_before(before) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "deleted this computer's old months from the shared history folder"),
+            Err(e) => tracing::warn!("cannot delete old months from the shared history folder: {e}"),
+        }
+    }
+
     /// Writes out what is left before Respite stops (the last span, a break ended by the stop),
     /// in at most a few turns; what does not fit goes out at the next start.
     pub fn flush(&mut self, store: &Store, now: Duration, wall: chrono::DateTime<chrono::Utc>) {

@@ -386,3 +386,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_retention_removes_only_this_devices_months_that_ended_before_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let mine = writer(folder.path(), "aaaaaaaaaaaaaaaa", "desk");
+    let theirs = writer(folder.path(), "bbbbbbbbbbbbbbbb", "laptop");
+    let november = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    for w in [&mine, &theirs] {
+        w.append_spans(&[(november, november + chrono::Duration::minutes(5)), (at(3, 9), at(3, 10))]).unwrap();
+    }
+    fs::write(mine.device_dir().join("2026-11.sync-conflict-20261201-101010-ABCDEFG.jsonl"), b"").unwrap();
+    assert_eq!(mine.forget_before(at(2, 0)).unwrap(), 2, "November and its conflict copy");
+    let left = |w: &DeviceWriter| {
+        let mut names: Vec<String> = fs::read_dir(w.device_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(left(&mine), ["2026-12.jsonl"], "the month under way stays");
+    assert_eq!(left(&theirs), ["2026-11.jsonl", "2026-12.jsonl"], "another device's files are never touched");
+}

@@ -7,7 +7,7 @@
 //! not set up in the sync tool yet, and a new empty folder in its place could be synced over
 //! the real one. Only the device's own folder in it is.
 
-use super::format::{break_line, span_line, HeaderOut, Month, FORMAT_VERSION, HEADER_FILE};
+use super::format::{break_line, span_line, FileName, HeaderOut, Month, FORMAT_VERSION, HEADER_FILE};
 use super::id::DeviceId;
 use crate::record::BreakRecord;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -58,6 +58,30 @@ impl WriteError {
 }
 
 impl DeviceWriter {
+    /// Removes this device's month files (and their conflict copies) of the months that ended
+    /// before `before`: the break log's retention (`[log] keep`) applies to the shared copy too.
+    /// Only this device's folder is touched. Returns how many files were removed.
+    pub fn forget_before(&self, before: DateTime<Utc>) -> Result<usize, WriteError> {
+        let dir = self.device_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(source) => return Err(WriteError::Write { path: dir, source }),
+        };
+        let current = Month::of(before);
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let FileName::Month { month, .. } = FileName::classify(&name.to_string_lossy()) else { continue };
+            if (month.year, month.month) < (current.year, current.month) {
+                let path = entry.path();
+                std::fs::remove_file(&path).map_err(|source| WriteError::Write { path, source })?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// This device's folder, `folder/<id>`.
     pub fn device_dir(&self) -> PathBuf {
         self.folder.join(self.id.as_str())

@@ -97,6 +97,7 @@ impl Runtime {
             Ok(n) => tracing::info!(deleted = n, "deleted break records older than the retention setting"),
             Err(e) => tracing::warn!("cannot delete old break records: {e}"),
         }
+        self.forget_shared_before(before);
     }
 
     /// Tells the user, once each, what the journal reports: saving failed, works again, or a

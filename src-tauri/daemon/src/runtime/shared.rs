@@ -49,6 +49,13 @@ impl Runtime {
         }
     }
 
+    /// The retention setting applies to this computer's files in the shared folder too.
+    pub(super) fn forget_shared_before(&mut self, before: chrono::DateTime<chrono::Utc>) {
+        if let Some(shared) = &self.shared {
+            shared.forget_before(before);
+        }
+    }
+
     fn warn_once(&mut self, warning: String) {
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);

@@ -275,3 +275,17 @@ fn the_summary_reads_other_devices_from_their_keys() {
     let spans = plan("SELECT started_at, ended_at FROM device_activity WHERE device = 'x' AND started_at >= 'a' AND started_at < 'b' ORDER BY started_at");
     assert!(spans.starts_with("SEARCH device_activity USING COVERING INDEX sqlite_autoindex_device_activity_1 (device=? AND started_at>? AND started_at<?)"), "{spans}");
 }
+
+#[test]
+fn the_retention_deletes_other_devices_old_rows_too() {
+    let folder = tempfile::tempdir().unwrap();
+    two_devices(folder.path());
+    let mut store = Store::open_in_memory().unwrap();
+    store.import_devices(&scan_of(folder.path())).unwrap();
+    let count = |store: &Store, table: &str| -> i64 { store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
+    let (breaks, spans) = (count(&store, "device_break"), count(&store, "device_activity"));
+    store.delete_before(at(1, 0)).unwrap();
+    assert_eq!(count(&store, "device_break"), breaks - 1, "the desk's November break goes");
+    assert_eq!(count(&store, "device_activity"), spans - 1, "and its November span");
+    assert_eq!(december(&store).len(), 3, "December stays");
+}
