@@ -310,7 +310,9 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &Wo
             name: Some(seen.name),
             last_wrote: seen.last_wrote,
         }));
-        spans = merge_spans(spans.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start, span.end, zone))));
+        // Cut to the week first: a span another device wrote can be any length.
+        let (first, last) = (grid.start(), grid.end());
+        spans = merge_spans(spans.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start.max(first), span.end.min(last), zone))));
     }
     cuts.sort_unstable();
     let screen = Screen::measure(&grid, &spans);
@@ -506,7 +508,7 @@ fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &WorkHours, 
         // As in the week itself: every device's breaks, and the union of their spans.
         store.visit_device_breaks(start, end, |_, brk| counts.add(brk.outcome, brk.shown))?;
         let theirs = store.device_activity_overlapping(start, end)?;
-        let all = merge_spans(store.activity_overlapping(start, end)?.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start, span.end, zone))));
+        let all = merge_spans(store.activity_overlapping(start, end)?.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start.max(start), span.end.min(end), zone))));
         (total_ms, after_ms) = (0, 0);
         for span in &all {
             let length = (ms(span.end).min(ms(end)) - ms(span.start).max(ms(start))).max(0);

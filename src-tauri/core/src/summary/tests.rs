@@ -530,3 +530,19 @@ fn the_summary_tells_notification_breaks_from_overlay_ones() {
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["by_style"]["notification"]["taken"], 2, "{}", json["by_style"]);
 }
+
+/// Another computer's span is cut to the week before it is cut into hours: one a century long
+/// (a clock gone wrong there) fills the week and no more.
+#[test]
+fn another_computers_span_of_any_length_counts_only_within_the_week() {
+    let (_dir, mut store) = store();
+    let folder = tempfile::tempdir().unwrap();
+    let writer = crate::devices::DeviceWriter { folder: folder.path().to_owned(), id: crate::devices::DeviceId::random(), name: "laptop".into() };
+    let (from, to) = (Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap());
+    writer.append_spans(&[(from, to)]).unwrap();
+    store.import_devices(&crate::devices::scan(folder.path(), &crate::devices::DeviceId::random())).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
+    assert_eq!(s.headline.screen_secs, 7 * 24 * 3600);
+    assert_eq!(s.devices.len(), 2, "{:?}", s.devices);
+    assert_eq!(s.devices[1].screen_secs, 7 * 24 * 3600);
+}
