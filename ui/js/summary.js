@@ -42,7 +42,7 @@ function hourOfDay(hour) {
  * in the words shown (under half a minute, under half a point) is "same as last week", in the
  * neutral tone.
  */
-function change(value, format, higherIsBetter, rounded = (v) => v) {
+function changeFrom(value, format, higherIsBetter, rounded = (v) => v) {
   if (value === null || value === undefined || rounded(Math.abs(value)) === 0) return { text: t('summary.change.same'), tone: '' };
   const up = value > 0;
   const text = t(up ? 'summary.change.up' : 'summary.change.down', { amount: format(Math.abs(value)) });
@@ -57,6 +57,10 @@ function drawHeadline(summary) {
   list.replaceChildren();
   const h = summary.headline;
   const c = summary.previous?.change ?? {};
+  // Nothing logged the week before: no change to speak of ("240 more than last week" would mislead).
+  const before = summary.previous?.headline;
+  const nothingBefore = before && before.compliance == null && !before.screen_secs && !before.after_hours_secs && !before.breaks_taken;
+  const change = nothingBefore ? () => ({ text: t('summary.change.none'), tone: '' }) : changeFrom;
   const cards = [
     ['summary.headline.compliance', percent(h.compliance), change(c.compliance, (v) => t('summary.change.points', { count: toPoints(v) }), true, toPoints)],
     ['summary.headline.taken', number(h.breaks_taken), change(c.breaks_taken, number, true)],

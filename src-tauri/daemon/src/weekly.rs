@@ -100,3 +100,46 @@ fn announce(summary: &Summary, inputs: Sender<Input>, notifier: &dyn Notifier) {
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::{Choice, Withdraw};
+    use chrono::TimeZone as _;
+    use respite_core::devices::{scan, DeviceId, DeviceWriter};
+    use std::sync::Mutex;
+
+    /// Keeps the bodies of the notifications it is asked to show.
+    #[derive(Default)]
+    struct Bodies(Mutex<Vec<String>>);
+
+    impl Notifier for Bodies {
+        fn send(&self, _summary: String, body: String) {
+            self.0.lock().unwrap().push(body);
+        }
+
+        fn ask(&self, _summary: String, body: String, _choice: Choice) -> Withdraw {
+            self.0.lock().unwrap().push(body);
+            Withdraw::nothing()
+        }
+    }
+
+    #[test]
+    fn with_a_shared_history_the_notification_gives_each_computers_time() {
+        let mut store = Store::open_in_memory().unwrap();
+        let monday = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        store.activity(&respite_core::workhours::Span { start: monday, end: monday + chrono::Duration::hours(2), after_hours: false }).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let laptop = DeviceWriter { folder: folder.path().to_owned(), id: DeviceId::random(), name: "laptop".into() };
+        laptop.append_spans(&[(monday + chrono::Duration::hours(5), monday + chrono::Duration::hours(8))]).unwrap();
+        laptop.write_header(monday).unwrap();
+        store.import_devices(&scan(folder.path(), &DeviceId::random())).unwrap();
+        let week = Week::containing(monday, &chrono::Utc);
+        let summary = week_summary(&store, week, &chrono::Utc, &WorkHours::default(), monday + chrono::Duration::days(8)).unwrap();
+        let bodies = Bodies::default();
+        announce(&summary, std::sync::mpsc::channel().0, &bodies);
+        let body = bodies.0.lock().unwrap().pop().unwrap();
+        assert!(body.ends_with("By computer: This computer 2 h and laptop 3 h."), "{body}");
+        assert!(body.contains("5 h at the screen"), "the week's time is both computers': {body}");
+    }
+}
