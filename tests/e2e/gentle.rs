@@ -4,7 +4,7 @@
 //! action was chosen, as a real server does when the person clicks a button. No window may open:
 //! `respite-ui` is `/bin/false`, so any attempt would be in the log as an error.
 
-use respite_e2e::{skip_or_fail, wait_for, Running, Session};
+use respite_e2e::{wait_for, Session};
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
@@ -67,15 +67,8 @@ fn notifications(log: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn a_notification_break_opens_no_window_and_its_done_and_skip_are_logged_with_its_style() {
-    if !Path::new("/usr/bin/python3").exists() || !Path::new("/usr/lib/python3/dist-packages/gi").exists() {
-        return skip_or_fail("gentle::a_notification_break", "python3-gi is not installed (scripts/install-deps test)");
-    }
     let session = Session::headless();
-    let script = session.root.path().join("notifications.py");
-    fs::write(&script, STAND_IN).unwrap();
-    let log = session.root.path().join("notifications.jsonl");
-    let _server = Running(session.command(Path::new("/usr/bin/python3")).arg(&script).arg(&log).stdout(Stdio::null()).spawn().unwrap());
-    wait_for(Duration::from_secs(10), "the stand-in notification server on the bus", || log.with_extension("jsonl.ready").exists().then_some(()));
+    let Some((_server, log)) = session.python_stand_in("gentle::a_notification_break", "notifications.jsonl", STAND_IN) else { return };
     session.write_settings(
         "[eye]\ninterval = \"20s\"\nduration = \"4s\"\nnotice = \"0s\"\nstyle = \"notification\"\n[stretch]\nenabled = false\n[walk]\nenabled = false\n[sound]\nenabled = false\n",
     );

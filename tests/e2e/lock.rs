@@ -5,10 +5,9 @@
 //! types their password. There is no system bus here, so the daemon's first way, logind, fails
 //! and the screen saver is asked; both are in the log.
 
-use respite_e2e::{skip_or_fail, wait_for, Running, Session};
+use respite_e2e::{wait_for, Session};
 use std::fs;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 const STAND_IN: &str = r#"
@@ -36,15 +35,8 @@ GLib.MainLoop().run()
 
 #[test]
 fn a_walk_locks_the_screen_and_unlocking_early_ends_it_as_back() {
-    if !Path::new("/usr/bin/python3").exists() || !Path::new("/usr/lib/python3/dist-packages/gi").exists() {
-        return skip_or_fail("lock::a_walk_locks_the_screen", "python3-gi is not installed (scripts/install-deps test)");
-    }
     let session = Session::headless();
-    let script = session.root.path().join("screensaver.py");
-    fs::write(&script, STAND_IN).unwrap();
-    let calls = session.root.path().join("lock-calls");
-    let _screen_saver = Running(session.command(Path::new("/usr/bin/python3")).arg(&script).arg(&calls).stdout(Stdio::null()).spawn().unwrap());
-    wait_for(Duration::from_secs(10), "the stand-in screen saver on the bus", || calls.with_extension("ready").exists().then_some(()));
+    let Some((_screen_saver, calls)) = session.python_stand_in("lock::a_walk_locks_the_screen", "lock-calls", STAND_IN) else { return };
     session.write_settings("[eye]\nenabled = false\n[stretch]\nenabled = false\n[walk]\ninterval = \"20s\"\nduration = \"16s\"\nnotice = \"0s\"\nlock = true\npause_media = false\n[sound]\nenabled = false\n");
     // Sensing on (no display, so no idle source): the daemon watches the screen saver's signal.
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_SENSES", "on"), ("RESPITE_UI_BIN", "/bin/true")]);

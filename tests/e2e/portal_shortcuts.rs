@@ -6,7 +6,7 @@
 //! and emits `Activated` when the test presses a shortcut (its own `Press` method). No
 //! GlobalShortcuts backend runs on this machine's desktops (GNOME 43, sway), hence the stand-in.
 
-use respite_e2e::{skip_or_fail, wait_for, Running, Session};
+use respite_e2e::{wait_for, Session};
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
@@ -67,15 +67,8 @@ fn calls(log: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn on_wayland_the_shortcuts_are_bound_through_the_portal_and_a_refused_one_is_said() {
-    if !Path::new("/usr/bin/python3").exists() || !Path::new("/usr/lib/python3/dist-packages/gi").exists() {
-        return skip_or_fail("portal_shortcuts::on_wayland", "python3-gi is not installed (scripts/install-deps test)");
-    }
     let session = Session::headless();
-    let script = session.root.path().join("portal.py");
-    fs::write(&script, STAND_IN).unwrap();
-    let log = session.root.path().join("portal.jsonl");
-    let _portal = Running(session.command(Path::new("/usr/bin/python3")).arg(&script).arg(&log).stdout(Stdio::null()).spawn().unwrap());
-    wait_for(Duration::from_secs(10), "the stand-in portal on the bus", || log.with_extension("jsonl.ready").exists().then_some(()));
+    let Some((_portal, log)) = session.python_stand_in("portal_shortcuts::on_wayland", "portal.jsonl", STAND_IN) else { return };
     session.write_settings("[eye]\nenabled = false\n[stretch]\ninterval = \"50m\"\n[walk]\nenabled = false\n[sound]\nenabled = false\n[shortcuts]\nbreak_now = \"Ctrl+Alt+B\"\npause_hour = \"Ctrl+Alt+T\"\n");
     let mut daemon = session.spawn_daemon_with(&[("RESPITE_UI_BIN", "/bin/true"), ("WAYLAND_DISPLAY", "wayland-respite-test")]);
 

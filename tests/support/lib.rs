@@ -242,6 +242,24 @@ impl Session {
         }
     }
 
+    /// Starts a stand-in D-Bus service on this session's bus: `script`, Python with GIO, run by
+    /// `/usr/bin/python3` with the path of a file it writes what it was asked (named `log` in
+    /// the session's folder); returns once the script has written `<log>.ready` (its name is
+    /// owned). `None`, after [`skip_or_fail`] for `test`, where python3-gi is not installed.
+    pub fn python_stand_in(&self, test: &str, log: &str, script: &str) -> Option<(Running, PathBuf)> {
+        if !Path::new("/usr/bin/python3").exists() || !Path::new("/usr/lib/python3/dist-packages/gi").exists() {
+            skip_or_fail(test, "python3-gi is not installed (scripts/install-deps test)");
+            return None;
+        }
+        let file = self.root.path().join(format!("{log}.py"));
+        fs::write(&file, script).expect("the stand-in's script");
+        let log = self.root.path().join(log);
+        let running = Running(self.command(Path::new("/usr/bin/python3")).arg(&file).arg(&log).stdout(Stdio::null()).spawn().expect("python3"));
+        let ready = PathBuf::from(format!("{}.ready", log.display()));
+        wait_for(Duration::from_secs(10), "the stand-in on the bus", || ready.exists().then_some(()));
+        Some((running, log))
+    }
+
     /// A command for `program` with this session's environment.
     pub fn command(&self, program: &Path) -> Command {
         let mut cmd = Command::new(program);

@@ -21,9 +21,11 @@ use respite_core::store::Store;
 use respite_core::summary::synthetic::{history_of, seed, Profile};
 use respite_core::summary::week_summary;
 use respite_core::workhours::WorkHours;
-use rustix::time::{clock_gettime, ClockId};
 use std::path::Path;
 use std::time::Instant;
+#[path = "common/timing.rs"]
+mod timing;
+use timing::{time, time_with, Timing};
 
 const DAYS: u32 = 3 * 365 + 1;
 const FIRST_RUNS: usize = 3;
@@ -229,60 +231,4 @@ fn folder_size(dir: &Path) -> (usize, u64) {
         }
     }
     out
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
-struct Timing {
-    cpu_ms: f64,
-    wall_ms: f64,
-}
-
-impl Timing {
-    fn max(self, other: Timing) -> Timing {
-        if other.cpu_ms > self.cpu_ms {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-impl std::fmt::Display for Timing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:.3} ms [{:.3}]", self.wall_ms, self.cpu_ms)
-    }
-}
-
-struct Runs {
-    median: Timing,
-    p95: Timing,
-}
-
-/// Runs `once` `runs` times; the median and 95th percentile (nearest rank) of wall and CPU
-/// time, each taken on its own.
-fn time(runs: usize, mut once: impl FnMut()) -> Runs {
-    time_with(runs, || (), |()| once())
-}
-
-/// As [`time`], handing each run a value made by `setup` (not timed).
-fn time_with<S>(runs: usize, mut setup: impl FnMut() -> S, mut once: impl FnMut(S)) -> Runs {
-    let cpu = || {
-        let t = clock_gettime(ClockId::ThreadCPUTime);
-        t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6
-    };
-    let (mut wall, mut used) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
-    for _ in 0..runs {
-        let value = setup();
-        let (started, cpu_started) = (Instant::now(), cpu());
-        once(value);
-        used.push(cpu() - cpu_started);
-        wall.push(started.elapsed().as_secs_f64() * 1e3);
-    }
-    wall.sort_by(f64::total_cmp);
-    used.sort_by(f64::total_cmp);
-    let at = |values: &[f64], p: f64| values[((p * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1];
-    Runs {
-        median: Timing { wall_ms: at(&wall, 0.5), cpu_ms: at(&used, 0.5) },
-        p95: Timing { wall_ms: at(&wall, 0.95), cpu_ms: at(&used, 0.95) },
-    }
 }

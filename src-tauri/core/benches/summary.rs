@@ -17,8 +17,10 @@ use respite_core::store::Store;
 use respite_core::summary::synthetic::{self, Profile};
 use respite_core::calendar::{day_start, Week};
 use respite_core::summary::week_summary;
-use rustix::time::{clock_gettime, ClockId};
+#[path = "common/timing.rs"]
+mod timing;
 use std::time::Instant;
+use timing::{time, time_with, Timing};
 
 const DAYS: u32 = 3 * 365 + 1;
 const WARM_RUNS: usize = 200;
@@ -102,60 +104,4 @@ fn parts(store: &Store, week: Week, now: chrono::DateTime<Utc>) {
     println!("    last week counted {} breaks", median(&|| store.outcome_counts(previous, start).unwrap().rows() as usize));
     println!("    last week's time  {} minutes (sums, no rows)", median(&|| (store.screen_time(previous, start).unwrap().total_ms / 60_000) as usize));
     println!("    (streak: {} days)", summary.streak.days);
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
-struct Timing {
-    cpu_ms: f64,
-    wall_ms: f64,
-}
-
-impl Timing {
-    fn max(self, other: Timing) -> Timing {
-        if other.cpu_ms > self.cpu_ms {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-impl std::fmt::Display for Timing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:.3} ms [{:.3}]", self.wall_ms, self.cpu_ms)
-    }
-}
-
-struct Runs {
-    median: Timing,
-    p95: Timing,
-}
-
-/// Runs `once` `runs` times; the median and 95th percentile (nearest rank) of wall and CPU
-/// time, each taken on its own.
-fn time(runs: usize, mut once: impl FnMut()) -> Runs {
-    time_with(runs, || (), |()| once())
-}
-
-/// As [`time`], handing each run a value made by `setup` (not timed).
-fn time_with<S>(runs: usize, mut setup: impl FnMut() -> S, mut once: impl FnMut(S)) -> Runs {
-    let cpu = || {
-        let t = clock_gettime(ClockId::ThreadCPUTime);
-        t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6
-    };
-    let (mut wall, mut used) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
-    for _ in 0..runs {
-        let value = setup();
-        let (started, cpu_started) = (Instant::now(), cpu());
-        once(value);
-        used.push(cpu() - cpu_started);
-        wall.push(started.elapsed().as_secs_f64() * 1e3);
-    }
-    wall.sort_by(f64::total_cmp);
-    used.sort_by(f64::total_cmp);
-    let at = |values: &[f64], p: f64| values[((p * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1];
-    Runs {
-        median: Timing { wall_ms: at(&wall, 0.5), cpu_ms: at(&used, 0.5) },
-        p95: Timing { wall_ms: at(&wall, 0.95), cpu_ms: at(&used, 0.95) },
-    }
 }
