@@ -39,7 +39,8 @@
 //!   their breaks count like this device's, and time at the screen is the union of every
 //!   device's spans, not their sum: an hour at two computers at once is one hour. Their spans are
 //!   cut into working hours and after hours by this reader's hours, in its zone. Each device's
-//!   own share is in [`Summary::devices`]. The streak reads this device's log only.
+//!   own share is in [`Summary::devices`], and the streak walks back through every device's
+//!   breaks.
 //!
 //! The cost is a handful of indexed range queries: the week's breaks and spans row by row
 //! ([`Store::visit_breaks`], [`Store::activity_overlapping`]), the week before as sums
@@ -346,7 +347,7 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &Wo
         by_style: Style::ALL.into_iter().map(|s| (s, style_counts[s.index()].into())).collect(),
         days,
         heatmap_minutes,
-        streak: streak(store, week, zone, now, &day_counts)?,
+        streak: streak(store, week, zone, now, &day_counts, !devices.is_empty())?,
         previous: compare(store, week, zone, hours, now, &headline)?,
         observations: Vec::new(),
         budget: None,
@@ -531,7 +532,8 @@ fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &WorkHours, 
 
 /// See the module documentation. `this_week` holds the summarized week's days, already counted;
 /// earlier days are read newest first, and no further back than the streak reaches.
-fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this_week: &[OutcomeCounts; 7]) -> Result<Streak, StoreError> {
+/// `with_devices`: other devices' breaks count too (a shared history folder).
+fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, this_week: &[OutcomeCounts; 7], with_devices: bool) -> Result<Streak, StoreError> {
     let today = now.with_timezone(zone).date_naive();
     let anchor = today.min(week.sunday());
     let oldest = anchor - Days::new(u64::from(STREAK_LOOKBACK_DAYS) - 1);
@@ -549,7 +551,8 @@ fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, 
     // `day` is the newest day not yet looked at; its breaks are the first the walk meets.
     let (mut counts, mut starts) = (OutcomeCounts::default(), day_start(day, zone));
     let mut broken = false;
-    store.outcomes_backwards(day_start(oldest, zone), day_start(day + Days::new(1), zone), |due_at, outcome, shown| {
+    let (from, to) = (day_start(oldest, zone), day_start(day + Days::new(1), zone));
+    let visit = |due_at, outcome, shown| {
         while due_at < starts {
             if walk.broken_by(day, &counts) {
                 broken = true;
@@ -560,7 +563,12 @@ fn streak<Z: TimeZone>(store: &Store, week: Week, zone: &Z, now: DateTime<Utc>, 
         }
         counts.add(outcome, shown);
         ControlFlow::Continue(())
-    })?;
+    };
+    if with_devices {
+        store.outcomes_backwards_with_devices(from, to, visit)?;
+    } else {
+        store.outcomes_backwards(from, to, visit)?;
+    }
     if !broken {
         walk.broken_by(day, &counts);
     }

@@ -115,6 +115,57 @@ impl Store {
     }
 }
 
+impl Store {
+    /// As [`Store::outcomes_backwards`], over this device's breaks and the other devices' (a
+    /// shared history folder) together, newest first: the two logs are walked side by side,
+    /// each by its due-time index, so the walk still reads no further than it needs.
+    pub fn outcomes_backwards_with_devices(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        mut visit: impl FnMut(DateTime<Utc>, Outcome, Option<bool>) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        if self.schema < super::devices::DEVICES_SCHEMA {
+            return self.outcomes_backwards(from, to, visit);
+        }
+        let query = |table: &str| format!("SELECT due_at, outcome, shown FROM {table} WHERE due_at >= ?1 AND due_at < ?2 ORDER BY due_at DESC");
+        let mut own = self.conn.prepare_cached(&query("breaks")).map_err(sql("query breaks"))?;
+        let mut theirs = self.conn.prepare_cached(&query("device_break")).map_err(sql("query other devices' breaks"))?;
+        let (from, to) = (to_db(from), to_db(to));
+        let mut own = own.query(params![from, to]).map_err(sql("query breaks"))?;
+        let mut theirs = theirs.query(params![from, to]).map_err(sql("query other devices' breaks"))?;
+        let read = |row: Option<&rusqlite::Row<'_>>| -> Result<Option<(DateTime<Utc>, Outcome, Option<bool>)>, StoreError> {
+            let Some(row) = row else { return Ok(None) };
+            let bad = |reason: String| StoreError::BadRow { id: 0, reason };
+            let due_at = read_time(column_bytes(row, 0)?).map_err(bad)?;
+            let outcome = Outcome::from_bytes(column_bytes(row, 1)?).map_err(|e| bad(e.to_string()))?;
+            Ok(Some((due_at, outcome, row.get(2).map_err(sql("read a break"))?)))
+        };
+        let mut mine = read(own.next().map_err(sql("read a break"))?)?;
+        let mut other = read(theirs.next().map_err(sql("read a break"))?)?;
+        loop {
+            let newest = match (mine, other) {
+                (Some(a), Some(b)) if a.0 >= b.0 => {
+                    mine = read(own.next().map_err(sql("read a break"))?)?;
+                    a
+                }
+                (Some(a), None) => {
+                    mine = read(own.next().map_err(sql("read a break"))?)?;
+                    a
+                }
+                (_, Some(b)) => {
+                    other = read(theirs.next().map_err(sql("read a break"))?)?;
+                    b
+                }
+                (None, None) => return Ok(()),
+            };
+            if visit(newest.0, newest.1, newest.2).is_break() {
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// A logged break reduced to what summaries read (see [`Store::break_briefs`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BreakBrief {

@@ -546,3 +546,26 @@ fn another_computers_span_of_any_length_counts_only_within_the_week() {
     assert_eq!(s.devices.len(), 2, "{:?}", s.devices);
     assert_eq!(s.devices[1].screen_secs, 7 * 24 * 3600);
 }
+
+/// The streak walks back through every computer's breaks: days at 50 % on this one and 100 %
+/// on the laptop are 80 % days.
+#[test]
+fn the_streak_counts_every_computers_breaks() {
+    let (_dir, mut store) = store();
+    let folder = tempfile::tempdir().unwrap();
+    let laptop = crate::devices::DeviceWriter { folder: folder.path().to_owned(), id: crate::devices::DeviceId::random(), name: "laptop".into() };
+    // Mon 9 to Wed 11 November (week 46): here one taken and one skipped a day, there three taken.
+    for day in 9..=11 {
+        eye(&mut store, at((2026, 11, day), 9, 0), Completed, Some(true));
+        eye(&mut store, at((2026, 11, day), 10, 0), Skipped, Some(true));
+        for hour in [13, 14, 15] {
+            laptop.append_break(&crate::record::sample_record(Eye, at((2026, 11, day), hour, 0), Completed), "").unwrap();
+        }
+    }
+    let alone = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
+    assert_eq!(alone.streak.days, 0, "50 % days, this computer alone");
+    store.import_devices(&crate::devices::scan(folder.path(), &crate::devices::DeviceId::random())).unwrap();
+    let both = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
+    assert_eq!(both.streak.days, 3, "{:?}", both.streak);
+    assert_eq!(both.streak.first_day, Some(date(2026, 11, 9)));
+}
