@@ -134,7 +134,7 @@ impl Store {
         let (from, to) = (to_db(from), to_db(to));
         let mut own = own.query(params![from, to]).map_err(sql("query breaks"))?;
         let mut theirs = theirs.query(params![from, to]).map_err(sql("query other devices' breaks"))?;
-        let read = |row: Option<&rusqlite::Row<'_>>| -> Result<Option<(DateTime<Utc>, Outcome, Option<bool>)>, StoreError> {
+        let read = |row: Option<&rusqlite::Row<'_>>| -> Result<Option<Outcomed>, StoreError> {
             let Some(row) = row else { return Ok(None) };
             let bad = |reason: String| StoreError::BadRow { id: 0, reason };
             let due_at = read_time(column_bytes(row, 0)?).map_err(bad)?;
@@ -165,6 +165,9 @@ impl Store {
         }
     }
 }
+
+/// A break's due time, outcome and `shown`, as the streak's walk reads them.
+type Outcomed = (DateTime<Utc>, Outcome, Option<bool>);
 
 /// A logged break reduced to what summaries read (see [`Store::break_briefs`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
