@@ -311,9 +311,8 @@ pub fn week_summary<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &Wo
             name: Some(seen.name),
             last_wrote: seen.last_wrote,
         }));
-        // Cut to the week first: a span another device wrote can be any length.
-        let (first, last) = (grid.start(), grid.end());
-        spans = merge_spans(spans.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start.max(first), span.end.min(last), zone))));
+        let working = hours.working_between(grid.start(), grid.end(), zone);
+        spans = merge_spans(spans.into_iter().chain(theirs.iter().flat_map(|(_, span)| by_hours(span, grid.start(), grid.end(), &working))));
     }
     cuts.sort_unstable();
     let screen = Screen::measure(&grid, &spans);
@@ -509,7 +508,8 @@ fn compare<Z: TimeZone>(store: &Store, week: Week, zone: &Z, hours: &WorkHours, 
         // As in the week itself: every device's breaks, and the union of their spans.
         store.visit_device_breaks(start, end, |_, brk| counts.add(brk.outcome, brk.shown))?;
         let theirs = store.device_activity_overlapping(start, end)?;
-        let all = merge_spans(store.activity_overlapping(start, end)?.into_iter().chain(theirs.iter().flat_map(|(_, span)| hours.split(span.start.max(start), span.end.min(end), zone))));
+        let working = hours.working_between(start, end, zone);
+        let all = merge_spans(store.activity_overlapping(start, end)?.into_iter().chain(theirs.iter().flat_map(|(_, span)| by_hours(span, start, end, &working))));
         (total_ms, after_ms) = (0, 0);
         for span in &all {
             let length = (ms(span.end).min(ms(end)) - ms(span.start).max(ms(start))).max(0);
@@ -632,4 +632,27 @@ fn merge_spans(spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
         from = (covering > 0).then_some(at);
     }
     out
+}
+
+/// Another device's `span`, cut to `[from, to)` (it can be any length) and at the edges of
+/// `working` (in order, not touching), each piece after hours where outside them.
+fn by_hours(span: &Span, from: DateTime<Utc>, to: DateTime<Utc>, working: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<Span> {
+    let (mut at, end) = (span.start.max(from), span.end.min(to));
+    let mut pieces = Vec::new();
+    let first = working.partition_point(|(_, until)| *until <= at);
+    for &(start, until) in working[first..].iter().take_while(|(start, _)| *start < end) {
+        if at < start {
+            pieces.push(Span { start: at, end: start, after_hours: true });
+            at = start;
+        }
+        let stop = until.min(end);
+        if at < stop {
+            pieces.push(Span { start: at, end: stop, after_hours: false });
+            at = stop;
+        }
+    }
+    if at < end {
+        pieces.push(Span { start: at, end, after_hours: true });
+    }
+    pieces
 }

@@ -197,6 +197,14 @@ impl WorkHours {
         spans
     }
 
+    /// The working hours that overlap `[from, to)`, as instants, in order and not touching: what
+    /// [`WorkHours::split`] cuts at, worked out once for many spans (the summary marks other
+    /// devices' spans with them).
+    pub fn working_between<Z: TimeZone>(&self, from: DateTime<Utc>, to: DateTime<Utc>, zone: &Z) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let (first, last) = (local_date(from, zone), local_date(to, zone));
+        merged(self.ranges(days_back(first, 2), days_forward(last, 1), zone)).into_iter().filter(|r| r.end > from && r.start < to).map(|r| (r.start, r.end)).collect()
+    }
+
     /// The range of local day `date`, if it has hours that survive DST.
     fn range_on<Z: TimeZone>(&self, date: NaiveDate, zone: &Z) -> Option<Range> {
         let hours = self.day(date.weekday())?;

@@ -569,3 +569,18 @@ fn the_streak_counts_every_computers_breaks() {
     assert_eq!(both.streak.days, 3, "{:?}", both.streak);
     assert_eq!(both.streak.first_day, Some(date(2026, 11, 9)));
 }
+
+/// Another computer's time after hours is decided by this computer's working hours, in its zone:
+/// 17:00 to 19:00 in Berlin on a Monday is one hour in (09:00-18:00) and one after.
+#[test]
+fn another_computers_time_is_cut_by_this_computers_working_hours() {
+    let (_dir, mut store) = store();
+    let folder = tempfile::tempdir().unwrap();
+    let laptop = crate::devices::DeviceWriter { folder: folder.path().to_owned(), id: crate::devices::DeviceId::random(), name: "laptop".into() };
+    laptop.append_spans(&[(at((2026, 11, 16), 17, 0), at((2026, 11, 16), 19, 0))]).unwrap();
+    store.import_devices(&crate::devices::scan(folder.path(), &crate::devices::DeviceId::random())).unwrap();
+    let s = week_summary(&store, week("2026-W47"), &Berlin, &crate::workhours::WorkHours::default(), after_the_week()).unwrap();
+    assert_eq!((s.headline.screen_secs, s.headline.after_hours_secs), (7200, 3600));
+    assert_eq!((s.days[0].screen_secs, s.days[0].after_hours_secs), (7200, 3600));
+    assert_eq!((s.heatmap_minutes[0][17], s.heatmap_minutes[0][18]), (60, 60));
+}
