@@ -77,7 +77,7 @@ fn summary_week(state: tauri::State<'_, SummaryState>, week: Option<String>) -> 
     let (summary, self_check) = if state.database.exists() {
         let store = Store::open_read_only(&state.database).map_err(unreadable)?;
         let summary = week_summary(&store, week, &Local, &state.hours, Utc::now()).map_err(unreadable)?.with_budget(state.budget);
-        let answered = store.self_checks(Week::new(week.year() - 1, 1).unwrap_or(week), week).map_err(unreadable)?;
+        let answered = store.self_checks_with_devices(Week::new(week.year() - 1, 1).unwrap_or(week), week).map_err(unreadable)?;
         let check = SelfCheck::of(week, answered);
         (Some(summary), (state.selfcheck_enabled || !check.trend.is_empty()).then_some(check))
     } else {

@@ -21,8 +21,9 @@ use std::time::Duration;
 
 fn settings(folder: &Path, name: &str) -> String {
     format!(
-        "[eye]\nenabled = false\n[stretch]\ninterval = \"30m\"\n[walk]\nenabled = false\n[sound]\nenabled = false\n[devices]\nfolder = \"{}\"\nname = \"{name}\"\n",
-        folder.display()
+        "[eye]\nenabled = false\n[stretch]\ninterval = \"30m\"\n[walk]\nenabled = false\n[sound]\nenabled = false\n[devices]\nfolder = \"{}\"\nname = \"{name}\"\nshare_checkins = {}\n",
+        folder.display(),
+        name == "laptop"
     )
 }
 
@@ -165,6 +166,12 @@ fn two_computers(desk: &Session, desk_folder: &Path, laptop: &Session, laptop_fo
         session.wait_for(Duration::from_secs(10), "the stretch", || session.status().filter(|s| s["state"] == "on_break"));
         assert!(session.respite(&["skip"]).status.success());
     }
+    // The laptop answers the week's check-in, and shares its answers (the desk does not).
+    let week = respite_core::calendar::Week::containing(chrono::Utc::now(), &chrono::Local);
+    let answers = respite_core::selfcheck::Answers::new(2, 3, 4).unwrap();
+    let socket = laptop.runtime_dir().join("respite/control.sock");
+    let answered = respite_core::client::request(&socket, &respite_core::protocol::Request::SelfCheck { week, answers }).unwrap();
+    assert!(answered.ok, "{answered:?}");
     for (session, daemon) in &mut daemons {
         session.quit();
         wait_for(Duration::from_secs(15), "the daemon to exit", || daemon.try_wait().unwrap());
@@ -187,6 +194,14 @@ fn two_computers(desk: &Session, desk_folder: &Path, laptop: &Session, laptop_fo
         assert!(mine >= 4 && theirs >= 4, "{own}: {mine} s, {other}: {theirs} s");
         assert!(week >= mine.max(theirs) && week < mine + theirs, "the union of overlapping time ({week} s), not the sum ({mine} + {theirs} s)");
     }
+    // The laptop's check-in reached the desk (its summary window reads it from here); the desk's
+    // own log of answers has none, and the desk wrote none to the folder.
+    let store = respite_core::store::Store::open_read_only(&desk.data_dir().join("respite.sqlite3")).unwrap();
+    let checks: Vec<_> = store.self_checks_with_devices(week, week).unwrap().into_iter().map(|c| (c.week, c.answers)).collect();
+    assert_eq!(checks, [(week, answers)]);
+    assert!(store.self_checks(week, week).unwrap().is_empty());
+    let check_lines = |folder: &Path| listing(folder).keys().filter(|f| f.ends_with(".jsonl")).map(|f| fs::read_to_string(folder.join(f)).unwrap()).filter(|text| text.contains("\"t\":\"check\"")).count();
+    assert_eq!(check_lines(desk_folder), 1, "one month file holds a check-in: the laptop's");
 }
 
 /// Monday 7 December 2026 at `h:m` UTC (05:30 later in Kolkata).

@@ -13,7 +13,7 @@ const KINDS = ['eye', 'stretch', 'walk'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const SWITCHES = new Set([
   'sound.enabled', 'selfcheck.enabled', 'focus.on_start', 'breaks.wait_during_calls', 'breaks.wait_during_screen_share',
-  'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`, `${k}.pause_media`, `${k}.lock`]),
+  'breaks.only_in_working_hours', 'budget.overlay', 'budget.strict', 'devices.share_checkins', ...KINDS.flatMap((k) => [`${k}.enabled`, `${k}.strict`, `${k}.pause_media`, `${k}.lock`]),
 ]);
 const WHOLE_NUMBERS = new Set(['breaks.max_postpones', 'focus.rounds', 'sound.volume', 'reminders.per_hour', 'overlay.opacity']);
 // Settings that are a list of words, typed separated by commas.
@@ -65,7 +65,7 @@ const LAYOUT = {
   ],
   privacy: [
     { keys: ['log.keep'] },
-    { legend: 'settings.group.devices', note: 'settings.group.devices.note', keys: ['devices.folder', 'devices.name'], seen: true },
+    { legend: 'settings.group.devices', note: 'settings.group.devices.note', keys: ['devices.folder', 'devices.name', 'devices.share_checkins'], seen: true },
   ],
 };
 

@@ -232,6 +232,7 @@ impl Store {
             // Other devices' history, imported from the shared folder, is kept no longer.
             tx.execute("DELETE FROM device_break WHERE due_at < ?1", params![before]).map_err(sql("delete other devices' old breaks"))?;
             tx.execute("DELETE FROM device_activity WHERE started_at < ?1", params![before]).map_err(sql("delete other devices' old screen time"))?;
+            tx.execute("DELETE FROM device_check WHERE week < ?1", params![week]).map_err(sql("delete other devices' old check-ins"))?;
         }
         tx.commit().map_err(sql("commit the deletion"))?;
         // Best effort, the deletion being done: a reader in the middle of a query can keep the

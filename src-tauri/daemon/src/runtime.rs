@@ -384,6 +384,9 @@ impl Runtime {
             Request::SelfCheck { week, answers } => {
                 tracing::info!(%week, "weekly self-check answered");
                 self.journal.self_check(week, answers, now.wall, now.mono);
+                if let Some(shared) = self.shared.as_ref().filter(|_| self.devices.share_checkins) {
+                    shared.share_check(week, answers, now.wall);
+                }
                 None
             }
             // The run loop takes Quit and the socket server takes Subscribe before they get

@@ -151,6 +151,14 @@ impl SharedHistory {
         Ok(breaks.len() as u32 == BATCH || spans.len() as u32 == BATCH)
     }
 
+    /// Writes the check-in's answers for `week` out, when the person chose to share them.
+    pub fn share_check(&self, week: respite_core::calendar::Week, answers: respite_core::selfcheck::Answers, at: chrono::DateTime<chrono::Utc>) {
+        match self.writer.append_check(week, answers, at) {
+            Ok(()) => tracing::info!(%week, "check-in answers shared with the other computers"),
+            Err(e) => tracing::warn!("cannot share the check-in's answers: {e}; they are kept on this computer"),
+        }
+    }
+
     /// Removes this computer's month files of months that ended before `before` (the retention
     /// setting), from its own folder only.
     pub fn forget_before(&self, before: chrono::DateTime<chrono::Utc>) {

@@ -15,6 +15,8 @@
 //! fields it knows, and set aside (not counted as damaged) when one of them holds a word this
 //! version does not know (a new kind of break, say).
 
+use crate::calendar::Week;
+use crate::selfcheck::Answers;
 use crate::record::{BreakKind, BreakRecord, Outcome, Style, Trigger};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -128,6 +130,9 @@ pub enum Line {
     /// Time at the screen, `[start, end)`.
     Span { start: DateTime<Utc>, end: DateTime<Utc> },
     Break(RemoteBreak),
+    /// The weekly check-in's answers for `week`, given at `at`: written only when the person
+    /// chose to share them (`[devices] share_checkins`).
+    Check { week: Week, answers: Answers, at: DateTime<Utc> },
 }
 
 /// A break as another device logged it: a [`BreakRecord`] without what stays on that device
@@ -170,6 +175,33 @@ struct BreakOut<'a> {
     outcome: Outcome,
     shown: Option<bool>,
     style: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckOut {
+    v: u32,
+    t: &'static str,
+    week: String,
+    energy: u8,
+    closeness: u8,
+    accomplishment: u8,
+    at: i64,
+}
+
+/// Appends the line of a check-in's answers to `out`.
+pub(crate) fn check_line(out: &mut Vec<u8>, week: Week, answers: Answers, at: DateTime<Utc>) {
+    push_line(
+        out,
+        &CheckOut {
+            v: FORMAT_VERSION,
+            t: "check",
+            week: week.to_string(),
+            energy: answers.energy,
+            closeness: answers.closeness,
+            accomplishment: answers.accomplishment,
+            at: at.timestamp_millis(),
+        },
+    );
 }
 
 /// Appends the line of a span to `out`.
@@ -230,6 +262,12 @@ struct LineIn<'a> {
     shown: Option<bool>,
     #[serde(borrow)]
     style: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    week: Option<Cow<'a, str>>,
+    energy: Option<u8>,
+    closeness: Option<u8>,
+    accomplishment: Option<u8>,
+    at: Option<i64>,
 }
 
 /// What one line holds.
@@ -257,6 +295,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded {
     let read = match t {
         "span" => span(&line),
         "break" => remote_break(&line).map(Line::Break),
+        "check" => check(&line),
         _ => return Decoded::Unknown,
     };
     match read {
@@ -273,6 +312,12 @@ fn time(ms: Option<i64>) -> Option<DateTime<Utc>> {
 fn span(line: &LineIn<'_>) -> Option<Line> {
     let (start, end) = (time(line.s)?, time(line.e)?);
     (end >= start).then_some(Line::Span { start, end })
+}
+
+fn check(line: &LineIn<'_>) -> Option<Line> {
+    let week = line.week.as_deref()?.parse().ok()?;
+    let answers = Answers::new(line.energy?, line.closeness?, line.accomplishment?).ok()?;
+    Some(Line::Check { week, answers, at: time(line.at)? })
 }
 
 fn remote_break(line: &LineIn<'_>) -> Option<RemoteBreak> {

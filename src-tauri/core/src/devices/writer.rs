@@ -7,9 +7,11 @@
 //! not set up in the sync tool yet, and a new empty folder in its place could be synced over
 //! the real one. Only the device's own folder in it is.
 
-use super::format::{break_line, span_line, FileName, HeaderOut, Month, FORMAT_VERSION, HEADER_FILE};
+use super::format::{break_line, check_line, span_line, FileName, HeaderOut, Month, FORMAT_VERSION, HEADER_FILE};
 use super::id::DeviceId;
+use crate::calendar::Week;
 use crate::record::BreakRecord;
+use crate::selfcheck::Answers;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::BTreeMap;
 use std::fs;
@@ -128,6 +130,15 @@ impl DeviceWriter {
         let month = month_of(record.due_at)?;
         let mut line = Vec::with_capacity(256);
         break_line(&mut line, record, style);
+        self.write_months(BTreeMap::from([(month, line)]))
+    }
+
+    /// Appends the check-in's answers for `week`, given at `at`, to the file of the month of
+    /// `at` (only when the person chose to share them).
+    pub fn append_check(&self, week: Week, answers: Answers, at: DateTime<Utc>) -> Result<(), WriteError> {
+        let month = month_of(at)?;
+        let mut line = Vec::with_capacity(128);
+        check_line(&mut line, week, answers, at);
         self.write_months(BTreeMap::from([(month, line)]))
     }
 

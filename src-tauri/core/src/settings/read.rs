@@ -398,6 +398,7 @@ fn read_devices(fields: &toml::Table, devices: &mut DevicesPrefs, problems: &mut
             }
             _ => Err(Message::new("problem.bad_device_name").text("value", value)),
         },
+        "share_checkins" => boolean(value).map(|b| devices.share_checkins = b),
         _ => unknown(),
     });
 }
@@ -835,5 +836,21 @@ list = [{ text = "Drink some water", every = "45m" }, { text = "Check your postu
         assert!(!second.created);
         assert_eq!(second.problems.len(), 1);
         assert_eq!(fs::read_to_string(&path).unwrap(), "[eye]\ninterval = broken\n");
+    }
+
+    #[test]
+    fn the_shared_history_folder_is_a_full_path_or_off_and_the_name_one_short_line() {
+        let (settings, problems) = parse("[devices]\nfolder = \"/srv/sync/respite\"\nname = \"  laptop \"\nshare_checkins = true\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.devices, DevicesPrefs { folder: Some("/srv/sync/respite".into()), name: Some("laptop".into()), share_checkins: true });
+        let (settings, _) = parse("[devices]\nfolder = \"~/Sync/respite\"\n");
+        let home = dirs::home_dir().expect("a home folder in tests");
+        assert_eq!(settings.devices.folder, Some(home.join("Sync/respite")));
+        let long = "x".repeat(65);
+        let (settings, problems) = parse(&format!("[devices]\nfolder = \"Sync/respite\"\nname = \"{long}\"\n"));
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["devices.folder", "devices.name"], "a relative folder and a name too long: {problems:?}");
+        assert_eq!(settings.devices, DevicesPrefs::default(), "both left as they were: off, the host name");
+        assert_eq!(parse("[devices]\nfolder = \"off\"\n").0.devices.folder, None);
     }
 }

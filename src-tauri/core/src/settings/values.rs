@@ -110,6 +110,9 @@ pub struct DevicesPrefs {
     pub folder: Option<std::path::PathBuf>,
     /// `None`: the host name.
     pub name: Option<String>,
+    /// The weekly check-in's answers are written to the shared folder too (off by default: they
+    /// stay on the device they were given on).
+    pub share_checkins: bool,
 }
 
 /// The weekly self-check: whether and when it is offered.

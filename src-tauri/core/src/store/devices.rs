@@ -36,6 +36,8 @@ pub struct ImportReport {
     pub bytes_read: u64,
     pub breaks_added: u64,
     pub spans_added: u64,
+    /// Check-in answers another device shared.
+    pub checks_added: u64,
     pub bad_lines: u64,
     pub unknown_lines: u64,
     /// Devices forgotten because their folder is gone from the shared folder.
@@ -232,6 +234,7 @@ fn import_file(tx: &Transaction<'_>, folder: &Path, device: &str, file: &MonthFi
         match line {
             Line::Span { start, end } => report.spans_added += insert_span(tx, device, *start, *end)?,
             Line::Break(b) => report.breaks_added += insert_break(tx, device, b)?,
+            Line::Check { week, answers, at } => report.checks_added += insert_check(tx, device, *week, *answers, *at)?,
         }
     }
     tx.prepare_cached(
@@ -250,6 +253,16 @@ fn insert_span(tx: &Transaction<'_>, device: &str, start: DateTime<Utc>, end: Da
         .prepare_cached("INSERT OR IGNORE INTO device_activity (device, started_at, ended_at) VALUES (?1, ?2, ?3)")
         .and_then(|mut stmt| stmt.execute(params![device, to_db(start), to_db(end)]))
         .map_err(sql("import screen time"))?;
+    Ok(added as u64)
+}
+
+/// Inserts a check-in answer unless it is there already; 1 when it was new. Where this database
+/// is older than schema 11 (opened read-only, never migrated), there is nowhere to keep it.
+fn insert_check(tx: &Transaction<'_>, device: &str, week: crate::calendar::Week, answers: crate::selfcheck::Answers, at: DateTime<Utc>) -> Result<u64, StoreError> {
+    let added = tx
+        .prepare_cached("INSERT OR IGNORE INTO device_check (device, week, answered_at, energy, closeness, accomplishment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .and_then(|mut stmt| stmt.execute(params![device, week.to_string(), to_db(at), answers.energy, answers.closeness, answers.accomplishment]))
+        .map_err(sql("import a check-in"))?;
     Ok(added as u64)
 }
 

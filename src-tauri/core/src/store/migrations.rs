@@ -193,6 +193,18 @@ pub(super) const MIGRATIONS: &[&str] = &[
         ended_at     TEXT    NOT NULL CHECK (ended_at >= started_at),
         UNIQUE (device, started_at, ended_at)
      );",
+    // 11: other devices' check-in answers, where the person chose to share them
+    // (`[devices] share_checkins`): each answer once, whichever file it came from.
+    "CREATE TABLE device_check (
+        id             INTEGER PRIMARY KEY,
+        device         TEXT    NOT NULL,
+        week           TEXT    NOT NULL,
+        answered_at    TEXT    NOT NULL,
+        energy         INTEGER NOT NULL CHECK (energy BETWEEN 1 AND 5),
+        closeness      INTEGER NOT NULL CHECK (closeness BETWEEN 1 AND 5),
+        accomplishment INTEGER NOT NULL CHECK (accomplishment BETWEEN 1 AND 5),
+        UNIQUE (week, device, answered_at)
+     );",
 ];
 
 /// The schema version this build writes.

@@ -46,4 +46,34 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// As [`Store::self_checks`], with the answers other devices shared (`[devices]
+    /// share_checkins`) for the weeks not answered here: for each such week, the last answer
+    /// given anywhere. What was answered on this device stands.
+    pub fn self_checks_with_devices(&self, from: Week, to: Week) -> Result<Vec<Checked>, StoreError> {
+        let mut out = self.self_checks(from, to)?;
+        if self.schema < 11 {
+            return Ok(out);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT week, energy, closeness, accomplishment FROM device_check WHERE week >= ?1 AND week <= ?2
+                 ORDER BY week, answered_at DESC",
+            )
+            .map_err(sql("read other devices' check-ins"))?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get::<_, u8>(2)?, r.get::<_, u8>(3)?)))
+            .map_err(sql("read other devices' check-ins"))?;
+        for row in rows {
+            let (week, e, c, a) = row.map_err(sql("read a check-in"))?;
+            let (Ok(week), Ok(answers)) = (week.parse::<Week>(), Answers::new(e, c, a)) else { continue };
+            // The first row of a week is its latest answer; one answered here stands.
+            if !out.iter().any(|checked| checked.week == week) {
+                out.push(Checked { week, answers });
+            }
+        }
+        out.sort_by_key(|checked| checked.week);
+        Ok(out)
+    }
 }

@@ -289,3 +289,25 @@ fn the_retention_deletes_other_devices_old_rows_too() {
     assert_eq!(count(&store, "device_activity"), spans - 1, "and its November span");
     assert_eq!(december(&store).len(), 3, "December stays");
 }
+
+#[test]
+fn shared_check_ins_fill_the_weeks_not_answered_here_and_an_answer_here_stands() {
+    use crate::calendar::Week;
+    use crate::selfcheck::Answers;
+    let folder = tempfile::tempdir().unwrap();
+    let laptop = writer(folder.path(), LAPTOP, "Laptop");
+    let (w48, w49): (Week, Week) = ("2026-W48".parse().unwrap(), "2026-W49".parse().unwrap());
+    let low = Answers::new(2, 2, 2).unwrap();
+    laptop.append_check(w48, Answers::new(3, 3, 3).unwrap(), at(1, 9)).unwrap();
+    laptop.append_check(w48, low, at(1, 10)).unwrap(); // changed its mind: the later one counts
+    laptop.append_check(w49, low, at(6, 10)).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let here = Answers::new(4, 4, 4).unwrap();
+    store.save_self_check(w49, here, at(6, 9)).unwrap();
+    let report = store.import_devices(&scan_of(folder.path())).unwrap();
+    assert_eq!(report.checks_added, 3);
+    assert_eq!(store.import_devices(&scan_of(folder.path())).unwrap().checks_added, 0, "each answer once");
+    let checks: Vec<(Week, Answers)> = store.self_checks_with_devices(w48, w49).unwrap().into_iter().map(|c| (c.week, c.answers)).collect();
+    assert_eq!(checks, [(w48, low), (w49, here)]);
+    assert_eq!(store.self_checks(w48, w49).unwrap().len(), 1, "this computer's own answers are only its own");
+}
