@@ -42,6 +42,8 @@ struct Upto {
 /// See the module documentation.
 pub struct SharedHistory {
     writer: DeviceWriter,
+    /// The folder and name it was opened with (another of either opens it again).
+    opened_with: (Option<PathBuf>, Option<String>),
     upto: Upto,
     upto_file: PathBuf,
     /// Monotonic times: the next write out (`None`: nothing new), the next import, and the
@@ -68,11 +70,14 @@ impl SharedHistory {
             .filter(|upto| upto.folder == folder)
             .unwrap_or(Upto { folder: folder.clone(), ..Upto::default() });
         tracing::info!(folder = %folder.display(), device = id.as_str(), %name, "shared history folder");
-        Ok(Some(Self { writer: DeviceWriter { folder, id, name }, upto, upto_file, export_at: Some(now), import_at: now, header_at: None, told: None }))
+        let opened_with = (prefs.folder.clone(), prefs.name.clone());
+        Ok(Some(Self { writer: DeviceWriter { folder, id, name }, opened_with, upto, upto_file, export_at: Some(now), import_at: now, header_at: None, told: None }))
     }
 
+    /// Whether `prefs` ask for this same folder and name (sharing the check-ins or not is read
+    /// when one is given).
     pub fn prefs_match(&self, prefs: &DevicesPrefs) -> bool {
-        prefs.folder.as_ref() == Some(&self.writer.folder) && prefs.name.as_ref().is_none_or(|name| *name == self.writer.name)
+        (prefs.folder.as_ref(), prefs.name.as_ref()) == (self.opened_with.0.as_ref(), self.opened_with.1.as_ref())
     }
 
     /// Something was logged: write it out soon.
@@ -204,5 +209,21 @@ pub fn import_for_reading(paths: &Paths, settings: &Settings) {
     let Ok(mut store) = Store::open(&paths.database()) else { return };
     if let Err(e) = store.import_devices(&scan(folder, &id)) {
         eprintln!("respite: cannot read other devices' history: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_folder_or_name_opens_it_again_and_sharing_the_check_ins_does_not() {
+        let (data, folder) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let prefs = DevicesPrefs { folder: Some(folder.path().to_owned()), name: Some("laptop".into()), share_checkins: false };
+        let shared = SharedHistory::open(&prefs, data.path(), Duration::ZERO).unwrap().expect("a folder is set");
+        assert!(shared.prefs_match(&DevicesPrefs { share_checkins: true, ..prefs.clone() }));
+        assert!(!shared.prefs_match(&DevicesPrefs { name: None, ..prefs.clone() }), "back to the host name");
+        assert!(!shared.prefs_match(&DevicesPrefs { folder: Some(data.path().to_owned()), ..prefs.clone() }));
+        assert!(SharedHistory::open(&DevicesPrefs::default(), data.path(), Duration::ZERO).unwrap().is_none(), "off");
     }
 }
